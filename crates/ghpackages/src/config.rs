@@ -1,0 +1,45 @@
+//! Client configuration: base URL, token, headers, timeouts, retries.
+
+use std::time::Duration;
+
+/// The default API base URL.
+pub const DEFAULT_BASE_URL: &str = "https://api.github.com";
+/// The default `X-GitHub-Api-Version`.
+pub const DEFAULT_API_VERSION: &str = "2022-11-28";
+
+/// How failed requests are retried: connection errors, 500/502/503/504, 429
+/// and secondary-rate-limit 403s, with exponential backoff and jitter,
+/// honouring `Retry-After` and `X-RateLimit-Reset`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included (1 disables retries).
+    pub max_attempts: u32,
+    /// Backoff before the first retry.
+    pub initial_backoff: Duration,
+    /// Upper bound of one backoff.
+    pub max_backoff: Duration,
+    /// Upper bound of all waiting for one request; a retry that would wait
+    /// longer fails with the last error instead.
+    pub max_total_wait: Duration,
+}
+
+impl RetryPolicy {
+    /// No retries.
+    pub fn none() -> Self {
+        RetryPolicy {
+            max_attempts: 1,
+            ..RetryPolicy::default()
+        }
+    }
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 5,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(30),
+            max_total_wait: Duration::from_secs(120),
+        }
+    }
+}

@@ -1,0 +1,23 @@
+//! Client for the GitHub Packages REST API.
+#![warn(missing_docs)]
+
+pub mod client;
+pub mod config;
+pub mod error;
+pub mod models;
+pub mod owner;
+pub mod pagination;
+pub mod rate_limit;
+pub mod types;
+
+pub use client::{Client, ClientBuilder};
+pub use config::{RetryPolicy, DEFAULT_API_VERSION, DEFAULT_BASE_URL};
+pub use error::{Error, ErrorKind, Result};
+pub use models::{
+    ContainerMetadata, DockerMetadata, MinimalRepository, Package, PackageVersion,
+    PackageVersionMetadata, SimpleUser,
+};
+pub use owner::Owner;
+pub use pagination::{Links, ListPackagesOptions, ListVersionsOptions, Page};
+pub use rate_limit::RateLimit;
+pub use types::{PackageType, VersionState, Visibility};
