@@ -28,7 +28,7 @@ where
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Package {
     /// Unique identifier of the package.
-    pub id: i64,
+    pub id: u64,
     /// The name of the package (container names may contain `/`).
     pub name: String,
     /// The registry the package belongs to.
@@ -38,7 +38,7 @@ pub struct Package {
     /// Web URL of the package.
     pub html_url: String,
     /// The number of versions of the package.
-    pub version_count: i64,
+    pub version_count: u64,
     /// Visibility of the package.
     pub visibility: Visibility,
     /// The owner (user or organization); may be absent or `null`.
@@ -60,7 +60,7 @@ pub struct Package {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PackageVersion {
     /// Unique identifier of the package version.
-    pub id: i64,
+    pub id: u64,
     /// The name of the version (a container version's name is its digest).
     pub name: String,
     /// API URL of the version.
