@@ -1,0 +1,257 @@
+//! `Client`, `AsyncClient` and `RetryPolicy`: the core's client settings as
+//! keyword arguments, and the owner handles.
+
+use pyo3::prelude::*;
+
+use crate::convert::{count, optional_seconds};
+use crate::errors::to_py_err;
+use crate::owner::{AsyncOwner, Owner};
+use crate::pages::RateLimit;
+use crate::runtime::runtime;
+
+/// How failed requests are retried (connection errors, 5xx, rate limits),
+/// with exponential backoff. Durations are in seconds.
+#[pyclass(frozen, eq, module = "ghpackages")]
+#[derive(Clone, PartialEq)]
+pub struct RetryPolicy(pub ghpackages::RetryPolicy);
+
+#[pymethods]
+impl RetryPolicy {
+    /// A policy; every setting left out keeps its default. Durations are
+    /// seconds (int or float) or `datetime.timedelta`.
+    #[new]
+    #[pyo3(signature = (max_attempts=None, *, initial_backoff=None, max_backoff=None, max_total_wait=None))]
+    fn new(
+        max_attempts: Option<i64>,
+        initial_backoff: Option<&Bound<'_, PyAny>>,
+        max_backoff: Option<&Bound<'_, PyAny>>,
+        max_total_wait: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let mut policy = ghpackages::RetryPolicy::default();
+        if let Some(attempts) = count("max_attempts", max_attempts)? {
+            policy.max_attempts = attempts;
+        }
+        if let Some(backoff) = optional_seconds("initial_backoff", initial_backoff)? {
+            policy.initial_backoff = backoff;
+        }
+        if let Some(backoff) = optional_seconds("max_backoff", max_backoff)? {
+            policy.max_backoff = backoff;
+        }
+        if let Some(wait) = optional_seconds("max_total_wait", max_total_wait)? {
+            policy.max_total_wait = wait;
+        }
+        Ok(RetryPolicy(policy))
+    }
+
+    /// A policy that never retries.
+    #[staticmethod]
+    fn none() -> Self {
+        RetryPolicy(ghpackages::RetryPolicy::none())
+    }
+
+    /// Attempts in all, the first included (1 disables retries).
+    #[getter]
+    fn max_attempts(&self) -> u32 {
+        self.0.max_attempts
+    }
+
+    /// Backoff before the first retry, in seconds.
+    #[getter]
+    fn initial_backoff(&self) -> f64 {
+        self.0.initial_backoff.as_secs_f64()
+    }
+
+    /// Upper bound of one backoff, in seconds.
+    #[getter]
+    fn max_backoff(&self) -> f64 {
+        self.0.max_backoff.as_secs_f64()
+    }
+
+    /// Upper bound of all waiting for one request, in seconds.
+    #[getter]
+    fn max_total_wait(&self) -> f64 {
+        self.0.max_total_wait.as_secs_f64()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "RetryPolicy(max_attempts={}, initial_backoff={}, max_backoff={}, max_total_wait={})",
+            self.0.max_attempts,
+            self.0.initial_backoff.as_secs_f64(),
+            self.0.max_backoff.as_secs_f64(),
+            self.0.max_total_wait.as_secs_f64()
+        )
+    }
+}
+
+/// The constructor arguments of both clients.
+struct Settings<'a, 'py> {
+    token: Option<String>,
+    base_url: Option<String>,
+    token_from_env: bool,
+    api_version: Option<String>,
+    user_agent: Option<String>,
+    connect_timeout: Option<&'a Bound<'py, PyAny>>,
+    timeout: Option<&'a Bound<'py, PyAny>>,
+    retry: Option<&'a Bound<'py, RetryPolicy>>,
+    page_concurrency: Option<i64>,
+    allow_insecure_http: bool,
+}
+
+impl Settings<'_, '_> {
+    fn build(self) -> PyResult<ghpackages::Client> {
+        let mut builder = ghpackages::Client::builder()
+            .token_from_env(self.token_from_env)
+            .allow_insecure_http(self.allow_insecure_http);
+        if let Some(token) = self.token {
+            builder = builder.token(token);
+        }
+        if let Some(url) = self.base_url {
+            builder = builder.base_url(url);
+        }
+        if let Some(version) = self.api_version {
+            builder = builder.api_version(version);
+        }
+        if let Some(user_agent) = self.user_agent {
+            builder = builder.user_agent(user_agent);
+        }
+        if let Some(timeout) = optional_seconds("connect_timeout", self.connect_timeout)? {
+            builder = builder.connect_timeout(timeout);
+        }
+        if let Some(timeout) = optional_seconds("timeout", self.timeout)? {
+            builder = builder.timeout(timeout);
+        }
+        if let Some(policy) = self.retry {
+            builder = builder.retry(policy.get().0.clone());
+        }
+        if let Some(pages) = count("page_concurrency", self.page_concurrency)? {
+            builder = builder.page_concurrency(pages as usize);
+        }
+        // The HTTP client may set up timers and DNS resolution on the runtime.
+        let _runtime = runtime().enter();
+        builder.build().map_err(to_py_err)
+    }
+}
+
+/// Defines a client class whose owner handles are `$owner`.
+macro_rules! client_class {
+    ($(#[$meta:meta])* $class:ident, $owner:ident) => {
+        $(#[$meta])*
+        #[pyclass(frozen, module = "ghpackages")]
+        pub struct $class {
+            client: ghpackages::Client,
+        }
+
+        #[pymethods]
+        impl $class {
+            /// A client. Without `token`, `GITHUB_TOKEN` then `GH_TOKEN` are
+            /// read unless `token_from_env` is false. `base_url` selects a
+            /// GitHub Enterprise Server (`https://HOST/api/v3`); timeouts are
+            /// seconds or `datetime.timedelta`.
+            #[new]
+            #[pyo3(signature = (
+                token=None,
+                *,
+                base_url=None,
+                token_from_env=true,
+                api_version=None,
+                user_agent=None,
+                connect_timeout=None,
+                timeout=None,
+                retry=None,
+                page_concurrency=None,
+                allow_insecure_http=false,
+            ))]
+            #[allow(clippy::too_many_arguments)]
+            fn new(
+                token: Option<String>,
+                base_url: Option<String>,
+                token_from_env: bool,
+                api_version: Option<String>,
+                user_agent: Option<String>,
+                connect_timeout: Option<&Bound<'_, PyAny>>,
+                timeout: Option<&Bound<'_, PyAny>>,
+                retry: Option<&Bound<'_, RetryPolicy>>,
+                page_concurrency: Option<i64>,
+                allow_insecure_http: bool,
+            ) -> PyResult<Self> {
+                let client = Settings {
+                    token,
+                    base_url,
+                    token_from_env,
+                    api_version,
+                    user_agent,
+                    connect_timeout,
+                    timeout,
+                    retry,
+                    page_concurrency,
+                    allow_insecure_http,
+                }
+                .build()?;
+                Ok($class { client })
+            }
+
+            /// The packages of an organization (`/orgs/{org}/...`).
+            fn org(&self, org: String) -> $owner {
+                $owner::new(self.client.clone(), ghpackages::Owner::Org(org))
+            }
+
+            /// The packages of a user (`/users/{username}/...`).
+            fn user(&self, username: String) -> $owner {
+                $owner::new(self.client.clone(), ghpackages::Owner::User(username))
+            }
+
+            /// The packages of the user the token belongs to (`/user/...`).
+            fn me(&self) -> $owner {
+                $owner::new(self.client.clone(), ghpackages::Owner::AuthenticatedUser)
+            }
+
+            /// The normalized API base URL.
+            #[getter]
+            fn base_url(&self) -> String {
+                self.client.base_url().to_owned()
+            }
+
+            /// Whether a token is configured.
+            #[getter]
+            fn has_token(&self) -> bool {
+                self.client.has_token()
+            }
+
+            /// The rate-limit state of the last response received, if any.
+            #[getter]
+            fn rate_limit(&self) -> Option<RateLimit> {
+                self.client.rate_limit().map(RateLimit)
+            }
+
+            /// The token's classic scopes as last reported by GitHub, if any.
+            #[getter]
+            fn token_scopes(&self) -> Option<Vec<String>> {
+                self.client.token_scopes()
+            }
+
+            fn __repr__(&self) -> String {
+                format!(
+                    "{}(base_url={:?}, has_token={})",
+                    stringify!($class),
+                    self.client.base_url(),
+                    if self.client.has_token() { "True" } else { "False" }
+                )
+            }
+        }
+    };
+}
+
+client_class!(
+    /// A client of the GitHub Packages API whose calls block (releasing the
+    /// GIL); safe to share between threads.
+    Client,
+    Owner
+);
+
+client_class!(
+    /// A client of the GitHub Packages API for asyncio: owner methods return
+    /// awaitables. Safe to share between event loops and threads.
+    AsyncClient,
+    AsyncOwner
+);
