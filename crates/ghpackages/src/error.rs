@@ -87,6 +87,13 @@ impl fmt::Display for ErrorKind {
 /// (container) not found (404)"); never contains a token.
 #[derive(Debug, Clone)]
 pub struct Error {
+    /// Boxed so that `Result<T, Error>` stays small.
+    pub(crate) inner: Box<ErrorInner>,
+}
+
+/// The fields of an [`Error`].
+#[derive(Debug, Clone)]
+pub(crate) struct ErrorInner {
     pub(crate) kind: ErrorKind,
     pub(crate) status: Option<u16>,
     pub(crate) message: String,
@@ -102,89 +109,94 @@ impl Error {
     /// A new error of `kind` with `message` and nothing else set.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Error {
-            kind,
-            status: None,
-            message: message.into(),
-            context: None,
-            documentation_url: None,
-            request_id: None,
-            rate_limit: None,
-            retry_after: None,
-            argument: None,
+            inner: Box::new(ErrorInner {
+                kind,
+                status: None,
+                message: message.into(),
+                context: None,
+                documentation_url: None,
+                request_id: None,
+                rate_limit: None,
+                retry_after: None,
+                argument: None,
+            }),
         }
     }
 
     /// An `invalid_input` error about `argument`.
     pub fn invalid_input(argument: &'static str, message: impl Into<String>) -> Self {
         let mut error = Error::new(ErrorKind::InvalidInput, message);
-        error.argument = Some(argument);
+        error.inner.argument = Some(argument);
         error
     }
 
     /// The category of the error.
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.inner.kind
     }
 
     /// The HTTP status, when a response was received.
     pub fn status(&self) -> Option<u16> {
-        self.status
+        self.inner.status
     }
 
     /// GitHub's `message`, or the client's own description.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.inner.message
     }
 
     /// GitHub's `documentation_url`, when sent.
     pub fn documentation_url(&self) -> Option<&str> {
-        self.documentation_url.as_deref()
+        self.inner.documentation_url.as_deref()
     }
 
     /// The `X-GitHub-Request-Id` of the failed request, when sent.
     pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+        self.inner.request_id.as_deref()
     }
 
     /// The rate-limit state reported with the response, when relevant.
     pub fn rate_limit(&self) -> Option<&RateLimit> {
-        self.rate_limit.as_ref()
+        self.inner.rate_limit.as_ref()
     }
 
     /// How long the server asked to wait before retrying (`Retry-After`).
     pub fn retry_after(&self) -> Option<std::time::Duration> {
-        self.retry_after
+        self.inner.retry_after
     }
 
     /// For `invalid_input`, the name of the offending argument.
     pub fn argument(&self) -> Option<&'static str> {
-        self.argument
+        self.inner.argument
     }
 
     /// Whether retrying the same request may succeed.
     pub fn is_retryable(&self) -> bool {
-        match self.kind {
+        match self.inner.kind {
             ErrorKind::Transport | ErrorKind::Timeout | ErrorKind::RateLimited => true,
-            ErrorKind::Server => matches!(self.status, None | Some(500 | 502 | 503 | 504)),
+            ErrorKind::Server => matches!(self.inner.status, None | Some(500 | 502 | 503 | 504)),
             _ => false,
         }
     }
 
     /// Sets what the failed operation was about ("package 'octo-org/hello' (container)").
+    /// Arguments errors name their argument and need no context.
     pub(crate) fn with_context(mut self, context: impl Into<String>) -> Self {
-        self.context = Some(context.into());
+        if self.inner.kind != ErrorKind::InvalidInput {
+            self.inner.context = Some(context.into());
+        }
         self
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.context, self.kind) {
+        match (&self.inner.context, self.inner.kind) {
             (Some(context), ErrorKind::NotFound) => write!(f, "{context} not found")?,
-            (Some(context), _) => write!(f, "{context}: {}", self.message)?,
-            (None, _) => f.write_str(&self.message)?,
+            (Some(context), _) => write!(f, "{context}: {}", self.inner.message)?,
+            (None, _) => f.write_str(&self.inner.message)?,
         }
-        if let Some(status) = self.status {
+        if let Some(status) = self.inner.status {
             write!(f, " ({status})")?;
         }
         Ok(())

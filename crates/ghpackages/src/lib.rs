@@ -10,6 +10,16 @@ pub mod pagination;
 pub mod rate_limit;
 pub mod types;
 
+mod base_url;
+mod http;
+mod http_error;
+mod links;
+mod page_stream;
+mod paths;
+mod retry;
+mod secret;
+mod validate;
+
 pub use client::{Client, ClientBuilder};
 pub use config::{RetryPolicy, DEFAULT_API_VERSION, DEFAULT_BASE_URL};
 pub use error::{Error, ErrorKind, Result};

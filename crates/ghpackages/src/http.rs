@@ -1,0 +1,145 @@
+//! Sending requests: one connection pool, retries, and the rate-limit and
+//! token-scope state of the last response.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use chrono::Utc;
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use crate::base_url::BaseUrl;
+use crate::config::RetryPolicy;
+use crate::error::Result;
+use crate::http_error;
+use crate::rate_limit::RateLimit;
+use crate::retry;
+
+/// The HTTP side of a client.
+pub(crate) struct Http {
+    pub(crate) client: reqwest::Client,
+    pub(crate) base: BaseUrl,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) rate_limit: Mutex<Option<RateLimit>>,
+    pub(crate) scopes: Mutex<Option<Vec<String>>>,
+}
+
+/// A complete response.
+pub(crate) struct Reply {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Vec<u8>,
+}
+
+impl Http {
+    /// Sends `method url` until it succeeds (2xx), fails with an error that
+    /// is not retried, or the retry policy gives up; then the last error.
+    pub(crate) async fn send(&self, method: Method, url: &Url) -> Result<Reply> {
+        let mut attempt = 0;
+        let mut waited = Duration::ZERO;
+        loop {
+            attempt += 1;
+            let error = match self.attempt(method.clone(), url).await {
+                Ok(reply) if reply.status.is_success() => return Ok(reply),
+                Ok(reply) => {
+                    http_error::from_response(reply.status, &reply.headers, &reply.body, Utc::now())
+                }
+                Err(error) => error,
+            };
+            let Some(wait) = retry::delay(&self.retry, attempt, waited, &error, Utc::now()) else {
+                return Err(error);
+            };
+            // The path only: the query may hold a restore token.
+            tracing::debug!(
+                method = %method,
+                path = url.path(),
+                attempt,
+                error = %error,
+                wait_ms = wait.as_millis() as u64,
+                "retrying"
+            );
+            tokio::time::sleep(wait).await;
+            waited += wait;
+        }
+    }
+
+    /// Sends `GET url` and decodes the JSON body.
+    pub(crate) async fn get_json<T: DeserializeOwned>(&self, url: &Url) -> Result<(T, Reply)> {
+        let reply = self.send(Method::GET, url).await?;
+        let value = serde_json::from_slice(&reply.body)
+            .map_err(|error| http_error::decode(reply.status, &error))?;
+        Ok((value, reply))
+    }
+
+    /// One attempt: the response with its whole body.
+    async fn attempt(&self, method: Method, url: &Url) -> Result<Reply> {
+        let response = self
+            .client
+            .request(method.clone(), url.clone())
+            .send()
+            .await
+            .map_err(http_error::from_transport)?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        tracing::debug!(method = %method, path = url.path(), status = status.as_u16(), "response");
+        self.observe(&headers);
+        let body = response
+            .bytes()
+            .await
+            .map_err(http_error::from_transport)?
+            .to_vec();
+        Ok(Reply {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    /// Remembers the rate-limit state and token scopes a response reports.
+    fn observe(&self, headers: &HeaderMap) {
+        if let Some(limit) = RateLimit::from_headers(headers) {
+            *lock(&self.rate_limit) = Some(limit);
+        }
+        if let Some(scopes) = headers
+            .get("x-oauth-scopes")
+            .and_then(|value| value.to_str().ok())
+        {
+            *lock(&self.scopes) = Some(parse_scopes(scopes));
+        }
+    }
+}
+
+/// Locks `mutex`, also after a panic elsewhere: the state is a plain value
+/// that is always consistent.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// `read:packages, repo` → `["read:packages", "repo"]`.
+fn parse_scopes(header: &str) -> Vec<String> {
+    header
+        .split(',')
+        .map(str::trim)
+        .filter(|scope| !scope.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes() {
+        assert_eq!(
+            parse_scopes("read:packages, repo"),
+            ["read:packages", "repo"]
+        );
+        assert_eq!(parse_scopes(""), Vec::<String>::new());
+        assert_eq!(parse_scopes(" repo ,, "), ["repo"]);
+    }
+}

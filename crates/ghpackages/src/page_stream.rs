@@ -1,0 +1,212 @@
+//! Fetching one page, and streaming every item of a list.
+//!
+//! When the first page's `Link` header has `rel="last"`, the remaining pages
+//! are known up front and fetched concurrently (at most `page_concurrency`
+//! at a time) while items are still yielded in GitHub's order; otherwise, and
+//! after the last known page, `rel="next"` is followed one page at a time.
+
+use std::sync::Arc;
+
+use futures::stream::{self, BoxStream, StreamExt};
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use crate::client::Inner;
+use crate::error::{Error, ErrorKind, Result};
+use crate::links::page_number;
+use crate::pagination::{Links, Page};
+use crate::rate_limit::RateLimit;
+
+/// A list request: its URL without `page`, and what errors are about.
+#[derive(Clone)]
+pub(crate) struct ListRequest {
+    pub(crate) inner: Arc<Inner>,
+    pub(crate) url: Url,
+    pub(crate) context: String,
+}
+
+impl ListRequest {
+    /// The URL of page `page` (`None`: let GitHub pick its default, page 1).
+    fn page_url(&self, page: Option<u32>) -> Url {
+        let mut url = self.url.clone();
+        if let Some(page) = page {
+            url.query_pairs_mut().append_pair("page", &page.to_string());
+        }
+        url
+    }
+
+    /// Fetches page `page`.
+    pub(crate) async fn page<T: DeserializeOwned>(&self, page: Option<u32>) -> Result<Page<T>> {
+        self.fetch(self.page_url(page)).await
+    }
+
+    async fn fetch<T: DeserializeOwned>(&self, url: Url) -> Result<Page<T>> {
+        let (items, reply) = self
+            .inner
+            .http
+            .get_json::<Vec<T>>(&url)
+            .await
+            .map_err(|error| error.with_context(self.context.clone()))?;
+        let links = reply
+            .headers
+            .get(reqwest::header::LINK)
+            .and_then(|value| value.to_str().ok())
+            .map(Links::parse)
+            .unwrap_or_default();
+        Ok(Page {
+            items,
+            links,
+            rate_limit: RateLimit::from_headers(&reply.headers),
+        })
+    }
+
+    /// A `next` link to follow: only to the configured origin, which is
+    /// where the token may go.
+    fn follow(&self, link: &str) -> Result<Url> {
+        let url = Url::parse(link)
+            .ok()
+            .filter(|url| self.inner.http.base.same_origin(url));
+        url.ok_or_else(|| {
+            Error::new(
+                ErrorKind::Decode,
+                "the Link header points outside the configured base URL; not following it",
+            )
+            .with_context(self.context.clone())
+        })
+    }
+
+    /// Every item from page `first` on, in order.
+    pub(crate) fn items<T>(self, first: Option<u32>) -> BoxStream<'static, Result<T>>
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        self.pages(first)
+            .flat_map(|page| match page {
+                Ok(page) => stream::iter(page.items.into_iter().map(Ok)).boxed(),
+                Err(error) => stream::once(async move { Err(error) }).boxed(),
+            })
+            .boxed()
+    }
+
+    /// Every page from page `first` on, in order; ends after the first error.
+    fn pages<T>(self, first: Option<u32>) -> BoxStream<'static, Result<Page<T>>>
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        let start = State::First(first);
+        stream::unfold((self, start), |(request, state)| async move {
+            let (result, next) = request.step(state).await?;
+            Some((result, (request, next)))
+        })
+        .boxed()
+    }
+
+    /// Produces the next page and the state after it; `None` at the end.
+    async fn step<T>(&self, state: State<T>) -> Option<(Result<Page<T>>, State<T>)>
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        match state {
+            State::Done => None,
+            State::First(first) => {
+                let page_number = first.unwrap_or(1);
+                Some(match self.page::<T>(first).await {
+                    Ok(page) => {
+                        let next = match page.links.last_page() {
+                            Some(last) if last > page_number => State::Range {
+                                pages: self.range(page_number + 1, last),
+                                last_links: None,
+                                number: last,
+                            },
+                            _ => self.after(&page.links, page_number),
+                        };
+                        (Ok(page), next)
+                    }
+                    Err(error) => (Err(error), State::Done),
+                })
+            }
+            State::Range {
+                mut pages,
+                last_links,
+                number,
+            } => match pages.next().await {
+                Some(Ok(page)) => {
+                    let links = page.links.clone();
+                    let next = State::Range {
+                        pages,
+                        last_links: Some(links),
+                        number,
+                    };
+                    Some((Ok(page), next))
+                }
+                Some(Err(error)) => Some((Err(error), State::Done)),
+                None => {
+                    let after = last_links.map_or(State::Done, |links| self.after(&links, number));
+                    Box::pin(self.step(after)).await
+                }
+            },
+            State::Follow { url, number } => Some(match self.fetch::<T>(url).await {
+                Ok(page) => {
+                    let next = self.after(&page.links, number);
+                    (Ok(page), next)
+                }
+                Err(error) => (Err(error), State::Done),
+            }),
+            State::Failed(error) => Some((Err(error), State::Done)),
+        }
+    }
+
+    /// Pages `from..=to`, fetched concurrently, in order.
+    fn range<T>(&self, from: u32, to: u32) -> BoxStream<'static, Result<Page<T>>>
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        let request = self.clone();
+        let concurrency = self.inner.page_concurrency;
+        stream::iter(from..=to)
+            .map(move |number| {
+                let request = request.clone();
+                async move { request.page::<T>(Some(number)).await }
+            })
+            .buffered(concurrency)
+            .boxed()
+    }
+
+    /// What follows page `number` with `links`: its `next` link, unless it
+    /// is missing or goes backwards (which would loop forever).
+    fn after<T>(&self, links: &Links, number: u32) -> State<T> {
+        let Some(next) = links.next.as_deref() else {
+            return State::Done;
+        };
+        let next_number = page_number(next);
+        if next_number.is_some_and(|next_number| next_number <= number) {
+            return State::Done;
+        }
+        match self.follow(next) {
+            Ok(url) => State::Follow {
+                url,
+                number: next_number.unwrap_or(number + 1),
+            },
+            Err(error) => State::Failed(error),
+        }
+    }
+}
+
+/// Where a page stream stands.
+enum State<T> {
+    /// Nothing fetched yet; the first page to read.
+    First(Option<u32>),
+    /// Known pages up to `number` being fetched concurrently; the links of
+    /// the latest page yielded.
+    Range {
+        pages: BoxStream<'static, Result<Page<T>>>,
+        last_links: Option<Links>,
+        number: u32,
+    },
+    /// Following `next` to page `number`.
+    Follow { url: Url, number: u32 },
+    /// An error to yield before ending.
+    Failed(Error),
+    /// Finished.
+    Done,
+}

@@ -1,0 +1,179 @@
+//! Client configuration through the public API: base URLs, tokens, headers,
+//! limits, and that the token never shows in `Debug` or error text.
+
+use std::time::Duration;
+
+use ghpackages::{Client, ClientBuilder, ErrorKind, RetryPolicy};
+
+const TOKEN: &str = "ghp_0123456789abcdefSECRETtoken";
+
+fn builder() -> ClientBuilder {
+    Client::builder().token_from_env(false)
+}
+
+fn invalid(builder: ClientBuilder) -> &'static str {
+    let error = builder.build().unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidInput, "{error}");
+    assert!(!error.to_string().contains(TOKEN));
+    error.argument().unwrap()
+}
+
+#[test]
+fn defaults() {
+    let client = builder().build().unwrap();
+    assert_eq!(client.base_url(), "https://api.github.com");
+    assert_eq!(client.api_version(), "2022-11-28");
+    assert_eq!(
+        client.user_agent(),
+        concat!("ghpackages-rust/", env!("CARGO_PKG_VERSION"))
+    );
+    assert!(!client.has_token());
+    assert_eq!(client.rate_limit(), None);
+    assert_eq!(client.token_scopes(), None);
+}
+
+#[test]
+fn base_urls_are_normalised() {
+    for (input, expected) in [
+        ("https://api.github.com/", "https://api.github.com"),
+        ("https://github.com", "https://api.github.com"),
+        (
+            "https://ghes.example.com",
+            "https://ghes.example.com/api/v3",
+        ),
+        (
+            "https://ghes.example.com/api/v3/",
+            "https://ghes.example.com/api/v3",
+        ),
+        ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+        (
+            "http://127.0.0.1:8080/api/v3",
+            "http://127.0.0.1:8080/api/v3",
+        ),
+    ] {
+        let client = builder().base_url(input).token(TOKEN).build().unwrap();
+        assert_eq!(client.base_url(), expected, "{input}");
+    }
+}
+
+#[test]
+fn overridable_headers() {
+    let client = builder()
+        .api_version("2026-03-10")
+        .user_agent("my-tool/1.0")
+        .build()
+        .unwrap();
+    assert_eq!(client.api_version(), "2026-03-10");
+    assert_eq!(client.user_agent(), "my-tool/1.0");
+}
+
+#[test]
+fn bad_settings_name_their_argument() {
+    assert_eq!(invalid(builder().base_url("ftp://x")), "base_url");
+    assert_eq!(invalid(builder().token("  ")), "token");
+    assert_eq!(invalid(builder().token("abc\ndef")), "token");
+    assert_eq!(invalid(builder().api_version("")), "api_version");
+    assert_eq!(invalid(builder().api_version("a\nb")), "api_version");
+    assert_eq!(invalid(builder().user_agent("")), "user_agent");
+    assert_eq!(invalid(builder().timeout(Duration::ZERO)), "timeout");
+    assert_eq!(
+        invalid(builder().connect_timeout(Duration::ZERO)),
+        "connect_timeout"
+    );
+    assert_eq!(invalid(builder().page_concurrency(0)), "page_concurrency");
+    let no_attempts = RetryPolicy {
+        max_attempts: 0,
+        ..RetryPolicy::default()
+    };
+    assert_eq!(invalid(builder().retry(no_attempts)), "retry");
+}
+
+#[test]
+fn token_over_plain_http_needs_a_loopback_host_or_consent() {
+    assert_eq!(
+        invalid(builder().base_url("http://ghes.example.com").token(TOKEN)),
+        "base_url"
+    );
+    assert_eq!(
+        invalid(builder().base_url("http://10.1.2.3:8080").token(TOKEN)),
+        "base_url"
+    );
+    let allowed = builder()
+        .base_url("http://ghes.example.com")
+        .token(TOKEN)
+        .allow_insecure_http(true)
+        .build()
+        .unwrap();
+    assert_eq!(allowed.base_url(), "http://ghes.example.com/api/v3");
+    assert!(builder()
+        .base_url("http://ghes.example.com")
+        .build()
+        .is_ok());
+    assert!(builder()
+        .base_url("http://localhost:9")
+        .token(TOKEN)
+        .build()
+        .is_ok());
+    assert!(builder()
+        .base_url("http://[::1]:9")
+        .token(TOKEN)
+        .build()
+        .is_ok());
+}
+
+#[test]
+fn token_never_appears_in_debug_output() {
+    let builder = builder().token(TOKEN).base_url("http://127.0.0.1:9");
+    let builder_debug = format!("{builder:?} {builder:#?}");
+    assert!(!builder_debug.contains(TOKEN), "{builder_debug}");
+    assert!(builder_debug.contains("***"));
+    let client = builder.build().unwrap();
+    assert!(client.has_token());
+    let client_debug = format!("{client:?} {client:#?}");
+    assert!(!client_debug.contains(TOKEN), "{client_debug}");
+    assert!(client_debug.contains("has_token: true"));
+}
+
+#[test]
+fn token_never_appears_in_configuration_errors() {
+    let error = builder()
+        .token(TOKEN)
+        .base_url("http://ghes.example.com")
+        .build()
+        .unwrap_err();
+    for text in [
+        error.to_string(),
+        format!("{error:?}"),
+        format!("{error:#?}"),
+    ] {
+        assert!(!text.contains(TOKEN), "{text}");
+    }
+    let error = builder()
+        .token(format!("{TOKEN}\u{7f}"))
+        .build()
+        .unwrap_err();
+    for text in [error.to_string(), format!("{error:?}")] {
+        assert!(!text.contains(TOKEN), "{text}");
+    }
+}
+
+/// The only test touching the environment, so that no other test races it.
+#[test]
+fn token_from_environment() {
+    std::env::set_var("GITHUB_TOKEN", "");
+    std::env::set_var("GH_TOKEN", "from-gh");
+    assert!(Client::builder().build().unwrap().has_token());
+    std::env::set_var("GITHUB_TOKEN", "from-github");
+    assert!(Client::new().unwrap().has_token());
+    assert!(!Client::builder()
+        .token_from_env(false)
+        .build()
+        .unwrap()
+        .has_token());
+    std::env::set_var("GITHUB_TOKEN", "  ");
+    std::env::remove_var("GH_TOKEN");
+    assert!(!Client::builder().build().unwrap().has_token());
+    std::env::remove_var("GITHUB_TOKEN");
+    assert!(!Client::builder().build().unwrap().has_token());
+    assert!(Client::builder().token(TOKEN).build().unwrap().has_token());
+}
