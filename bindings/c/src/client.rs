@@ -1,0 +1,198 @@
+//! The client handle and its options.
+
+use std::os::raw::c_char;
+use std::panic::{self, AssertUnwindSafe};
+use std::time::Duration;
+
+use sdk::{Client, ClientBuilder, Error, RetryPolicy};
+
+use crate::call::{call, give, out_slot};
+use crate::error::{ghpackages_error, ghpackages_status};
+use crate::runtime::runtime;
+use crate::strings::opt_str_arg;
+
+/// A client of the GitHub Packages API: one connection pool and one
+/// rate-limit state. Opaque; create with `ghpackages_client_new`, free with
+/// `ghpackages_client_free`.
+///
+/// Thread safety: one client may be used by any number of threads at once.
+pub struct ghpackages_client {
+    pub(crate) inner: Client,
+}
+
+/// Settings of a new client. A zeroed struct (or a NULL pointer) means every
+/// default: `https://api.github.com`, the token from `GITHUB_TOKEN` then
+/// `GH_TOKEN`, the library's timeouts and retry policy.
+///
+/// Strings are borrowed for the duration of `ghpackages_client_new` only.
+/// Numbers are 0 for the default; negative numbers are `invalid_input`.
+#[repr(C)]
+pub struct ghpackages_client_options {
+    /// API base URL (`https://api.github.com`, or a GitHub Enterprise Server
+    /// as `https://HOST/api/v3` or `https://HOST`), or NULL for the default.
+    pub base_url: *const c_char,
+    /// The token to authenticate with, or NULL to read the environment.
+    pub token: *const c_char,
+    /// Nonzero: do not read `GITHUB_TOKEN`/`GH_TOKEN` when `token` is NULL.
+    pub ignore_env_token: i32,
+    /// `X-GitHub-Api-Version` to send, or NULL for `2022-11-28`.
+    pub api_version: *const c_char,
+    /// `User-Agent` to send, or NULL for the library's.
+    pub user_agent: *const c_char,
+    /// Timeout to establish a connection, in milliseconds.
+    pub connect_timeout_ms: i64,
+    /// Timeout of each request attempt, in milliseconds.
+    pub timeout_ms: i64,
+    /// Attempts per request, the first included (1 disables retries).
+    pub max_attempts: i32,
+    /// Backoff before the first retry, in milliseconds.
+    pub initial_backoff_ms: i64,
+    /// Upper bound of one backoff, in milliseconds.
+    pub max_backoff_ms: i64,
+    /// Upper bound of all waiting for one request, in milliseconds.
+    pub max_total_wait_ms: i64,
+    /// How many pages are fetched at once by the "all items" calls.
+    pub page_concurrency: i32,
+    /// Nonzero: allow sending the token over plain `http://` to a
+    /// non-loopback host.
+    pub allow_insecure_http: i32,
+}
+
+/// A setting in milliseconds: 0 is unset, negative is out of range.
+fn millis(value: i64, argument: &'static str) -> Result<Option<Duration>, Error> {
+    match value {
+        0 => Ok(None),
+        value => u64::try_from(value)
+            .map(|ms| Some(Duration::from_millis(ms)))
+            .map_err(|_| Error::invalid_input(argument, format!("{argument} {value} is negative"))),
+    }
+}
+
+/// A count: 0 is unset, negative is out of range.
+fn count(value: i32, argument: &'static str) -> Result<Option<u32>, Error> {
+    match value {
+        0 => Ok(None),
+        value => u32::try_from(value)
+            .map(Some)
+            .map_err(|_| Error::invalid_input(argument, format!("{argument} {value} is negative"))),
+    }
+}
+
+/// Turns the C options into a builder; the core validates the values.
+///
+/// # Safety
+/// The strings of `options` are NULL or NUL-terminated.
+unsafe fn builder(options: &ghpackages_client_options) -> Result<ClientBuilder, Error> {
+    let mut builder = Client::builder();
+    if let Some(url) = opt_str_arg(options.base_url, "options.base_url")? {
+        builder = builder.base_url(url);
+    }
+    if let Some(token) = opt_str_arg(options.token, "options.token")? {
+        builder = builder.token(token);
+    }
+    if options.ignore_env_token != 0 {
+        builder = builder.token_from_env(false);
+    }
+    if let Some(version) = opt_str_arg(options.api_version, "options.api_version")? {
+        builder = builder.api_version(version);
+    }
+    if let Some(agent) = opt_str_arg(options.user_agent, "options.user_agent")? {
+        builder = builder.user_agent(agent);
+    }
+    if let Some(timeout) = millis(options.connect_timeout_ms, "options.connect_timeout_ms")? {
+        builder = builder.connect_timeout(timeout);
+    }
+    if let Some(timeout) = millis(options.timeout_ms, "options.timeout_ms")? {
+        builder = builder.timeout(timeout);
+    }
+    let mut retry = RetryPolicy::default();
+    let mut retry_set = false;
+    if let Some(attempts) = count(options.max_attempts, "options.max_attempts")? {
+        retry.max_attempts = attempts;
+        retry_set = true;
+    }
+    for (value, argument, field) in [
+        (
+            options.initial_backoff_ms,
+            "options.initial_backoff_ms",
+            &mut retry.initial_backoff,
+        ),
+        (
+            options.max_backoff_ms,
+            "options.max_backoff_ms",
+            &mut retry.max_backoff,
+        ),
+        (
+            options.max_total_wait_ms,
+            "options.max_total_wait_ms",
+            &mut retry.max_total_wait,
+        ),
+    ] {
+        if let Some(wait) = millis(value, argument)? {
+            *field = wait;
+            retry_set = true;
+        }
+    }
+    if retry_set {
+        builder = builder.retry(retry);
+    }
+    if let Some(pages) = count(options.page_concurrency, "options.page_concurrency")? {
+        builder = builder.page_concurrency(pages as usize);
+    }
+    Ok(builder.allow_insecure_http(options.allow_insecure_http != 0))
+}
+
+/// Creates a client.
+///
+/// @param options the settings, or NULL for every default.
+/// @param[out] out receives the new client on success, NULL on failure.
+/// @param[out] error NULL, or receives an error object on failure.
+/// @return `GHPACKAGES_OK`, or `GHPACKAGES_INVALID_INPUT` for a bad setting
+///         (a malformed base URL, a negative number, invalid UTF-8...).
+///
+/// Ownership: the caller owns `*out` and frees it with
+/// `ghpackages_client_free`; the option strings are only borrowed.
+/// Thread safety: safe to call from any thread.
+///
+/// # Safety
+/// `options` is NULL or valid, with NULL or NUL-terminated strings; `out` and
+/// `error` are NULL or valid for writing a pointer.
+#[no_mangle]
+pub unsafe extern "C" fn ghpackages_client_new(
+    options: *const ghpackages_client_options,
+    out: *mut *mut ghpackages_client,
+    error: *mut *mut ghpackages_error,
+) -> ghpackages_status {
+    call(error, || {
+        let out = out_slot(out, "out")?;
+        let builder = match options.as_ref() {
+            Some(options) => builder(options)?,
+            None => Client::builder(),
+        };
+        // The HTTP stack may register timers with the runtime it is built in.
+        let runtime = runtime()?;
+        let _context = runtime.enter();
+        let inner = builder.build()?;
+        give(out, ghpackages_client { inner });
+        Ok(())
+    })
+}
+
+/// Frees a client and closes its connections.
+///
+/// @param client the client, or NULL (then nothing happens).
+///
+/// Ownership: takes ownership; `client` is invalid afterwards. Results
+/// obtained through the client stay valid.
+/// Thread safety: no other thread may be using `client` during the call.
+///
+/// # Safety
+/// `client` is NULL or a client from `ghpackages_client_new`, not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn ghpackages_client_free(client: *mut ghpackages_client) {
+    if !client.is_null() {
+        // Dropping closes connections inside the HTTP stack; a panic there
+        // must not unwind into C, and there is no status to report it with.
+        let _ = panic::catch_unwind(AssertUnwindSafe(|| drop(Box::from_raw(client))));
+    }
+}
