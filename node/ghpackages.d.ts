@@ -1,0 +1,25 @@
+import type { ErrorCode, ErrorDetails } from './types'
+
+export type * from './types'
+export { Client, Owner, errorCodes } from './index'
+
+/**
+ * Every failure of this package: rejections of the client's Promises, throws
+ * of its synchronous calls, and errors of async iteration.
+ */
+export declare class GitHubPackagesError extends Error {
+  constructor(message: string, details: ErrorDetails)
+  readonly name: 'GitHubPackagesError'
+  /** What went wrong, as a stable name (`'not_found'`, `'rate_limited'`, ...). */
+  readonly code: ErrorCode
+  /** The HTTP status, when a response was received. */
+  readonly status: number | null
+  /** GitHub's `documentation_url`, when sent. */
+  readonly documentationUrl: string | null
+  /** The `X-GitHub-Request-Id` of the failed request, when sent. */
+  readonly requestId: string | null
+  /** How long GitHub asked to wait before retrying, in milliseconds. */
+  readonly retryAfterMs: number | null
+  /** For `invalid_input`, the offending argument. */
+  readonly argument: string | null
+}
