@@ -1,6 +1,7 @@
 //! Client for the GitHub Packages REST API.
 #![warn(missing_docs)]
 
+pub mod cleanup;
 pub mod client;
 pub mod config;
 pub mod error;

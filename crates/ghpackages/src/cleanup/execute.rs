@@ -1,0 +1,312 @@
+//! Executing a plan: paced, concurrent deletions, journaled for undo.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use futures::stream::{self, StreamExt};
+use serde::{Deserialize, Serialize};
+
+use crate::cleanup::journal::{EntryState, Journal, JournalEntry};
+use crate::cleanup::pacer::{Pacer, RateBudget};
+use crate::cleanup::plan::{Decision, Plan};
+use crate::cleanup::target::Target;
+use crate::client::Client;
+use crate::error::{Error, ErrorKind, Result};
+
+/// How a plan is executed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ExecuteOptions {
+    /// Requests in flight at once (GitHub allows 100; default 8).
+    pub concurrency: usize,
+    /// The secondary-rate-limit budget to pace to (GitHub's by default).
+    pub budget: RateBudget,
+    /// The undo journal to append to; without one, deletions are not journaled.
+    pub journal: Option<PathBuf>,
+    /// How often one deletion may wait for a rate limit to pass before it
+    /// counts as failed (the client's own retries come first).
+    pub max_rate_limit_waits: u32,
+}
+
+impl Default for ExecuteOptions {
+    fn default() -> Self {
+        ExecuteOptions {
+            concurrency: 8,
+            budget: RateBudget::default(),
+            journal: None,
+            max_rate_limit_waits: 10,
+        }
+    }
+}
+
+/// What happened to one version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeStatus {
+    /// GitHub deleted it.
+    Deleted,
+    /// GitHub answered 404: someone else deleted it first. Not a failure.
+    AlreadyGone,
+    /// The deletion failed; see the outcome's error.
+    Failed,
+}
+
+/// An error, as reports carry it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutcomeError {
+    /// The error kind's name (`forbidden`, `server`, ...).
+    pub kind: String,
+    /// The HTTP status, when there was a response.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// The error in words.
+    pub message: String,
+}
+
+impl From<&Error> for OutcomeError {
+    fn from(error: &Error) -> OutcomeError {
+        OutcomeError {
+            kind: error.kind().name().to_owned(),
+            status: error.status(),
+            message: error.to_string(),
+        }
+    }
+}
+
+/// The result of deleting one version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outcome {
+    /// The version's id.
+    pub version_id: u64,
+    /// The version's name.
+    pub name: String,
+    /// What happened.
+    pub status: OutcomeStatus,
+    /// Why it failed, for failures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<OutcomeError>,
+    /// When the outcome was known.
+    pub at: DateTime<Utc>,
+}
+
+/// The result of executing a plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExecutionReport {
+    /// The package pruned.
+    pub target: Target,
+    /// When execution started.
+    pub started_at: DateTime<Utc>,
+    /// When the last outcome was known.
+    pub finished_at: DateTime<Utc>,
+    /// Versions deleted.
+    pub deleted: usize,
+    /// Versions that were already gone (404).
+    pub already_gone: usize,
+    /// Versions whose deletion failed.
+    pub failed: usize,
+    /// The journal deletions were recorded in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub journal: Option<PathBuf>,
+    /// One outcome per planned deletion, in the order they completed.
+    pub outcomes: Vec<Outcome>,
+}
+
+impl ExecutionReport {
+    /// Whether every planned deletion succeeded or was already done.
+    pub fn is_success(&self) -> bool {
+        self.failed == 0
+    }
+}
+
+/// Executes `plan` against `target`. See [`execute_with_progress`].
+pub async fn execute(
+    client: &Client,
+    target: &Target,
+    plan: &Plan,
+    options: &ExecuteOptions,
+) -> Result<ExecutionReport> {
+    execute_with_progress(client, target, plan, options, |_| {}).await
+}
+
+/// Deletes the plan's versions, oldest first, `options.concurrency` at a time,
+/// paced to the rate limits, calling `on_outcome` as each one completes.
+///
+/// First makes sure the token may delete (one cheap request when its scopes
+/// are not yet known) and fails with one `forbidden` error if it lacks
+/// `delete:packages`. Then individual failures do not stop the run: each is
+/// reported in its outcome. A rate-limited deletion waits for the limit to
+/// pass and tries again. The run stops early, with an error, only if the
+/// journal cannot be written, since deleting without it would lose the undo.
+pub async fn execute_with_progress(
+    client: &Client,
+    target: &Target,
+    plan: &Plan,
+    options: &ExecuteOptions,
+    on_outcome: impl Fn(&Outcome) + Send + Sync,
+) -> Result<ExecutionReport> {
+    if options.concurrency == 0 {
+        return Err(Error::invalid_input(
+            "concurrency",
+            "concurrency must be at least 1",
+        ));
+    }
+    let started_at = Utc::now();
+    let deletions: Vec<&Decision> = plan.deletions().collect();
+    if !deletions.is_empty() {
+        require_scope(client, target, "delete:packages").await?;
+    }
+    let journal = options.journal.as_ref().map(Journal::open).transpose()?;
+    let pacer = Pacer::new(options.budget);
+    let left = AtomicUsize::new(deletions.len());
+    let task = Task {
+        client,
+        target,
+        journal: journal.as_ref(),
+        pacer: &pacer,
+        left: &left,
+        max_waits: options.max_rate_limit_waits,
+    };
+    let mut results = stream::iter(deletions)
+        .map(|decision| task.delete(decision))
+        .buffer_unordered(options.concurrency);
+    let mut report = ExecutionReport {
+        target: target.clone(),
+        started_at,
+        finished_at: started_at,
+        deleted: 0,
+        already_gone: 0,
+        failed: 0,
+        journal: options.journal.clone(),
+        outcomes: Vec::new(),
+    };
+    while let Some(outcome) = results.next().await {
+        let outcome = outcome?;
+        match outcome.status {
+            OutcomeStatus::Deleted => report.deleted += 1,
+            OutcomeStatus::AlreadyGone => report.already_gone += 1,
+            OutcomeStatus::Failed => report.failed += 1,
+        }
+        on_outcome(&outcome);
+        report.outcomes.push(outcome);
+    }
+    report.finished_at = Utc::now();
+    Ok(report)
+}
+
+/// Fails with one `forbidden` error when the token's classic scopes are known
+/// and lack `scope`. Scopes are learnt from any response; when none has been
+/// received yet, the package itself is fetched, which also fails early if it
+/// does not exist. Fine-grained and app tokens report no scopes: they pass.
+pub(crate) async fn require_scope(client: &Client, target: &Target, scope: &str) -> Result<()> {
+    if client.token_scopes().is_none() {
+        client
+            .get_package(&target.owner, target.package_type, &target.name)
+            .await?;
+    }
+    match client.token_scopes() {
+        Some(scopes) if !scopes.iter().any(|s| s == scope) => {
+            let has = if scopes.is_empty() {
+                "none".to_owned()
+            } else {
+                scopes.join(", ")
+            };
+            Err(Error::new(
+                ErrorKind::Forbidden,
+                format!("the token lacks the {scope} scope this needs (its scopes: {has})"),
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// What every concurrent deletion shares.
+struct Task<'a> {
+    client: &'a Client,
+    target: &'a Target,
+    journal: Option<&'a Journal>,
+    pacer: &'a Pacer,
+    left: &'a AtomicUsize,
+    max_waits: u32,
+}
+
+impl Task<'_> {
+    fn entry(&self, decision: &Decision, state: EntryState) -> JournalEntry {
+        JournalEntry {
+            state,
+            owner_type: self.target.owner_type(),
+            owner: self.target.owner_login().map(str::to_owned),
+            package_type: self.target.package_type,
+            package: self.target.name.clone(),
+            version_id: decision.version_id,
+            version: decision.name.clone(),
+            tags: decision.tags.clone(),
+            at: Utc::now(),
+        }
+    }
+
+    async fn delete(&self, decision: &Decision) -> Result<Outcome> {
+        if let Some(journal) = self.journal {
+            journal
+                .append_async(self.entry(decision, EntryState::Pending))
+                .await?;
+        }
+        let mut waits = 0;
+        let result = loop {
+            self.pacer.acquire().await;
+            let result = self
+                .client
+                .delete_package_version(
+                    &self.target.owner,
+                    self.target.package_type,
+                    &self.target.name,
+                    decision.version_id,
+                )
+                .await;
+            self.pacer.release();
+            let left = self.left.fetch_sub(1, Ordering::Relaxed).saturating_sub(1);
+            self.pacer.observe(self.client.rate_limit().as_ref(), left);
+            match result {
+                Err(error) if error.kind() == ErrorKind::RateLimited && waits < self.max_waits => {
+                    waits += 1;
+                    self.left.fetch_add(1, Ordering::Relaxed);
+                    self.pacer.pause(rate_limit_wait(&error));
+                }
+                other => break other,
+            }
+        };
+        let (status, error) = match result {
+            Ok(()) => {
+                if let Some(journal) = self.journal {
+                    journal
+                        .append_async(self.entry(decision, EntryState::Deleted))
+                        .await?;
+                }
+                (OutcomeStatus::Deleted, None)
+            }
+            Err(error) if error.kind() == ErrorKind::NotFound => (OutcomeStatus::AlreadyGone, None),
+            Err(error) => (OutcomeStatus::Failed, Some(OutcomeError::from(&error))),
+        };
+        Ok(Outcome {
+            version_id: decision.version_id,
+            name: decision.name.clone(),
+            status,
+            error,
+            at: Utc::now(),
+        })
+    }
+}
+
+/// How long to hold writes back after a refusal: `Retry-After` when sent,
+/// else until the primary limit's reset, else one second.
+pub(crate) fn rate_limit_wait(error: &Error) -> Duration {
+    error
+        .retry_after()
+        .or_else(|| {
+            let reset = error.rate_limit()?.reset;
+            (reset - Utc::now()).to_std().ok()
+        })
+        .map(|wait| wait.min(Duration::from_secs(3_600)) + Duration::from_millis(50))
+        .unwrap_or(Duration::from_secs(1))
+}

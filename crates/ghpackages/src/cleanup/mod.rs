@@ -1,0 +1,52 @@
+//! Retention policies and safe bulk cleanup, with undo.
+//!
+//! 1. Describe what may go in a [`Policy`] (a JSON value: keep the N most
+//!    recent, older than 90 days, untagged only, keep releases...).
+//! 2. [`plan`] it against a package's versions: a pure, deterministic
+//!    [`Plan`] with a [`Decision`] per version naming the [`Rule`] that made it.
+//! 3. [`execute`] the plan: concurrent deletions paced to GitHub's rate
+//!    limits, each journaled to a JSON-lines file before and after it happens.
+//! 4. If the policy was wrong, [`undo_journal`] restores every version the
+//!    journal records, within GitHub's 30-day window.
+//!
+//! ```no_run
+//! use ghpackages::cleanup::{self, ExecuteOptions, Policy, Target};
+//! use ghpackages::{Client, ListVersionsOptions, Owner, PackageType};
+//!
+//! # async fn run() -> ghpackages::Result<()> {
+//! let client = Client::new()?;
+//! let target = Target::new(Owner::org("octo-org"), PackageType::Container, "hello");
+//! let versions = client
+//!     .list_all_package_versions(&target.owner, target.package_type, &target.name,
+//!         &ListVersionsOptions::default())
+//!     .await?;
+//! let policy = Policy::from_json(r#"{"tags": "untagged", "older_than": "30d"}"#)?;
+//! let plan = cleanup::plan(&versions, &policy, chrono::Utc::now());
+//! let options = ExecuteOptions { journal: Some("prune.jsonl".into()), ..Default::default() };
+//! let report = cleanup::execute(&client, &target, &plan, &options).await?;
+//! println!("deleted {}, failed {}", report.deleted, report.failed);
+//! # Ok(()) }
+//! ```
+
+mod execute;
+mod journal;
+mod pacer;
+mod plan;
+mod policy;
+mod target;
+mod undo;
+
+pub use execute::{
+    execute, execute_with_progress, ExecuteOptions, ExecutionReport, Outcome, OutcomeError,
+    OutcomeStatus,
+};
+pub use journal::{read_journal, EntryState, Journal, JournalEntry};
+pub use pacer::RateBudget;
+pub use plan::{
+    plan, plan_with, Action, Decision, PackageFacts, Plan, Rule, GITHUB_PUBLIC_DOWNLOAD_LIMIT,
+};
+pub use policy::{Age, Pattern, PatternSpec, Policy, SemverFilter, TagFilter};
+pub use target::{OwnerType, Target};
+pub use undo::{
+    undo, undo_journal, UndoOptions, UndoOutcome, UndoReport, UndoStatus, RESTORE_WINDOW_DAYS,
+};

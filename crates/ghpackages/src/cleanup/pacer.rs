@@ -1,0 +1,265 @@
+//! Pacing of bulk writes under GitHub's rate limits, so that a cleanup runs as
+//! fast as the limits allow without a single refused request.
+//!
+//! Two limits apply to deletions and restores:
+//! - the secondary limit, a budget of points per endpoint per window (900 a
+//!   minute, 5 a write). GitHub does not report it in headers, so the pacer
+//!   counts it itself, as a sliding window: a request's points stay spent
+//!   from when it is sent until one window after its answer arrived. That is
+//!   never faster than the server's own count, whether it uses fixed or
+//!   sliding windows, whatever the latency;
+//! - the primary limit, reported in `X-RateLimit-*` headers: when fewer
+//!   requests remain than work, requests are spread evenly until the reset,
+//!   and when none remain the pacer waits for the reset.
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+
+use crate::rate_limit::RateLimit;
+
+/// The secondary-rate-limit budget writes are paced to. The default is
+/// GitHub's: 900 points per minute per endpoint, 5 points per write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RateBudget {
+    /// Points allowed on one endpoint per window; 0 turns pacing off.
+    pub points: u32,
+    /// Length of the window, in milliseconds.
+    pub window_ms: u64,
+    /// Points one write (`DELETE`, `POST`) costs.
+    pub write_cost: u32,
+}
+
+impl Default for RateBudget {
+    fn default() -> Self {
+        RateBudget {
+            points: 900,
+            window_ms: 60_000,
+            write_cost: 5,
+        }
+    }
+}
+
+impl RateBudget {
+    /// No pacing (for servers without secondary limits).
+    pub fn unlimited() -> Self {
+        RateBudget {
+            points: 0,
+            ..RateBudget::default()
+        }
+    }
+
+    /// Writes allowed per window.
+    fn writes_per_window(&self) -> usize {
+        (self.points / self.write_cost.max(1)) as usize
+    }
+
+    fn window(&self) -> Duration {
+        Duration::from_millis(self.window_ms)
+    }
+
+    /// Slack added to every wait, for clocks that tick in whole milliseconds
+    /// or seconds on the server.
+    fn margin(&self) -> Duration {
+        self.window() / 50 + Duration::from_millis(5)
+    }
+}
+
+/// The longest the pacer believes a primary-limit reset can be away; a reset
+/// further out means the server's clock is not ours, and it is ignored.
+const LONGEST_RESET: Duration = Duration::from_secs(3_700);
+/// Slack after a primary-limit reset: `X-RateLimit-Reset` has whole seconds.
+const RESET_MARGIN: Duration = Duration::from_secs(1);
+
+#[derive(Debug)]
+struct State {
+    in_flight: usize,
+    /// When each answered request's points expire from the window, oldest first.
+    answered: VecDeque<Instant>,
+    paused_until: Option<Instant>,
+    next_send: Instant,
+    spacing: Duration,
+}
+
+/// Shared by the concurrent tasks of one cleanup.
+#[derive(Debug)]
+pub(crate) struct Pacer {
+    budget: RateBudget,
+    state: Mutex<State>,
+}
+
+impl Pacer {
+    pub(crate) fn new(budget: RateBudget) -> Pacer {
+        Pacer {
+            budget,
+            state: Mutex::new(State {
+                in_flight: 0,
+                answered: VecDeque::new(),
+                paused_until: None,
+                next_send: Instant::now(),
+                spacing: Duration::ZERO,
+            }),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Waits until one more write fits the limits, and counts it as sent.
+    pub(crate) async fn acquire(&self) {
+        loop {
+            let wait = {
+                let mut state = self.lock();
+                let now = Instant::now();
+                while state.answered.front().is_some_and(|t| *t <= now) {
+                    state.answered.pop_front();
+                }
+                let used = state.in_flight + state.answered.len();
+                let limited = self.budget.points > 0;
+                if let Some(until) = state.paused_until.filter(|t| *t > now) {
+                    until - now
+                } else if state.next_send > now {
+                    state.next_send - now
+                } else if !limited || used < self.budget.writes_per_window() {
+                    state.in_flight += 1;
+                    state.next_send = now + state.spacing;
+                    return;
+                } else if let Some(first) = state.answered.front() {
+                    *first - now
+                } else {
+                    // Every counted request is still in flight: the first answer frees a slot.
+                    (self.budget.window() / 100)
+                        .clamp(Duration::from_millis(1), Duration::from_millis(50))
+                }
+            };
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// Records that a write acquired earlier was answered (or failed).
+    pub(crate) fn release(&self) {
+        let mut state = self.lock();
+        state.in_flight = state.in_flight.saturating_sub(1);
+        let expires = Instant::now() + self.budget.window() + self.budget.margin();
+        state.answered.push_back(expires);
+    }
+
+    /// Holds every write back for `wait` (a `Retry-After`).
+    pub(crate) fn pause(&self, wait: Duration) {
+        let mut state = self.lock();
+        let until = Instant::now() + wait;
+        if state.paused_until.is_none_or(|t| t < until) {
+            state.paused_until = Some(until);
+        }
+    }
+
+    /// Adapts to the primary limit's state, with `work_left` writes to go.
+    pub(crate) fn observe(&self, rate_limit: Option<&RateLimit>, work_left: usize) {
+        let Some(rate_limit) = rate_limit else { return };
+        let Some(until_reset) = (rate_limit.reset - Utc::now())
+            .to_std()
+            .ok()
+            .filter(|d| *d <= LONGEST_RESET)
+        else {
+            return;
+        };
+        let mut state = self.lock();
+        let usable = (rate_limit.remaining as usize).saturating_sub(state.in_flight);
+        if usable == 0 {
+            let until = Instant::now() + until_reset + RESET_MARGIN;
+            state.paused_until = Some(state.paused_until.map_or(until, |t| t.max(until)));
+            state.spacing = Duration::ZERO;
+        } else if usable < work_left {
+            state.spacing = until_reset / usable as u32;
+        } else {
+            state.spacing = Duration::ZERO;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeDelta;
+
+    fn budget(writes: u32, window_ms: u64) -> RateBudget {
+        RateBudget {
+            points: writes * 5,
+            window_ms,
+            write_cost: 5,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_full_window_waits_for_the_oldest_answer_to_expire() {
+        let pacer = Pacer::new(budget(3, 200));
+        let start = Instant::now();
+        for _ in 0..3 {
+            pacer.acquire().await;
+            pacer.release();
+        }
+        assert!(start.elapsed() < Duration::from_millis(100));
+        pacer.acquire().await;
+        assert!(start.elapsed() >= Duration::from_millis(200));
+    }
+
+    #[tokio::test]
+    async fn unlimited_budget_never_waits() {
+        let pacer = Pacer::new(RateBudget::unlimited());
+        let start = Instant::now();
+        for _ in 0..1000 {
+            pacer.acquire().await;
+        }
+        assert!(start.elapsed() < Duration::from_millis(100));
+    }
+
+    #[tokio::test]
+    async fn an_exhausted_primary_budget_pauses_until_the_reset() {
+        let pacer = Pacer::new(RateBudget::unlimited());
+        let limit = RateLimit {
+            limit: 10,
+            remaining: 0,
+            used: 10,
+            reset: Utc::now() + TimeDelta::milliseconds(300),
+            resource: None,
+        };
+        pacer.observe(Some(&limit), 5);
+        let paused = pacer.lock().paused_until.unwrap() - Instant::now();
+        assert!(paused > RESET_MARGIN && paused <= RESET_MARGIN + Duration::from_millis(300));
+    }
+
+    #[tokio::test]
+    async fn a_low_primary_budget_spreads_the_remaining_work() {
+        let pacer = Pacer::new(RateBudget::unlimited());
+        let limit = RateLimit {
+            limit: 100,
+            remaining: 4,
+            used: 96,
+            reset: Utc::now() + TimeDelta::seconds(40),
+            resource: None,
+        };
+        pacer.observe(Some(&limit), 50);
+        let spacing = pacer.lock().spacing;
+        assert!(spacing > Duration::from_secs(9) && spacing <= Duration::from_secs(10));
+        pacer.observe(
+            Some(&RateLimit {
+                remaining: 80,
+                ..limit.clone()
+            }),
+            50,
+        );
+        assert_eq!(pacer.lock().spacing, Duration::ZERO);
+        let skewed = RateLimit {
+            reset: Utc::now() + TimeDelta::days(31),
+            remaining: 0,
+            ..limit
+        };
+        pacer.observe(Some(&skewed), 50);
+        assert!(pacer.lock().paused_until.is_none());
+    }
+}

@@ -1,0 +1,360 @@
+//! The planner: a pure function from a package's versions and a [`Policy`]
+//! to a decision per version, each naming the rule that made it.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::cleanup::policy::{Policy, SemverFilter, TagFilter};
+use crate::models::PackageVersion;
+use crate::types::Visibility;
+
+/// GitHub refuses to delete a version of a public package downloaded more
+/// often than this.
+pub const GITHUB_PUBLIC_DOWNLOAD_LIMIT: u64 = 5_000;
+
+/// What the planner knows about a package beyond its versions. Everything is
+/// optional: a rule that needs a missing fact either cannot fire (the GitHub
+/// download limit) or keeps the version (`max_downloads`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PackageFacts {
+    /// The package's visibility (from `get_package`).
+    pub visibility: Option<Visibility>,
+    /// Download counts by version id. The REST API does not report them; a
+    /// caller who knows them (from the registry or the web UI) supplies them.
+    pub downloads: BTreeMap<u64, u64>,
+}
+
+/// Whether a version is deleted or kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// The version is deleted when the plan is executed.
+    Delete,
+    /// The version is left alone.
+    Keep,
+}
+
+/// The rule that decided a version's fate; serialized as its snake_case name.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// Deleted: every rule of the policy selected it.
+    Policy,
+    /// Kept: GitHub refuses to delete a version of a public package with more
+    /// than 5,000 downloads.
+    GithubDownloadLimit,
+    /// Kept: GitHub refuses to delete the last version of a package.
+    LastVersion,
+    /// Kept: the most recent version (`keep_newest`).
+    Newest,
+    /// Kept: among the `keep_latest` most recent versions.
+    KeepLatest,
+    /// Kept: the policy sets no rule that selects versions.
+    EmptyPolicy,
+    /// Kept: the name or a tag matches an `exclude` pattern.
+    Excluded,
+    /// Kept: neither the name nor a tag matches an `include` pattern.
+    NotIncluded,
+    /// Kept: tagged, and the policy deletes only untagged versions.
+    Tagged,
+    /// Kept: untagged, and the policy deletes only tagged versions.
+    Untagged,
+    /// Kept: a tag rule is set but the version has no container or docker tags.
+    NotContainer,
+    /// Kept: named or tagged with a semantic-version release.
+    SemverRelease,
+    /// Kept: the policy deletes only pre-releases and this is not one.
+    NotPrerelease,
+    /// Kept: created after the `older_than` cutoff.
+    TooRecent,
+    /// Kept: downloaded more than `max_downloads` times.
+    Downloads,
+    /// Kept: `max_downloads` is set and the version's count is unknown.
+    DownloadsUnknown,
+}
+
+impl Rule {
+    /// The stable snake_case name of the rule.
+    pub fn name(self) -> &'static str {
+        match self {
+            Rule::Policy => "policy",
+            Rule::GithubDownloadLimit => "github_download_limit",
+            Rule::LastVersion => "last_version",
+            Rule::Newest => "newest",
+            Rule::KeepLatest => "keep_latest",
+            Rule::EmptyPolicy => "empty_policy",
+            Rule::Excluded => "excluded",
+            Rule::NotIncluded => "not_included",
+            Rule::Tagged => "tagged",
+            Rule::Untagged => "untagged",
+            Rule::NotContainer => "not_container",
+            Rule::SemverRelease => "semver_release",
+            Rule::NotPrerelease => "not_prerelease",
+            Rule::TooRecent => "too_recent",
+            Rule::Downloads => "downloads",
+            Rule::DownloadsUnknown => "downloads_unknown",
+        }
+    }
+}
+
+/// The fate of one version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    /// The version's id.
+    pub version_id: u64,
+    /// The version's name (a digest for container versions).
+    pub name: String,
+    /// The version's container or docker tags.
+    pub tags: Vec<String>,
+    /// When the version was created.
+    pub created_at: DateTime<Utc>,
+    /// Delete or keep.
+    pub action: Action,
+    /// The rule that decided.
+    pub rule: Rule,
+    /// The decision in words.
+    pub reason: String,
+}
+
+/// The decisions for every version of a package, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    /// The policy the plan applies.
+    pub policy: Policy,
+    /// The instant ages were measured from.
+    pub now: DateTime<Utc>,
+    /// One decision per version, most recently created first.
+    pub decisions: Vec<Decision>,
+}
+
+impl Plan {
+    /// The versions to delete, oldest first (the order execution uses).
+    pub fn deletions(&self) -> impl Iterator<Item = &Decision> {
+        self.decisions
+            .iter()
+            .rev()
+            .filter(|d| d.action == Action::Delete)
+    }
+
+    /// The versions to keep, newest first.
+    pub fn kept(&self) -> impl Iterator<Item = &Decision> {
+        self.decisions.iter().filter(|d| d.action == Action::Keep)
+    }
+
+    /// How many versions the plan deletes.
+    pub fn delete_count(&self) -> usize {
+        self.deletions().count()
+    }
+}
+
+/// Plans with no facts beyond the versions themselves. See [`plan_with`].
+pub fn plan(versions: &[PackageVersion], policy: &Policy, now: DateTime<Utc>) -> Plan {
+    plan_with(versions, &PackageFacts::default(), policy, now)
+}
+
+/// Decides, for each of a package's active versions (all of them: the
+/// last-version guard relies on seeing the whole package), whether the policy
+/// deletes it. Pure and deterministic: versions are ordered by creation time,
+/// then id, both newest first, and each decision names the first rule, in this
+/// order, that applies to it:
+///
+/// 1. `github_download_limit`, `newest`, `keep_latest` (protections),
+/// 2. `empty_policy`, `excluded`, `not_included`, `tagged` / `untagged` /
+///    `not_container`, `semver_release` / `not_prerelease`, `too_recent`,
+///    `downloads` / `downloads_unknown` (the policy's filters),
+/// 3. otherwise `policy`: deleted;
+///
+/// then, if every version would be deleted, the newest is kept (`last_version`).
+pub fn plan_with(
+    versions: &[PackageVersion],
+    facts: &PackageFacts,
+    policy: &Policy,
+    now: DateTime<Utc>,
+) -> Plan {
+    let mut ordered: Vec<&PackageVersion> = versions.iter().collect();
+    ordered.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
+    let mut decisions: Vec<Decision> = ordered
+        .iter()
+        .enumerate()
+        .map(|(rank, version)| {
+            let tags = version_tags(version);
+            let (action, rule, reason) = decide(policy, facts, now, rank, version, tags.as_deref());
+            Decision {
+                version_id: version.id,
+                name: version.name.clone(),
+                tags: tags.unwrap_or_default(),
+                created_at: version.created_at,
+                action,
+                rule,
+                reason,
+            }
+        })
+        .collect();
+    // Container manifest graphs (indexes protecting their children) will be
+    // applied here, between the policy and GitHub's own refusals.
+    keep_last_version(&mut decisions);
+    Plan {
+        policy: policy.clone(),
+        now,
+        decisions,
+    }
+}
+
+fn keep_last_version(decisions: &mut [Decision]) {
+    if let Some(newest) = decisions.first_mut() {
+        if newest.action == Action::Delete && decisions.iter().all(|d| d.action == Action::Delete) {
+            let newest = &mut decisions[0];
+            newest.action = Action::Keep;
+            newest.rule = Rule::LastVersion;
+            newest.reason = "GitHub refuses to delete the last version of a package".into();
+        }
+    }
+}
+
+/// Container and docker tags; `None` when the version carries neither kind
+/// of metadata (other registries have no tags).
+fn version_tags(version: &PackageVersion) -> Option<Vec<String>> {
+    let metadata = version.metadata.as_ref()?;
+    if let Some(container) = &metadata.container {
+        return Some(container.tags.clone());
+    }
+    let docker = metadata.docker.as_ref()?;
+    let mut tags = docker.tags.clone().unwrap_or_default();
+    for tag in docker.tag.iter().flatten() {
+        if !tags.contains(tag) {
+            tags.push(tag.clone());
+        }
+    }
+    Some(tags)
+}
+
+fn decide(
+    policy: &Policy,
+    facts: &PackageFacts,
+    now: DateTime<Utc>,
+    rank: usize,
+    version: &PackageVersion,
+    tags: Option<&[String]>,
+) -> (Action, Rule, String) {
+    let keep = |rule: Rule, reason: String| (Action::Keep, rule, reason);
+    let downloads = facts.downloads.get(&version.id).copied();
+    let names = || {
+        std::iter::once(version.name.as_str())
+            .chain(tags.unwrap_or_default().iter().map(String::as_str))
+    };
+
+    if facts.visibility == Some(Visibility::Public) {
+        if let Some(count) = downloads.filter(|c| *c > GITHUB_PUBLIC_DOWNLOAD_LIMIT) {
+            return keep(
+                Rule::GithubDownloadLimit,
+                format!("public and downloaded {count} times; GitHub refuses to delete it"),
+            );
+        }
+    }
+    if policy.keep_newest && rank == 0 {
+        return keep(Rule::Newest, "the newest version".into());
+    }
+    if let Some(n) = policy.keep_latest {
+        if rank < n as usize {
+            return keep(
+                Rule::KeepLatest,
+                format!("among the {n} most recent versions"),
+            );
+        }
+    }
+    if !policy.selects_anything() {
+        return keep(Rule::EmptyPolicy, "the policy selects no versions".into());
+    }
+    let mut selected_by = Vec::new();
+    for pattern in &policy.exclude {
+        if let Some(text) = names().find(|text| pattern.is_match(text)) {
+            return keep(
+                Rule::Excluded,
+                format!("{text:?} matches excluded {pattern}"),
+            );
+        }
+    }
+    if !policy.include.is_empty() {
+        let found = policy
+            .include
+            .iter()
+            .find_map(|pattern| names().find(|t| pattern.is_match(t)).map(|t| (pattern, t)));
+        match found {
+            Some((pattern, text)) => selected_by.push(format!("{text:?} matches {pattern}")),
+            None => return keep(Rule::NotIncluded, "matches no include pattern".into()),
+        }
+    }
+    match (policy.tags, tags) {
+        (TagFilter::Any, _) => {}
+        (_, None) => {
+            return keep(
+                Rule::NotContainer,
+                "has no container tags to filter on".into(),
+            );
+        }
+        (TagFilter::Untagged, Some(tags)) if !tags.is_empty() => {
+            return keep(Rule::Tagged, format!("tagged {}", tags.join(", ")));
+        }
+        (TagFilter::Tagged, Some([])) => return keep(Rule::Untagged, "untagged".into()),
+        (TagFilter::Untagged, _) => selected_by.push("untagged".into()),
+        (TagFilter::Tagged, _) => selected_by.push("tagged".into()),
+    }
+    if policy.semver != SemverFilter::Any {
+        let versions: Vec<semver::Version> = names().filter_map(parse_semver).collect();
+        let release = versions.iter().find(|v| v.pre.is_empty());
+        let prerelease = versions.iter().find(|v| !v.pre.is_empty());
+        match (policy.semver, release, prerelease) {
+            (SemverFilter::KeepReleases, Some(release), _) => {
+                return keep(Rule::SemverRelease, format!("release {release}"));
+            }
+            (SemverFilter::OnlyPrereleases, Some(release), _) => {
+                return keep(Rule::NotPrerelease, format!("release {release}"));
+            }
+            (SemverFilter::OnlyPrereleases, None, None) => {
+                return keep(Rule::NotPrerelease, "not a semantic version".into());
+            }
+            (SemverFilter::OnlyPrereleases, None, Some(pre)) => {
+                selected_by.push(format!("pre-release {pre}"));
+            }
+            _ => {}
+        }
+    }
+    if let Some(age) = &policy.older_than {
+        let cutoff = age.cutoff(now);
+        if version.created_at >= cutoff {
+            return keep(
+                Rule::TooRecent,
+                format!("created after {}", cutoff.to_rfc3339()),
+            );
+        }
+        selected_by.push(format!("older than {age}"));
+    }
+    if let Some(max) = policy.max_downloads {
+        match downloads {
+            None => {
+                return keep(Rule::DownloadsUnknown, "download count unknown".into());
+            }
+            Some(count) if count > max => {
+                return keep(
+                    Rule::Downloads,
+                    format!("downloaded {count} times (> {max})"),
+                );
+            }
+            Some(_) => {}
+        }
+    }
+    if let Some(n) = policy.keep_latest {
+        selected_by.push(format!("beyond the {n} most recent"));
+    }
+    (Action::Delete, Rule::Policy, selected_by.join(", "))
+}
+
+/// A semantic version in a name or tag, with an optional leading `v`.
+fn parse_semver(text: &str) -> Option<semver::Version> {
+    let text = text.strip_prefix(['v', 'V']).unwrap_or(text);
+    semver::Version::parse(text).ok()
+}
