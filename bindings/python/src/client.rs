@@ -3,7 +3,7 @@
 
 use pyo3::prelude::*;
 
-use crate::convert::{count, optional_seconds};
+use crate::convert::{count, optional_seconds, repr_str};
 use crate::errors::to_py_err;
 use crate::owner::{AsyncOwner, Owner};
 use crate::pages::RateLimit;
@@ -232,9 +232,9 @@ macro_rules! client_class {
 
             fn __repr__(&self) -> String {
                 format!(
-                    "{}(base_url={:?}, has_token={})",
+                    "{}(base_url={}, has_token={})",
                     stringify!($class),
-                    self.client.base_url(),
+                    repr_str(self.client.base_url()),
                     if self.client.has_token() { "True" } else { "False" }
                 )
             }

@@ -113,3 +113,33 @@ pub fn json_to_py<'py>(py: Python<'py>, value: &serde_json::Value) -> PyResult<B
         }
     })
 }
+
+/// Python's `repr()` of a string, for the `__repr__` of the classes.
+pub fn repr_str(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('\'');
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("\\'"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\x{:02x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+/// Python's `repr()` of an optional string.
+pub fn repr_opt(text: Option<&str>) -> String {
+    text.map_or_else(|| "None".to_owned(), repr_str)
+}
+
+/// Python's `repr()` of a list of strings.
+pub fn repr_list(items: &[String]) -> String {
+    let items: Vec<String> = items.iter().map(|item| repr_str(item)).collect();
+    format!("[{}]", items.join(", "))
+}

@@ -6,8 +6,6 @@
 //! with two bases cannot be declared with `create_exception!`, so all of them
 //! are created with `type(name, bases, namespace)` when the module loads.
 
-use std::collections::HashMap;
-
 use ghpackages::{Error, ErrorKind};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -80,7 +78,8 @@ fn class_of(kind: ErrorKind) -> Option<(&'static str, Option<&'static str>, &'st
 
 struct Classes {
     base: Py<PyType>,
-    by_kind: HashMap<ErrorKind, Py<PyType>>,
+    /// In the order of `ErrorKind::ALL`.
+    by_kind: Vec<(ErrorKind, Py<PyType>)>,
 }
 
 static CLASSES: PyOnceLock<Classes> = PyOnceLock::new();
@@ -105,7 +104,7 @@ fn classes(py: Python<'_>) -> PyResult<&Classes> {
         let builtins = py.import("builtins")?;
         let exception = builtins.getattr("Exception")?;
         let base = new_class(py, BASE_NAME, PyTuple::new(py, [exception])?, BASE_DOC)?;
-        let mut by_kind = HashMap::new();
+        let mut by_kind = Vec::new();
         for &kind in ErrorKind::ALL {
             if let Some((name, builtin, doc)) = class_of(kind) {
                 let mut bases = vec![base.clone().into_any()];
@@ -113,7 +112,7 @@ fn classes(py: Python<'_>) -> PyResult<&Classes> {
                     bases.push(builtins.getattr(builtin)?);
                 }
                 let class = new_class(py, name, PyTuple::new(py, bases)?, doc)?;
-                by_kind.insert(kind, class.unbind());
+                by_kind.push((kind, class.unbind()));
             }
         }
         Ok(Classes {
@@ -128,7 +127,7 @@ pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = module.py();
     let classes = classes(py)?;
     module.add(BASE_NAME, classes.base.bind(py))?;
-    for class in classes.by_kind.values() {
+    for (_, class) in &classes.by_kind {
         let class = class.bind(py);
         module.add(class.name()?, class)?;
     }
@@ -141,8 +140,9 @@ fn exception(py: Python<'_>, error: &Error) -> PyResult<PyErr> {
     let classes = classes(py)?;
     let class = classes
         .by_kind
-        .get(&error.kind())
-        .unwrap_or(&classes.base)
+        .iter()
+        .find(|(kind, _)| *kind == error.kind())
+        .map_or(&classes.base, |(_, class)| class)
         .bind(py);
     let instance = class.call1((error.to_string(),))?;
     instance.setattr("code", error.kind().name())?;

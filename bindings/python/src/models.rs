@@ -7,7 +7,7 @@ use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use serde::Serialize;
 
-use crate::convert::json_to_py;
+use crate::convert::{json_to_py, repr_list, repr_str};
 use crate::enums;
 
 fn to_dict<'py>(py: Python<'py>, model: &impl Serialize) -> PyResult<Bound<'py, PyAny>> {
@@ -83,11 +83,11 @@ model! {
 
     fn __repr__(&self) -> String {
         format!(
-            "Package(id={}, name={:?}, package_type={:?}, visibility={:?}, version_count={})",
+            "Package(id={}, name={}, package_type={}, visibility={}, version_count={})",
             self.0.id,
-            self.0.name,
-            self.0.package_type.as_str(),
-            self.0.visibility.as_str(),
+            repr_str(&self.0.name),
+            repr_str(self.0.package_type.as_str()),
+            repr_str(self.0.visibility.as_str()),
             self.0.version_count
         )
     }
@@ -115,10 +115,10 @@ model! {
 
     fn __repr__(&self) -> String {
         format!(
-            "PackageVersion(id={}, name={:?}, created_at={:?})",
+            "PackageVersion(id={}, name={}, created_at={})",
             self.0.id,
-            self.0.name,
-            self.0.created_at.to_rfc3339()
+            repr_str(&self.0.name),
+            repr_str(&self.0.created_at.to_rfc3339())
         )
     }
 }
@@ -144,10 +144,14 @@ model! {
 
     fn __repr__(&self) -> String {
         format!(
-            "PackageVersionMetadata(package_type={:?}, container={:?}, docker={:?})",
-            self.0.package_type.as_str(),
-            self.0.container.as_ref().map(|c| &c.tags),
-            self.0.docker.as_ref().map(|d| d.tags.as_ref().or(d.tag.as_ref()))
+            "PackageVersionMetadata(package_type={}, tags={})",
+            repr_str(self.0.package_type.as_str()),
+            self.0
+                .container
+                .as_ref()
+                .map(|c| &c.tags)
+                .or_else(|| self.0.docker.as_ref().and_then(|d| d.tags.as_ref().or(d.tag.as_ref())))
+                .map_or_else(|| "None".to_owned(), |tags| repr_list(tags))
         )
     }
 }
@@ -159,7 +163,7 @@ model! {
     }
 
     fn __repr__(&self) -> String {
-        format!("ContainerMetadata(tags={:?})", self.0.tags)
+        format!("ContainerMetadata(tags={})", repr_list(&self.0.tags))
     }
 }
 
@@ -172,7 +176,15 @@ model! {
     }
 
     fn __repr__(&self) -> String {
-        format!("DockerMetadata(tag={:?}, tags={:?})", self.0.tag, self.0.tags)
+        let list = |tags: &Option<Vec<String>>| {
+            tags.as_deref()
+                .map_or_else(|| "None".to_owned(), repr_list)
+        };
+        format!(
+            "DockerMetadata(tag={}, tags={})",
+            list(&self.0.tag),
+            list(&self.0.tags)
+        )
     }
 }
 
@@ -195,8 +207,10 @@ model! {
 
     fn __repr__(&self) -> String {
         format!(
-            "SimpleUser(login={:?}, id={}, type={:?})",
-            self.0.login, self.0.id, self.0.r#type
+            "SimpleUser(login={}, id={}, type={})",
+            repr_str(&self.0.login),
+            self.0.id,
+            repr_str(&self.0.r#type)
         )
     }
 }
@@ -229,9 +243,9 @@ model! {
 
     fn __repr__(&self) -> String {
         format!(
-            "MinimalRepository(id={}, full_name={:?}, private={})",
+            "MinimalRepository(id={}, full_name={}, private={})",
             self.0.id,
-            self.0.full_name,
+            repr_str(&self.0.full_name),
             if self.0.private { "True" } else { "False" }
         )
     }

@@ -10,7 +10,7 @@ use futures::{StreamExt, TryStreamExt};
 use ghpackages::{ListPackagesOptions, ListVersionsOptions, PackageType, VersionState, Visibility};
 use pyo3::prelude::*;
 
-use crate::convert::{count, id, ApiEnum};
+use crate::convert::{count, id, repr_str, ApiEnum};
 use crate::errors::to_py_err;
 use crate::models::{Package, PackageVersion};
 use crate::pages::{AsyncItemIterator, Item, ItemIterator, ItemStream, Page};
@@ -94,8 +94,8 @@ impl Target {
 
     fn repr(&self, class: &str) -> String {
         match &self.owner {
-            ghpackages::Owner::Org(org) => format!("{class}(org={org:?})"),
-            ghpackages::Owner::User(user) => format!("{class}(user={user:?})"),
+            ghpackages::Owner::Org(org) => format!("{class}(org={})", repr_str(org)),
+            ghpackages::Owner::User(user) => format!("{class}(user={})", repr_str(user)),
             ghpackages::Owner::AuthenticatedUser => format!("{class}(me)"),
         }
     }

@@ -11,6 +11,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyGenericAlias, PyList, PyType};
 use tokio::sync::Mutex;
 
+use crate::convert::{repr_opt, repr_str};
 use crate::errors::to_py_err;
 use crate::models::{Package, PackageVersion};
 use crate::runtime;
@@ -54,12 +55,12 @@ impl RateLimit {
 
     fn __repr__(&self) -> String {
         format!(
-            "RateLimit(limit={}, remaining={}, used={}, reset={:?}, resource={:?})",
+            "RateLimit(limit={}, remaining={}, used={}, reset={}, resource={})",
             self.0.limit,
             self.0.remaining,
             self.0.used,
-            self.0.reset.to_rfc3339(),
-            self.0.resource
+            repr_str(&self.0.reset.to_rfc3339()),
+            repr_opt(self.0.resource.as_deref())
         )
     }
 }
@@ -97,8 +98,11 @@ impl Links {
 
     fn __repr__(&self) -> String {
         format!(
-            "Links(next={:?}, prev={:?}, first={:?}, last={:?})",
-            self.0.next, self.0.prev, self.0.first, self.0.last
+            "Links(next={}, prev={}, first={}, last={})",
+            repr_opt(self.0.next.as_deref()),
+            repr_opt(self.0.prev.as_deref()),
+            repr_opt(self.0.first.as_deref()),
+            repr_opt(self.0.last.as_deref())
         )
     }
 }
@@ -193,10 +197,10 @@ impl Page {
 
     fn __repr__(&self) -> String {
         format!(
-            "Page(items={}, next={:?}, last={:?})",
+            "Page(items={}, next={}, last={})",
             self.items.len(),
-            self.links.next,
-            self.links.last
+            repr_opt(self.links.next.as_deref()),
+            repr_opt(self.links.last.as_deref())
         )
     }
 }

@@ -1,0 +1,533 @@
+import builtins
+import datetime
+import enum
+from collections.abc import Awaitable, Iterator
+from typing import Any, Generic, NoReturn, Optional, TypeVar, Union, final
+
+_T = TypeVar("_T")
+
+# A duration: seconds (int or float) or a timedelta.
+_Seconds = Union[float, datetime.timedelta]
+# Enumerations are accepted as members or as their string values.
+_PackageTypeArg = Union["PackageType", str]
+_VisibilityArg = Union["Visibility", str]
+_VersionStateArg = Union["VersionState", str]
+
+__all__ = [
+    "__version__",
+    "GitHubPackagesError",
+    "NotFoundError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ValidationError",
+    "ConflictError",
+    "InvalidInputError",
+    "ServerError",
+    "TransportError",
+    "TimeoutError",
+    "DecodeError",
+    "_error_kinds",
+    "_raise_error",
+    "PackageType",
+    "Visibility",
+    "VersionState",
+    "Client",
+    "AsyncClient",
+    "RetryPolicy",
+    "Owner",
+    "AsyncOwner",
+    "Package",
+    "PackageVersion",
+    "PackageVersionMetadata",
+    "ContainerMetadata",
+    "DockerMetadata",
+    "SimpleUser",
+    "MinimalRepository",
+    "Page",
+    "Links",
+    "RateLimit",
+    "_ItemIterator",
+    "_AsyncItemIterator",
+]
+
+__version__: str
+
+class PackageType(str, enum.Enum):
+    """The registry a package belongs to (package_type)."""
+
+    NPM = "npm"
+    MAVEN = "maven"
+    RUBYGEMS = "rubygems"
+    DOCKER = "docker"
+    NUGET = "nuget"
+    CONTAINER = "container"
+
+class Visibility(str, enum.Enum):
+    """Visibility of a package, and the visibility filter of package lists."""
+
+    PUBLIC = "public"
+    PRIVATE = "private"
+    INTERNAL = "internal"
+
+class VersionState(str, enum.Enum):
+    """State filter of version lists: active or deleted versions."""
+
+    ACTIVE = "active"
+    DELETED = "deleted"
+
+class GitHubPackagesError(Exception):
+    """Base class of every error raised by ghpackages."""
+
+    code: str
+    status: Optional[int]
+    message: str
+    documentation_url: Optional[str]
+    request_id: Optional[str]
+    rate_limit: Optional[RateLimit]
+    retry_after: Optional[float]
+
+class NotFoundError(GitHubPackagesError): ...
+class AuthenticationError(GitHubPackagesError): ...
+class PermissionDeniedError(GitHubPackagesError): ...
+
+class RateLimitError(GitHubPackagesError):
+    reset_at: Optional[datetime.datetime]
+
+class ValidationError(GitHubPackagesError): ...
+class ConflictError(GitHubPackagesError): ...
+
+class InvalidInputError(GitHubPackagesError, ValueError):
+    argument: Optional[str]
+
+class ServerError(GitHubPackagesError): ...
+class TransportError(GitHubPackagesError, ConnectionError): ...
+class TimeoutError(GitHubPackagesError, builtins.TimeoutError): ...
+class DecodeError(GitHubPackagesError): ...
+
+@final
+class RetryPolicy:
+    def __new__(
+        cls,
+        max_attempts: Optional[int] = None,
+        *,
+        initial_backoff: Optional[_Seconds] = None,
+        max_backoff: Optional[_Seconds] = None,
+        max_total_wait: Optional[_Seconds] = None,
+    ) -> RetryPolicy: ...
+    @staticmethod
+    def none() -> RetryPolicy: ...
+    @property
+    def max_attempts(self) -> int: ...
+    @property
+    def initial_backoff(self) -> float: ...
+    @property
+    def max_backoff(self) -> float: ...
+    @property
+    def max_total_wait(self) -> float: ...
+
+@final
+class RateLimit:
+    @property
+    def limit(self) -> int: ...
+    @property
+    def remaining(self) -> int: ...
+    @property
+    def used(self) -> int: ...
+    @property
+    def reset(self) -> datetime.datetime: ...
+    @property
+    def resource(self) -> Optional[str]: ...
+
+@final
+class Links:
+    @property
+    def next(self) -> Optional[str]: ...
+    @property
+    def prev(self) -> Optional[str]: ...
+    @property
+    def first(self) -> Optional[str]: ...
+    @property
+    def last(self) -> Optional[str]: ...
+
+@final
+class Page(Generic[_T]):
+    @property
+    def items(self) -> list[_T]: ...
+    @property
+    def links(self) -> Links: ...
+    @property
+    def rate_limit(self) -> Optional[RateLimit]: ...
+    def __len__(self) -> int: ...
+    def __iter__(self) -> Iterator[_T]: ...
+
+@final
+class _ItemIterator(Generic[_T]):
+    """Every item of a list, fetched lazily (`for item in ...`)."""
+
+    def __iter__(self) -> _ItemIterator[_T]: ...
+    def __next__(self) -> _T: ...
+
+@final
+class _AsyncItemIterator(Generic[_T]):
+    """Every item of a list, fetched lazily (`async for item in ...`)."""
+
+    def __aiter__(self) -> _AsyncItemIterator[_T]: ...
+    def __anext__(self) -> Awaitable[_T]: ...
+
+@final
+class SimpleUser:
+    @property
+    def login(self) -> str: ...
+    @property
+    def id(self) -> int: ...
+    @property
+    def node_id(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def site_admin(self) -> bool: ...
+    @property
+    def name(self) -> Optional[str]: ...
+    @property
+    def email(self) -> Optional[str]: ...
+    @property
+    def avatar_url(self) -> str: ...
+    @property
+    def gravatar_id(self) -> Optional[str]: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def html_url(self) -> str: ...
+    @property
+    def user_view_type(self) -> Optional[str]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class MinimalRepository:
+    @property
+    def id(self) -> int: ...
+    @property
+    def node_id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def full_name(self) -> str: ...
+    @property
+    def owner(self) -> SimpleUser: ...
+    @property
+    def private(self) -> bool: ...
+    @property
+    def html_url(self) -> str: ...
+    @property
+    def description(self) -> Optional[str]: ...
+    @property
+    def fork(self) -> bool: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def default_branch(self) -> Optional[str]: ...
+    @property
+    def visibility(self) -> Optional[str]: ...
+    @property
+    def archived(self) -> Optional[bool]: ...
+    @property
+    def pushed_at(self) -> Optional[datetime.datetime]: ...
+    @property
+    def created_at(self) -> Optional[datetime.datetime]: ...
+    @property
+    def updated_at(self) -> Optional[datetime.datetime]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class Package:
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def package_type(self) -> PackageType: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def html_url(self) -> str: ...
+    @property
+    def version_count(self) -> int: ...
+    @property
+    def visibility(self) -> Visibility: ...
+    @property
+    def owner(self) -> Optional[SimpleUser]: ...
+    @property
+    def repository(self) -> Optional[MinimalRepository]: ...
+    @property
+    def created_at(self) -> datetime.datetime: ...
+    @property
+    def updated_at(self) -> datetime.datetime: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class ContainerMetadata:
+    @property
+    def tags(self) -> list[str]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class DockerMetadata:
+    @property
+    def tag(self) -> Optional[list[str]]: ...
+    @property
+    def tags(self) -> Optional[list[str]]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class PackageVersionMetadata:
+    @property
+    def package_type(self) -> PackageType: ...
+    @property
+    def container(self) -> Optional[ContainerMetadata]: ...
+    @property
+    def docker(self) -> Optional[DockerMetadata]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class PackageVersion:
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def package_html_url(self) -> str: ...
+    @property
+    def html_url(self) -> Optional[str]: ...
+    @property
+    def license(self) -> Optional[str]: ...
+    @property
+    def description(self) -> Optional[str]: ...
+    @property
+    def created_at(self) -> datetime.datetime: ...
+    @property
+    def updated_at(self) -> datetime.datetime: ...
+    @property
+    def deleted_at(self) -> Optional[datetime.datetime]: ...
+    @property
+    def metadata(self) -> Optional[PackageVersionMetadata]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class Owner:
+    """The packages of one owner; every method blocks (releasing the GIL)."""
+
+    def list_packages(
+        self,
+        package_type: _PackageTypeArg,
+        *,
+        visibility: Optional[_VisibilityArg] = None,
+        page: Optional[int] = None,
+        per_page: Optional[int] = None,
+    ) -> Page[Package]: ...
+    def iter_packages(
+        self,
+        package_type: _PackageTypeArg,
+        *,
+        visibility: Optional[_VisibilityArg] = None,
+        page: Optional[int] = None,
+        per_page: Optional[int] = None,
+    ) -> _ItemIterator[Package]: ...
+    def list_all_packages(
+        self,
+        package_type: _PackageTypeArg,
+        *,
+        visibility: Optional[_VisibilityArg] = None,
+        page: Optional[int] = None,
+        per_page: Optional[int] = None,
+    ) -> list[Package]: ...
+    def get_package(self, package_type: _PackageTypeArg, package_name: str) -> Package: ...
+    def delete_package(self, package_type: _PackageTypeArg, package_name: str) -> None: ...
+    def restore_package(
+        self,
+        package_type: _PackageTypeArg,
+        package_name: str,
+        *,
+        token: Optional[str] = None,
+    ) -> None: ...
+    def list_package_versions(
+        self,
+        package_type: _PackageTypeArg,
+        package_name: str,
+        *,
+        state: Optional[_VersionStateArg] = None,
+        page: Optional[int] = None,
+        per_page: Optional[int] = None,
+    ) -> Page[PackageVersion]: ...
+    def iter_package_versions(
+        self,
+        package_type: _PackageTypeArg,
+        package_name: str,
+        *,
+        state: Optional[_VersionStateArg] = None,
+        page: Optional[int] = None,
+        per_page: Optional[int] = None,
+    ) -> _ItemIterator[PackageVersion]: ...
+    def list_all_package_versions(
+        self,
+        package_type: _PackageTypeArg,
+        package_name: str,
+        *,
+        state: Optional[_VersionStateArg] = None,
+        page: Optional[int] = None,
+        per_page: Optional[int] = None,
+    ) -> list[PackageVersion]: ...
+    def get_package_version(
+        self, package_type: _PackageTypeArg, package_name: str, package_version_id: int
+    ) -> PackageVersion: ...
+    def delete_package_version(
+        self, package_type: _PackageTypeArg, package_name: str, package_version_id: int
+    ) -> None: ...
+    def restore_package_version(
+        self, package_type: _PackageTypeArg, package_name: str, package_version_id: int
+    ) -> None: ...
+    def list_docker_migration_conflicts(self) -> list[Package]: ...
+
+@final
+class AsyncOwner:
+    """The packages of one owner; every method returns an awaitable."""
+
+    def list_packages(
+        self,
+        package_type: _PackageTypeArg,
+        *,
+        visibility: Optional[_VisibilityArg] = None,
+        page: Optional[int] = None,
+        per_page: Optional[int] = None,
+    ) -> Awaitable[Page[Package]]: ...
+    def iter_packages(
+        self,
+        package_type: _PackageTypeArg,
+        *,
+        visibility: Optional[_VisibilityArg] = None,
+        page: Optional[int] = None,
+        per_page: Optional[int] = None,
+    ) -> _AsyncItemIterator[Package]: ...
+    def list_all_packages(
+        self,
+        package_type: _PackageTypeArg,
+        *,
+        visibility: Optional[_VisibilityArg] = None,
+        page: Optional[int] = None,
+        per_page: Optional[int] = None,
+    ) -> Awaitable[list[Package]]: ...
+    def get_package(
+        self, package_type: _PackageTypeArg, package_name: str
+    ) -> Awaitable[Package]: ...
+    def delete_package(
+        self, package_type: _PackageTypeArg, package_name: str
+    ) -> Awaitable[None]: ...
+    def restore_package(
+        self,
+        package_type: _PackageTypeArg,
+        package_name: str,
+        *,
+        token: Optional[str] = None,
+    ) -> Awaitable[None]: ...
+    def list_package_versions(
+        self,
+        package_type: _PackageTypeArg,
+        package_name: str,
+        *,
+        state: Optional[_VersionStateArg] = None,
+        page: Optional[int] = None,
+        per_page: Optional[int] = None,
+    ) -> Awaitable[Page[PackageVersion]]: ...
+    def iter_package_versions(
+        self,
+        package_type: _PackageTypeArg,
+        package_name: str,
+        *,
+        state: Optional[_VersionStateArg] = None,
+        page: Optional[int] = None,
+        per_page: Optional[int] = None,
+    ) -> _AsyncItemIterator[PackageVersion]: ...
+    def list_all_package_versions(
+        self,
+        package_type: _PackageTypeArg,
+        package_name: str,
+        *,
+        state: Optional[_VersionStateArg] = None,
+        page: Optional[int] = None,
+        per_page: Optional[int] = None,
+    ) -> Awaitable[list[PackageVersion]]: ...
+    def get_package_version(
+        self, package_type: _PackageTypeArg, package_name: str, package_version_id: int
+    ) -> Awaitable[PackageVersion]: ...
+    def delete_package_version(
+        self, package_type: _PackageTypeArg, package_name: str, package_version_id: int
+    ) -> Awaitable[None]: ...
+    def restore_package_version(
+        self, package_type: _PackageTypeArg, package_name: str, package_version_id: int
+    ) -> Awaitable[None]: ...
+    def list_docker_migration_conflicts(self) -> Awaitable[list[Package]]: ...
+
+@final
+class Client:
+    """A blocking client; safe to share between threads."""
+
+    def __new__(
+        cls,
+        token: Optional[str] = None,
+        *,
+        base_url: Optional[str] = None,
+        token_from_env: bool = True,
+        api_version: Optional[str] = None,
+        user_agent: Optional[str] = None,
+        connect_timeout: Optional[_Seconds] = None,
+        timeout: Optional[_Seconds] = None,
+        retry: Optional[RetryPolicy] = None,
+        page_concurrency: Optional[int] = None,
+        allow_insecure_http: bool = False,
+    ) -> Client: ...
+    def org(self, org: str) -> Owner: ...
+    def user(self, username: str) -> Owner: ...
+    def me(self) -> Owner: ...
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def has_token(self) -> bool: ...
+    @property
+    def rate_limit(self) -> Optional[RateLimit]: ...
+    @property
+    def token_scopes(self) -> Optional[list[str]]: ...
+
+@final
+class AsyncClient:
+    """An asyncio client: owner methods return awaitables."""
+
+    def __new__(
+        cls,
+        token: Optional[str] = None,
+        *,
+        base_url: Optional[str] = None,
+        token_from_env: bool = True,
+        api_version: Optional[str] = None,
+        user_agent: Optional[str] = None,
+        connect_timeout: Optional[_Seconds] = None,
+        timeout: Optional[_Seconds] = None,
+        retry: Optional[RetryPolicy] = None,
+        page_concurrency: Optional[int] = None,
+        allow_insecure_http: bool = False,
+    ) -> AsyncClient: ...
+    def org(self, org: str) -> AsyncOwner: ...
+    def user(self, username: str) -> AsyncOwner: ...
+    def me(self) -> AsyncOwner: ...
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def has_token(self) -> bool: ...
+    @property
+    def rate_limit(self) -> Optional[RateLimit]: ...
+    @property
+    def token_scopes(self) -> Optional[list[str]]: ...
+
+def _error_kinds() -> list[str]: ...
+def _raise_error(kind: str, message: str) -> NoReturn: ...
