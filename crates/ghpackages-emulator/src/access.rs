@@ -1,0 +1,170 @@
+//! Authorization: which scopes an operation needs, and what a caller may do
+//! with a package (read it, administer it, or not even know it exists).
+
+use axum::http::HeaderValue;
+
+use crate::error::ApiError;
+use crate::identity::{Identity, ACCEPTED_OAUTH_SCOPES};
+use crate::store::{Account, Db, StoreResult, TokenOwner};
+use crate::types::{AccountKind, PackageType, Role, Visibility};
+
+/// What an operation does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Lists or gets.
+    Read,
+    /// Deletes.
+    Delete,
+    /// Restores.
+    Restore,
+}
+
+impl Action {
+    fn verb(self) -> &'static str {
+        match self {
+            Action::Read => "read",
+            Action::Delete => "delete",
+            Action::Restore => "restore",
+        }
+    }
+}
+
+/// The classic scopes an operation needs: `read:packages`, plus
+/// `delete:packages` to delete or `write:packages` to restore, plus `repo`
+/// for registries with repository-scoped permissions only.
+pub fn required_scopes(action: Action, package_type: Option<PackageType>) -> Vec<&'static str> {
+    let mut scopes = vec!["read:packages"];
+    match action {
+        Action::Read => {}
+        Action::Delete => scopes.push("delete:packages"),
+        Action::Restore => scopes.push("write:packages"),
+    }
+    if package_type.is_some_and(PackageType::repository_scoped) {
+        scopes.push("repo");
+    }
+    scopes
+}
+
+fn has_scope(granted: &str, scope: &str) -> bool {
+    let mut granted = granted.split(',').map(str::trim);
+    // `write:packages` includes `read:packages`, as GitHub grants them.
+    granted.any(|g| g == scope || (scope == "read:packages" && g == "write:packages"))
+}
+
+/// 403 unless the token carries every scope the operation needs.
+pub fn check_scopes(
+    user: &TokenOwner,
+    action: Action,
+    package_type: Option<PackageType>,
+    docs: &'static str,
+) -> Result<(), ApiError> {
+    let required = required_scopes(action, package_type);
+    let missing: Vec<&str> = required
+        .iter()
+        .copied()
+        .filter(|scope| !has_scope(&user.scopes, scope))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let what = match package_type {
+        Some(t) => format!("{} {t} packages", action.verb()),
+        None => format!("{} packages", action.verb()),
+    };
+    let plural = if missing.len() > 1 { "s" } else { "" };
+    let message = format!(
+        "You need the {} scope{plural} to {what}. The token has: {}.",
+        missing.join(" and "),
+        if user.scopes.is_empty() {
+            "no scopes"
+        } else {
+            &user.scopes
+        }
+    );
+    let accepted = HeaderValue::from_str(&required.join(", "))
+        .unwrap_or(HeaderValue::from_static("read:packages"));
+    Err(ApiError::forbidden(message, docs).with_header(ACCEPTED_OAUTH_SCOPES.clone(), accepted))
+}
+
+/// 401 `Requires authentication` without a token; the token's owner otherwise.
+pub fn require_user<'a>(
+    identity: &'a Identity,
+    docs: &'static str,
+) -> Result<&'a TokenOwner, ApiError> {
+    identity
+        .user
+        .as_deref()
+        .ok_or_else(|| ApiError::requires_authentication(docs))
+}
+
+/// What a caller may do with the packages of an owner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rights {
+    /// May see private packages.
+    pub see_private: bool,
+    /// May delete and restore packages (the user themself, or an org admin,
+    /// who is admin of every package of the organization).
+    pub admin: bool,
+}
+
+/// The caller's rights over the packages of `owner`.
+pub fn rights(db: &Db<'_>, owner: &Account, caller: Option<&Account>) -> StoreResult<Rights> {
+    let Some(caller) = caller else {
+        return Ok(Rights {
+            see_private: false,
+            admin: false,
+        });
+    };
+    match owner.kind {
+        AccountKind::User => {
+            let own = owner.id == caller.id;
+            Ok(Rights {
+                see_private: own,
+                admin: own,
+            })
+        }
+        AccountKind::Organization => {
+            let role = db.role(owner.id, caller.id)?;
+            Ok(Rights {
+                see_private: role.is_some(),
+                admin: role == Some(Role::Admin),
+            })
+        }
+    }
+}
+
+impl Rights {
+    /// Whether the caller may see a package of this visibility.
+    pub fn can_see(self, visibility: Visibility) -> bool {
+        visibility == Visibility::Public || self.see_private
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_per_action_and_registry() {
+        assert_eq!(
+            required_scopes(Action::Read, Some(PackageType::Npm)),
+            ["read:packages"]
+        );
+        assert_eq!(
+            required_scopes(Action::Delete, Some(PackageType::Maven)),
+            ["read:packages", "delete:packages", "repo"]
+        );
+        assert_eq!(
+            required_scopes(Action::Restore, Some(PackageType::Docker)),
+            ["read:packages", "write:packages", "repo"]
+        );
+    }
+
+    #[test]
+    fn write_implies_read() {
+        assert!(has_scope("write:packages", "read:packages"));
+        assert!(has_scope("repo, read:packages", "read:packages"));
+        assert!(!has_scope("delete:packages", "read:packages"));
+        assert!(!has_scope("", "repo"));
+    }
+}

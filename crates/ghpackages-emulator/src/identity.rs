@@ -1,0 +1,103 @@
+//! Who is calling: the token of the `Authorization` header resolved to a
+//! user and its scopes, or an anonymous client known by its address. The
+//! result is put in the request's extensions for the rate limiter and the
+//! handlers; the `X-OAuth-Scopes` header is added to authenticated answers.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::error::{internal, ApiError};
+use crate::faults::Peer;
+use crate::state::AppState;
+use crate::store::{Account, TokenOwner};
+
+/// `X-OAuth-Scopes`: the scopes of the token used.
+pub static OAUTH_SCOPES: HeaderName = HeaderName::from_static("x-oauth-scopes");
+/// `X-Accepted-OAuth-Scopes`: the scopes the operation accepts.
+pub static ACCEPTED_OAUTH_SCOPES: HeaderName = HeaderName::from_static("x-accepted-oauth-scopes");
+
+/// The caller of one request.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    /// The client's address, when known.
+    pub ip: Option<IpAddr>,
+    /// The token's owner and scopes; `None` without a token.
+    pub user: Option<Arc<TokenOwner>>,
+}
+
+impl Identity {
+    /// The authenticated account, if any.
+    pub fn account(&self) -> Option<&Account> {
+        self.user.as_deref().map(|u| &u.user)
+    }
+}
+
+/// What the `Authorization` header holds.
+enum Credentials<'a> {
+    None,
+    Token(&'a str),
+    Malformed,
+}
+
+fn credentials(headers: &HeaderMap) -> Credentials<'_> {
+    let Some(value) = headers.get(axum::http::header::AUTHORIZATION) else {
+        return Credentials::None;
+    };
+    let Ok(text) = value.to_str() else {
+        return Credentials::Malformed;
+    };
+    let text = text.trim();
+    match text.split_once(' ') {
+        Some((scheme, token))
+            if scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("token") =>
+        {
+            let token = token.trim();
+            if token.is_empty() {
+                Credentials::Malformed
+            } else {
+                Credentials::Token(token)
+            }
+        }
+        _ => Credentials::Malformed,
+    }
+}
+
+/// The bearer token of a request, for the admin API.
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    match credentials(headers) {
+        Credentials::Token(token) => Some(token),
+        _ => None,
+    }
+}
+
+/// Middleware: resolves the caller, answers 401 `Bad credentials` for an
+/// unknown token, and reports the token's scopes on the answer.
+pub async fn identify(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let ip = request
+        .extensions()
+        .get::<ConnectInfo<Peer>>()
+        .map(|info| info.0.addr.ip());
+    let user = match credentials(request.headers()) {
+        Credentials::None => None,
+        Credentials::Malformed => return ApiError::bad_credentials().into_response(),
+        Credentials::Token(token) => match state.store.read(|db| db.token_owner(token)) {
+            Ok(Some(owner)) => Some(Arc::new(owner)),
+            Ok(None) => return ApiError::bad_credentials().into_response(),
+            Err(err) => return internal(err).into_response(),
+        },
+    };
+    let scopes = user
+        .as_ref()
+        .map(|u| HeaderValue::from_str(&u.scopes).unwrap_or(HeaderValue::from_static("")));
+    request.extensions_mut().insert(Identity { ip, user });
+    let mut response = next.run(request).await;
+    if let Some(scopes) = scopes {
+        response.headers_mut().insert(OAUTH_SCOPES.clone(), scopes);
+    }
+    response
+}

@@ -1,0 +1,226 @@
+//! Loading a [`Fixture`] into the store, in one transaction.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use rusqlite::params;
+use serde::Serialize;
+
+use crate::fixture::{Fixture, FixtureError, PackageFixture, VersionFixture};
+use crate::store::Db;
+use crate::types::{AccountKind, PackageType};
+
+/// What a load created.
+#[derive(Debug, Default, Clone, Serialize, PartialEq, Eq)]
+pub struct LoadSummary {
+    /// Users created.
+    pub users: usize,
+    /// Organizations created.
+    pub orgs: usize,
+    /// Tokens created.
+    pub tokens: usize,
+    /// Repositories created.
+    pub repositories: usize,
+    /// Packages created.
+    pub packages: usize,
+    /// Versions created.
+    pub versions: usize,
+}
+
+impl From<rusqlite::Error> for FixtureError {
+    fn from(err: rusqlite::Error) -> Self {
+        FixtureError::Invalid(err.to_string())
+    }
+}
+
+fn account_id(db: &Db<'_>, login: &str, what: &str) -> Result<i64, FixtureError> {
+    db.account(login)?
+        .map(|a| a.id)
+        .ok_or_else(|| FixtureError::Invalid(format!("{what} refers to unknown account {login:?}")))
+}
+
+/// Adds everything in `fixture` to the store. Accounts, tokens and
+/// repositories it refers to may come from the same fixture or exist already.
+pub fn load(db: &Db<'_>, fixture: &Fixture, now: i64) -> Result<LoadSummary, FixtureError> {
+    let conn = db.conn();
+    let mut summary = LoadSummary::default();
+    for user in &fixture.users {
+        conn.execute(
+            "INSERT INTO accounts (id, login, kind, name, site_admin) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                user.id,
+                user.login,
+                AccountKind::User.as_str(),
+                user.name,
+                user.site_admin
+            ],
+        )
+        .map_err(|e| FixtureError::Invalid(format!("user {:?}: {e}", user.login)))?;
+        summary.users += 1;
+    }
+    for org in &fixture.orgs {
+        conn.execute(
+            "INSERT INTO accounts (id, login, kind, name, site_admin) VALUES (?1, ?2, ?3, ?4, 0)",
+            params![
+                org.id,
+                org.login,
+                AccountKind::Organization.as_str(),
+                org.name
+            ],
+        )
+        .map_err(|e| FixtureError::Invalid(format!("org {:?}: {e}", org.login)))?;
+        summary.orgs += 1;
+        let org_id = account_id(db, &org.login, "org")?;
+        for member in &org.members {
+            let user = db
+                .account(&member.login)?
+                .filter(|a| a.kind == AccountKind::User);
+            let user = user.ok_or_else(|| {
+                FixtureError::Invalid(format!(
+                    "org {:?} member {:?} is not a user",
+                    org.login, member.login
+                ))
+            })?;
+            conn.execute(
+                "INSERT OR REPLACE INTO memberships (org_id, user_id, role) VALUES (?1, ?2, ?3)",
+                params![org_id, user.id, member.role.as_str()],
+            )?;
+        }
+    }
+    for token in &fixture.tokens {
+        let user = db
+            .account(&token.user)?
+            .filter(|a| a.kind == AccountKind::User);
+        let user = user.ok_or_else(|| {
+            FixtureError::Invalid(format!("a token refers to unknown user {:?}", token.user))
+        })?;
+        conn.execute(
+            "INSERT OR REPLACE INTO tokens (token, user_id, scopes) VALUES (?1, ?2, ?3)",
+            params![token.token, user.id, token.scopes.join(", ")],
+        )?;
+        summary.tokens += 1;
+    }
+    for repo in &fixture.repositories {
+        let owner_id = account_id(db, &repo.owner, "repository")?;
+        conn.execute(
+            "INSERT INTO repositories (id, owner_id, name, private, description) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![repo.id, owner_id, repo.name, repo.private, repo.description],
+        )
+        .map_err(|e| FixtureError::Invalid(format!("repository {:?}: {e}", repo.name)))?;
+        summary.repositories += 1;
+    }
+    for package in &fixture.packages {
+        summary.versions += load_package(db, package, now)?;
+        summary.packages += 1;
+    }
+    Ok(summary)
+}
+
+fn secs(t: &Option<DateTime<Utc>>) -> Option<i64> {
+    t.as_ref().map(DateTime::timestamp)
+}
+
+fn load_package(db: &Db<'_>, package: &PackageFixture, now: i64) -> Result<usize, FixtureError> {
+    let conn = db.conn();
+    let owner_id = account_id(db, &package.owner, "package")?;
+    let repository_id: Option<i64> = match &package.repository {
+        Some(name) => Some(
+            conn.query_row(
+                "SELECT id FROM repositories WHERE owner_id = ?1 AND name = ?2",
+                params![owner_id, name],
+                |row| row.get(0),
+            )
+            .map_err(|_| {
+                FixtureError::Invalid(format!(
+                    "package {:?} refers to unknown repository {:?} of {:?}",
+                    package.name, name, package.owner
+                ))
+            })?,
+        ),
+        None => None,
+    };
+    let mut versions: Vec<VersionFixture> = package.versions.clone();
+    if let Some(generator) = &package.generate {
+        versions.extend(generator.expand(&package.name));
+    }
+    let oldest = versions.iter().filter_map(|v| secs(&v.created_at)).min();
+    let created_at = secs(&package.created_at).or(oldest).unwrap_or(now);
+    let newest = versions
+        .iter()
+        .map(|v| secs(&v.updated_at).or(secs(&v.created_at)).unwrap_or(now))
+        .max()
+        .unwrap_or(created_at);
+    conn.execute(
+        "INSERT INTO packages (id, owner_id, package_type, name, visibility, repository_id, \
+         created_at, updated_at, deleted_at, docker_conflict) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            package.id,
+            owner_id,
+            package.package_type.as_str(),
+            package.name,
+            package.visibility.as_str(),
+            repository_id,
+            created_at,
+            newest.max(created_at),
+            secs(&package.deleted_at),
+            package.docker_migration_conflict,
+        ],
+    )
+    .map_err(|e| FixtureError::Invalid(format!("package {:?}: {e}", package.name)))?;
+    let package_id = conn.last_insert_rowid();
+    let count = insert_versions(db, package_id, package.package_type, &versions, now)?;
+    Ok(count)
+}
+
+/// Adds versions to a package and refreshes its counters.
+pub fn insert_versions(
+    db: &Db<'_>,
+    package_id: i64,
+    package_type: PackageType,
+    versions: &[VersionFixture],
+    now: i64,
+) -> Result<usize, FixtureError> {
+    let conn = db.conn();
+    let mut seen: HashMap<&str, ()> = HashMap::new();
+    for version in versions {
+        if seen.insert(version.name.as_str(), ()).is_some() && version.deleted_at.is_none() {
+            return Err(FixtureError::Invalid(format!(
+                "{package_type} package {package_id} lists version {:?} twice",
+                version.name
+            )));
+        }
+        let created = secs(&version.created_at).unwrap_or(now);
+        let updated = secs(&version.updated_at).unwrap_or(created);
+        let tags = serde_json::to_string(&version.tags).unwrap_or_else(|_| "[]".into());
+        conn.prepare_cached(
+            "INSERT INTO versions (id, package_id, name, tags, downloads, license, description, \
+             created_at, updated_at, deleted_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?
+        .execute(params![
+            version.id,
+            package_id,
+            version.name,
+            tags,
+            version.downloads,
+            version.license,
+            version.description,
+            created,
+            updated,
+            secs(&version.deleted_at),
+        ])
+        .map_err(|e| FixtureError::Invalid(format!("version {:?}: {e}", version.name)))?;
+        conn.execute(
+            "UPDATE packages SET updated_at = MAX(updated_at, ?2) WHERE id = ?1",
+            params![package_id, updated],
+        )?;
+    }
+    let touched = conn.query_row(
+        "SELECT updated_at FROM packages WHERE id = ?1",
+        [package_id],
+        |row| row.get::<_, i64>(0),
+    )?;
+    db.refresh_package(package_id, touched)?;
+    Ok(versions.len())
+}

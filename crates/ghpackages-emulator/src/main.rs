@@ -1,0 +1,120 @@
+//! `ghpackages-emulator`: serves the GitHub Packages REST API locally.
+//! The first line on stdout is the base URL; logs go to stderr.
+
+use std::io::Write;
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use ghpackages_emulator::faults::FaultArgs;
+use ghpackages_emulator::limits::LimitArgs;
+use ghpackages_emulator::{Clock, Emulator, EmulatorConfig, Fixture, DEFAULT_ADMIN_TOKEN};
+
+/// A local GitHub Packages REST API server on SQLite, for testing package
+/// tooling offline.
+#[derive(Debug, Parser)]
+#[command(name = "ghpackages-emulator", version)]
+struct Args {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: IpAddr,
+    /// Port to listen on; 0 picks a free port.
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// SQLite database file (created if missing, kept across restarts);
+    /// in memory when absent.
+    #[arg(long, value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// JSON fixture to load into an empty database.
+    #[arg(long, value_name = "FILE", conflicts_with = "demo")]
+    fixture: Option<PathBuf>,
+    /// Load the embedded demo fixture into an empty database.
+    #[arg(long)]
+    demo: bool,
+    /// Token guarding the admin API under /_emulator/.
+    #[arg(long, env = "GHPACKAGES_EMULATOR_ADMIN_TOKEN", default_value = DEFAULT_ADMIN_TOKEN, hide_env_values = true)]
+    admin_token: String,
+    /// Base URL written into `*_url` fields instead of `http://<Host header>`.
+    #[arg(long, value_name = "URL")]
+    public_url: Option<String>,
+    /// Start with the clock moved forward by this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 0.0)]
+    clock_offset: f64,
+    #[command(flatten)]
+    limits: LimitArgs,
+    #[command(flatten)]
+    faults: FaultArgs,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .init();
+    let args = Args::parse();
+    match run(args).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("ghpackages-emulator: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Args) -> Result<(), String> {
+    let fixture = match (&args.fixture, args.demo) {
+        (Some(path), _) => Some(Fixture::from_file(path).map_err(|e| e.to_string())?),
+        (None, true) => Some(Fixture::demo()),
+        (None, false) => None,
+    };
+    let clock = Clock::new();
+    clock.advance(args.clock_offset);
+    let config = EmulatorConfig {
+        host: args.host,
+        port: args.port,
+        database: args.db,
+        fixture,
+        admin_token: args.admin_token,
+        public_base_url: args.public_url,
+        clock,
+        limits: args.limits.to_config(),
+        faults: args.faults.to_config()?,
+    };
+    let emulator = Emulator::start(config).await.map_err(|e| e.to_string())?;
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{}", emulator.base_url())
+        .and_then(|()| stdout.flush())
+        .map_err(|e| e.to_string())?;
+    drop(stdout);
+    wait_for_signal().await;
+    emulator.shutdown().await;
+    Ok(())
+}
+
+/// Returns on SIGINT or SIGTERM.
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,65 @@
+CREATE TABLE IF NOT EXISTS accounts (
+    id INTEGER PRIMARY KEY,
+    login TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    kind TEXT NOT NULL CHECK (kind IN ('User', 'Organization')),
+    name TEXT,
+    site_admin INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE IF NOT EXISTS memberships (
+    org_id INTEGER NOT NULL REFERENCES accounts(id),
+    user_id INTEGER NOT NULL REFERENCES accounts(id),
+    role TEXT NOT NULL CHECK (role IN ('member', 'admin')),
+    PRIMARY KEY (org_id, user_id)
+);
+
+CREATE TABLE IF NOT EXISTS tokens (
+    token TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES accounts(id),
+    scopes TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS repositories (
+    id INTEGER PRIMARY KEY,
+    owner_id INTEGER NOT NULL REFERENCES accounts(id),
+    name TEXT NOT NULL COLLATE NOCASE,
+    private INTEGER NOT NULL DEFAULT 0,
+    description TEXT,
+    UNIQUE (owner_id, name)
+);
+
+CREATE TABLE IF NOT EXISTS packages (
+    id INTEGER PRIMARY KEY,
+    owner_id INTEGER NOT NULL REFERENCES accounts(id),
+    package_type TEXT NOT NULL,
+    name TEXT NOT NULL,
+    visibility TEXT NOT NULL CHECK (visibility IN ('public', 'private')),
+    repository_id INTEGER REFERENCES repositories(id),
+    version_count INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    deleted_at INTEGER,
+    docker_conflict INTEGER NOT NULL DEFAULT 0
+);
+
+-- One live package per namespace; deleted ones keep their name so they can
+-- be restored while the namespace stays free.
+CREATE UNIQUE INDEX IF NOT EXISTS packages_live_namespace
+    ON packages (owner_id, package_type, name) WHERE deleted_at IS NULL;
+CREATE INDEX IF NOT EXISTS packages_namespace ON packages (owner_id, package_type, name);
+
+CREATE TABLE IF NOT EXISTS versions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    package_id INTEGER NOT NULL REFERENCES packages(id),
+    name TEXT NOT NULL,
+    tags TEXT NOT NULL DEFAULT '[]',
+    downloads INTEGER NOT NULL DEFAULT 0,
+    license TEXT,
+    description TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    deleted_at INTEGER
+);
+
+CREATE INDEX IF NOT EXISTS versions_by_package
+    ON versions (package_id, created_at DESC, id DESC);
