@@ -42,8 +42,9 @@ export async function startEmulator(extraArgs = []) {
         headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
       })
-      if (!response.ok) throw new Error(`admin ${method} ${path}: ${response.status} ${await response.text()}`)
-      return response.json()
+      const text = await response.text()
+      if (!response.ok) throw new Error(`admin ${method} ${path}: ${response.status} ${text}`)
+      return text ? JSON.parse(text) : null
     },
     async stop() {
       if (child.exitCode !== null) return

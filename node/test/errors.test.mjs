@@ -1,0 +1,193 @@
+// Every error code, provoked for real: by the emulator (statuses, rate limits,
+// injected faults and latency), by a closed port, by bad input, and — for the
+// answers neither GitHub nor the emulator gives (a body that is not JSON, an
+// unexpected status) — by a bare loopback HTTP server.
+
+import assert from 'node:assert/strict'
+import { once } from 'node:events'
+import { createServer } from 'node:http'
+import { after, before, describe, test } from 'node:test'
+
+import { Client, GitHubPackagesError, errorCodes } from '../ghpackages.mjs'
+import { TOKENS, closedPort, startEmulator } from './emulator.mjs'
+
+const NO_RETRY = { maxAttempts: 1 }
+const seen = new Set()
+
+async function expectCode(promise, code, status) {
+  await assert.rejects(promise, (error) => {
+    assert.ok(error instanceof GitHubPackagesError, `not a GitHubPackagesError: ${error}`)
+    assert.ok(error instanceof Error)
+    assert.equal(error.name, 'GitHubPackagesError')
+    assert.equal(error.code, code)
+    assert.equal(error.status, status ?? null)
+    assert.equal(typeof error.message, 'string')
+    assert.ok(error.message.length > 0)
+    assert.ok(typeof error.stack === 'string')
+    seen.add(error.code)
+    return true
+  })
+}
+
+/** A loopback HTTP server answering every request with `status` and `body`. */
+async function bareServer(status, body) {
+  const server = createServer((request, response) => {
+    response.writeHead(status, { 'content-type': 'application/json' })
+    response.end(body)
+  })
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() }
+}
+
+describe('errors from GitHub answers', () => {
+  let emulator
+  let client
+  before(async () => {
+    emulator = await startEmulator()
+    client = new Client({ baseUrl: emulator.url, token: TOKENS.octocat, retry: NO_RETRY })
+  })
+  after(() => emulator.stop())
+
+  test('not_found (404) carries GitHub\'s documentation URL and request id', async () => {
+    const error = await client
+      .org('octo-org')
+      .getPackage('npm', 'no-such-package')
+      .catch((e) => e)
+    await expectCode(Promise.reject(error), 'not_found', 404)
+    assert.match(error.documentationUrl, /^https:\/\/docs\.github\.com\//)
+    assert.equal(typeof error.requestId, 'string')
+    assert.equal(error.argument, null)
+  })
+
+  test('unauthorized (401) for a bad token', async () => {
+    const stranger = new Client({ baseUrl: emulator.url, token: 'ghp_not_a_real_token', retry: NO_RETRY })
+    await expectCode(stranger.me().listPackages({ packageType: 'npm' }), 'unauthorized', 401)
+  })
+
+  test('forbidden (403) for a token without delete:packages', async () => {
+    const readOnly = new Client({ baseUrl: emulator.url, token: TOKENS.octocatReadOnly, retry: NO_RETRY })
+    await expectCode(readOnly.org('octo-org').deletePackage('npm', 'octo-config'), 'forbidden', 403)
+  })
+
+  test('validation (400) for deleting the last version of a package', async () => {
+    const org = client.org('octo-org')
+    const [only] = await org.listAllPackageVersions('npm', 'octo-config')
+    await expectCode(org.deletePackageVersion('npm', 'octo-config', only.id), 'validation', 400)
+  })
+
+  test('conflict (409) for restoring a version whose name was reused', async () => {
+    const org = client.org('octo-org')
+    const [, victim] = await org.listAllPackageVersions('npm', 'hello-world-npm')
+    await org.deletePackageVersion('npm', 'hello-world-npm', victim.id)
+    await emulator.admin('POST', '/packages/octo-org/npm/hello-world-npm/versions', { name: victim.name })
+    await expectCode(org.restorePackageVersion('npm', 'hello-world-npm', victim.id), 'conflict', 409)
+  })
+
+  test('invalid_input, before any request, for perPage: 0', async () => {
+    const fresh = new Client({ baseUrl: emulator.url, token: TOKENS.octocat })
+    const error = await fresh
+      .org('octo-org')
+      .listPackages({ packageType: 'npm', perPage: 0 })
+      .catch((e) => e)
+    await expectCode(Promise.reject(error), 'invalid_input')
+    assert.equal(error.argument, 'per_page')
+    assert.equal(fresh.rateLimit(), null, 'no request was sent')
+  })
+})
+
+describe('errors from rate limits', () => {
+  test('rate_limited once the hourly budget is spent', async () => {
+    const emulator = await startEmulator()
+    try {
+      await emulator.admin('PUT', '/limits', { enabled: true, authenticated_per_hour: 2 })
+      const client = new Client({ baseUrl: emulator.url, token: TOKENS.mona, retry: NO_RETRY })
+      const me = client.me()
+      await me.listPackages({ packageType: 'npm' })
+      await me.listPackages({ packageType: 'npm' })
+      const error = await me.listPackages({ packageType: 'npm' }).catch((e) => e)
+      assert.ok([403, 429].includes(error.status))
+      await expectCode(Promise.reject(error), 'rate_limited', error.status)
+    } finally {
+      await emulator.stop()
+    }
+  })
+})
+
+describe('errors from faults', () => {
+  let emulator
+  before(async () => {
+    emulator = await startEmulator()
+  })
+  after(() => emulator.stop())
+
+  test('server (5xx) when GitHub fails', async () => {
+    await emulator.admin('PUT', '/faults', { error_rate: 1.0, error_statuses: [502] })
+    try {
+      const client = new Client({ baseUrl: emulator.url, token: TOKENS.octocat, retry: NO_RETRY })
+      await expectCode(client.org('octo-org').getPackage('npm', 'octo-config'), 'server', 502)
+    } finally {
+      await emulator.admin('DELETE', '/faults')
+    }
+  })
+
+  test('timeout when the answer takes longer than timeoutMs', async () => {
+    await emulator.admin('PUT', '/faults', { latency_ms: 2000 })
+    try {
+      const client = new Client({
+        baseUrl: emulator.url,
+        token: TOKENS.octocat,
+        timeoutMs: 200,
+        retry: NO_RETRY,
+      })
+      await expectCode(client.org('octo-org').getPackage('npm', 'octo-config'), 'timeout')
+    } finally {
+      await emulator.admin('DELETE', '/faults')
+    }
+  })
+
+  test('transport when nothing listens', async () => {
+    const client = new Client({
+      baseUrl: `http://127.0.0.1:${await closedPort()}`,
+      token: TOKENS.octocat,
+      retry: NO_RETRY,
+    })
+    await expectCode(client.me().getPackage('npm', 'anything'), 'transport')
+  })
+})
+
+describe('errors from answers GitHub does not give', () => {
+  test('decode for a body that is not JSON', async () => {
+    const server = await bareServer(200, 'this is not json')
+    try {
+      const client = new Client({ baseUrl: server.url, token: TOKENS.octocat, retry: NO_RETRY })
+      await expectCode(client.me().getPackage('npm', 'anything'), 'decode', 200)
+    } finally {
+      server.close()
+    }
+  })
+
+  test('other for an unexpected status', async () => {
+    const server = await bareServer(418, '{"message":"I\'m a teapot"}')
+    try {
+      const client = new Client({ baseUrl: server.url, token: TOKENS.octocat, retry: NO_RETRY })
+      await expectCode(client.me().getPackage('npm', 'anything'), 'other', 418)
+    } finally {
+      server.close()
+    }
+  })
+})
+
+test('every error code was provoked and checked', () => {
+  assert.deepEqual([...seen].sort(), [...errorCodes()].sort())
+})
+
+test('GitHubPackagesError can be constructed and caught like any Error', () => {
+  const error = new GitHubPackagesError('boom', { code: 'server', status: 503 })
+  assert.ok(error instanceof Error)
+  assert.equal(error.code, 'server')
+  assert.equal(error.status, 503)
+  assert.equal(error.documentationUrl, null)
+  assert.equal(error.requestId, null)
+  assert.equal(error.message, 'boom')
+})

@@ -1,0 +1,89 @@
+// Bad input: rejected with invalid_input before any request, never a crash.
+
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+
+import { Client, GitHubPackagesError } from '../ghpackages.mjs'
+import { TOKENS, startEmulator } from './emulator.mjs'
+
+function isInvalidInput(argument) {
+  return (error) => {
+    assert.ok(error instanceof GitHubPackagesError, `not a GitHubPackagesError: ${error}`)
+    assert.equal(error.code, 'invalid_input')
+    if (argument !== undefined) assert.equal(error.argument, argument)
+    return true
+  }
+}
+
+describe('bad input', () => {
+  let emulator
+  let client
+  let org
+  before(async () => {
+    emulator = await startEmulator()
+    client = new Client({ baseUrl: emulator.url, token: TOKENS.octocat })
+    org = client.org('octo-org')
+  })
+  after(() => emulator.stop())
+
+  const CALLS = [
+    ['unknown package type', (o) => o.getPackage('pypi', 'x'), 'package_type'],
+    ['package type of the wrong type', (o) => o.getPackage(5, 'x'), 'package_type'],
+    ['missing arguments', (o) => o.getPackage(), 'package_type'],
+    ['package name of the wrong type', (o) => o.getPackage('npm', { name: 'x' }), 'package_name'],
+    ['empty package name', (o) => o.getPackage('npm', ''), 'package_name'],
+    ['package name with a ".." segment', (o) => o.deletePackage('npm', 'a/../b'), 'package_name'],
+    ['version id as a string', (o) => o.getPackageVersion('npm', 'x', '1'), 'package_version_id'],
+    ['negative version id', (o) => o.deletePackageVersion('npm', 'x', -1), 'package_version_id'],
+    ['fractional version id', (o) => o.restorePackageVersion('npm', 'x', 1.5), 'package_version_id'],
+    ['a function as version id', (o) => o.getPackageVersion('npm', 'x', () => 1), 'package_version_id'],
+    ['perPage: 0', (o) => o.listPackages({ packageType: 'npm', perPage: 0 }), 'per_page'],
+    ['perPage: 101', (o) => o.listPackageVersions('npm', 'x', { perPage: 101 }), 'per_page'],
+    ['page: 0', (o) => o.listPackageVersions('npm', 'x', { page: 0 }), 'page'],
+    ['missing packageType', (o) => o.listPackages({}), 'options'],
+    ['options not an object', (o) => o.listPackages('npm'), 'options'],
+    ['unknown option', (o) => o.listPackages({ packageType: 'npm', per_page: 5 }), 'options'],
+    ['unknown visibility', (o) => o.listAllPackages({ packageType: 'npm', visibility: 'secret' }), 'visibility'],
+    ['unknown state', (o) => o.listAllPackageVersions('npm', 'x', { state: 'gone' }), 'state'],
+    ['restore options of the wrong type', (o) => o.restorePackage('npm', 'x', { token: 5 }), 'options'],
+  ]
+
+  for (const [what, call, argument] of CALLS) {
+    test(`${what} rejects with invalid_input`, async () => {
+      const fresh = new Client({ baseUrl: emulator.url, token: TOKENS.octocat })
+      const promise = call(fresh.org('octo-org'))
+      assert.ok(promise instanceof Promise, 'bad input rejects, it does not throw')
+      await assert.rejects(promise, isInvalidInput(argument))
+      assert.equal(fresh.rateLimit(), null, 'no request was sent')
+    })
+  }
+
+  test('bad iterator input rejects in for await', async () => {
+    const iterate = async (iterable) => {
+      for await (const item of iterable) assert.fail(`unexpected item ${item}`)
+    }
+    await assert.rejects(iterate(org.packages({ packageType: 'wheel' })), isInvalidInput('package_type'))
+    await assert.rejects(iterate(org.packageVersions('npm', 'x', { perPage: 0 })), isInvalidInput('per_page'))
+  })
+
+  test('bad owner logins throw invalid_input when used', async () => {
+    assert.throws(() => client.org(42), isInvalidInput('org'))
+    assert.throws(() => client.user(undefined), isInvalidInput('username'))
+    await assert.rejects(client.org('not a login').listPackages({ packageType: 'npm' }), isInvalidInput('org'))
+    await assert.rejects(client.user('').getPackage('npm', 'x'), isInvalidInput('username'))
+  })
+
+  test('bad client options throw invalid_input', () => {
+    assert.throws(() => new Client({ timeoutMs: 'soon' }), isInvalidInput())
+    assert.throws(() => new Client({ retry: { maxAttempts: -1 } }), isInvalidInput())
+    assert.throws(() => new Client({ tokn: 'x' }), isInvalidInput())
+    assert.throws(() => new Client('ghp_token'), isInvalidInput())
+    assert.throws(() => new Client({ baseUrl: 'not a url' }), isInvalidInput())
+    assert.throws(() => new Client({ baseUrl: 'ftp://example.com' }), isInvalidInput())
+  })
+
+  test('the process survives all of it and the client still works', async () => {
+    const pkg = await org.getPackage('npm', 'octo-config')
+    assert.equal(pkg.name, 'octo-config')
+  })
+})
