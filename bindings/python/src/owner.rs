@@ -43,6 +43,26 @@ impl From<ghpackages::PackageVersion> for PackageVersion {
     }
 }
 
+/// The result of operations that return nothing: Python's `None` (pyo3
+/// converts `()` to an empty tuple).
+struct Nothing;
+
+impl From<()> for Nothing {
+    fn from((): ()) -> Self {
+        Nothing
+    }
+}
+
+impl<'py> IntoPyObject<'py> for Nothing {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = std::convert::Infallible;
+
+    fn into_pyobject(self, py: Python<'py>) -> Result<Self::Output, Self::Error> {
+        Ok(py.None().into_bound(py))
+    }
+}
+
 /// Lists of core models as lists of Python models.
 struct List<T>(Vec<T>);
 
@@ -138,7 +158,7 @@ impl Target {
         &self,
         package_type: PackageType,
         name: String,
-    ) -> impl Future<Output = PyResult<()>> + Send + 'static {
+    ) -> impl Future<Output = PyResult<Nothing>> + Send + 'static {
         let Target { client, owner } = self.clone();
         converted(async move { client.delete_package(&owner, package_type, &name).await })
     }
@@ -148,7 +168,7 @@ impl Target {
         package_type: PackageType,
         name: String,
         token: Option<String>,
-    ) -> impl Future<Output = PyResult<()>> + Send + 'static {
+    ) -> impl Future<Output = PyResult<Nothing>> + Send + 'static {
         let Target { client, owner } = self.clone();
         converted(async move {
             client
@@ -217,7 +237,7 @@ impl Target {
         package_type: PackageType,
         name: String,
         version_id: u64,
-    ) -> impl Future<Output = PyResult<()>> + Send + 'static {
+    ) -> impl Future<Output = PyResult<Nothing>> + Send + 'static {
         let Target { client, owner } = self.clone();
         converted(async move {
             client
@@ -231,7 +251,7 @@ impl Target {
         package_type: PackageType,
         name: String,
         version_id: u64,
-    ) -> impl Future<Output = PyResult<()>> + Send + 'static {
+    ) -> impl Future<Output = PyResult<Nothing>> + Send + 'static {
         let Target { client, owner } = self.clone();
         converted(async move {
             client
