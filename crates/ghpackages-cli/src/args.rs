@@ -1,0 +1,201 @@
+//! The command line, as clap parses it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use ghpackages::{PackageType, VersionState, Visibility};
+
+/// List, delete, restore and prune GitHub Packages, with undo.
+///
+/// The token is read from GITHUB_TOKEN, then GH_TOKEN. Packages belong to the
+/// authenticated user unless --org or --user names another owner.
+#[derive(Debug, Parser)]
+#[command(name = "ghpkg", version, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Work on the packages of this organization.
+    #[arg(long, global = true, value_name = "ORG", conflicts_with = "user")]
+    pub org: Option<String>,
+    /// Work on the packages of this user.
+    #[arg(long, global = true, value_name = "USER")]
+    pub user: Option<String>,
+    /// API base URL (GitHub Enterprise Server: https://HOST/api/v3).
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        env = "GITHUB_API_URL",
+        default_value = ghpackages::DEFAULT_BASE_URL
+    )]
+    pub api_url: String,
+    /// Print JSON on stdout instead of tables (errors become JSON on stderr).
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List, show, delete or restore packages.
+    #[command(subcommand)]
+    Packages(PackagesCommand),
+    /// List, show, delete or restore package versions.
+    #[command(subcommand)]
+    Versions(VersionsCommand),
+    /// List packages that conflict with the Docker migration.
+    Conflicts,
+    /// Plan (and with --yes, execute) a cleanup of one package's versions.
+    Prune(PruneArgs),
+    /// Restore every version a prune journal records as deleted.
+    Undo(UndoArgs),
+    /// Walk through list, prune plan, prune and undo against a built-in
+    /// emulator with demo data: no token, no network.
+    Demo,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PackagesCommand {
+    /// List packages of one type.
+    List {
+        #[arg(short = 't', long = "type", value_name = "TYPE", value_parser = package_type)]
+        package_type: PackageType,
+        /// Only packages of this visibility (public, private, internal).
+        #[arg(long, value_parser = visibility)]
+        visibility: Option<Visibility>,
+    },
+    /// Show one package.
+    Get(PackageArgs),
+    /// Delete a package (restorable for 30 days).
+    Delete(PackageArgs),
+    /// Restore a deleted package.
+    Restore {
+        #[command(flatten)]
+        package: PackageArgs,
+        /// The `token` query parameter GitHub accepts when restoring.
+        #[arg(long, value_name = "TOKEN")]
+        restore_token: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VersionsCommand {
+    /// List the versions of a package, newest first.
+    List {
+        #[command(flatten)]
+        package: PackageArgs,
+        /// `active` (default) or `deleted` versions.
+        #[arg(long, value_parser = version_state)]
+        state: Option<VersionState>,
+    },
+    /// Show one version.
+    Get(VersionArgs),
+    /// Delete a version (restorable for 30 days).
+    Delete(VersionArgs),
+    /// Restore a deleted version.
+    Restore(VersionArgs),
+}
+
+/// One package.
+#[derive(Debug, Args)]
+pub struct PackageArgs {
+    /// The registry: npm, maven, rubygems, docker, nuget or container.
+    #[arg(short = 't', long = "type", value_name = "TYPE", value_parser = package_type)]
+    pub package_type: PackageType,
+    /// The package's name.
+    pub name: String,
+}
+
+/// One version of one package.
+#[derive(Debug, Args)]
+pub struct VersionArgs {
+    #[command(flatten)]
+    pub package: PackageArgs,
+    /// The version's id.
+    pub version_id: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct PruneArgs {
+    #[command(flatten)]
+    pub package: PackageArgs,
+    /// Read the policy from this JSON file; the flags below override it.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// Keep the N most recent versions.
+    #[arg(long, value_name = "N")]
+    pub keep_latest: Option<u32>,
+    /// Delete only versions older than this: 90d, 12h, 2w, or a date.
+    #[arg(long, value_name = "AGE")]
+    pub older_than: Option<String>,
+    /// Delete only versions whose name or a tag matches this glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+    /// Delete only versions whose name or a tag matches this regex (repeatable).
+    #[arg(long, value_name = "REGEX")]
+    pub include_regex: Vec<String>,
+    /// Never delete versions whose name or a tag matches this glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Never delete versions whose name or a tag matches this regex (repeatable).
+    #[arg(long, value_name = "REGEX")]
+    pub exclude_regex: Vec<String>,
+    /// Delete only untagged container versions.
+    #[arg(long, conflicts_with = "tagged")]
+    pub untagged: bool,
+    /// Delete only tagged container versions.
+    #[arg(long)]
+    pub tagged: bool,
+    /// Never delete semantic-version releases (1.2.3, v1.2.3).
+    #[arg(long, conflicts_with = "only_prereleases")]
+    pub keep_releases: bool,
+    /// Delete only semantic-version pre-releases (1.2.3-rc.1).
+    #[arg(long)]
+    pub only_prereleases: bool,
+    /// Allow deleting the newest version (kept by default).
+    #[arg(long)]
+    pub allow_newest: bool,
+    /// Never delete a version downloaded more than N times. The REST API
+    /// does not report download counts, so with this set every version is kept.
+    #[arg(long, value_name = "N")]
+    pub max_downloads: Option<u64>,
+    /// Execute the plan. Without it, only the plan is shown.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Undo journal to append deletions to (default: ghpkg-prune-TIME.jsonl).
+    #[arg(long, value_name = "FILE")]
+    pub journal: Option<PathBuf>,
+    /// Deletions in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub concurrency: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct UndoArgs {
+    /// The journal a prune wrote.
+    pub journal: PathBuf,
+    /// Restores in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub concurrency: usize,
+}
+
+fn package_type(text: &str) -> Result<PackageType, String> {
+    text.parse()
+        .map_err(|e: ghpackages::Error| e.message().to_owned())
+}
+
+fn visibility(text: &str) -> Result<Visibility, String> {
+    text.parse()
+        .map_err(|e: ghpackages::Error| e.message().to_owned())
+}
+
+fn version_state(text: &str) -> Result<VersionState, String> {
+    text.parse()
+        .map_err(|e: ghpackages::Error| e.message().to_owned())
+}

@@ -1,0 +1,179 @@
+//! `ghpkg demo`: the whole cleanup story against an in-process emulator.
+
+use chrono::Utc;
+use ghpackages::cleanup::{
+    self, ExecuteOptions, PackageFacts, Policy, RateBudget, TagFilter, Target, UndoOptions,
+};
+use ghpackages::{
+    Client, Error, ErrorKind, ListPackagesOptions, ListVersionsOptions, Owner, PackageType, Result,
+};
+use ghpackages_emulator::{Emulator, EmulatorConfig, Fixture, LimitsConfig};
+
+use crate::output::{Progress, Table};
+use crate::prune::{plan_summary, plan_table, report_summary, undo_summary};
+use crate::Status;
+
+/// The demo fixture's org admin (see the emulator's README).
+const TOKEN: &str = "ghp_demo_octocat";
+const ORG: &str = "octo-org";
+const PACKAGE: &str = "nightly-builds";
+/// How much faster than GitHub's the emulator's rate-limit windows run.
+const SPEED: f64 = 60.0;
+/// Plan rows shown before the rest are summarized.
+const SHOWN_ROWS: usize = 12;
+
+fn step(number: u32, title: &str, command: &str) {
+    println!("\n== {number}. {title}");
+    println!("   $ {command}");
+}
+
+async fn count_versions(client: &Client, target: &Target) -> Result<usize> {
+    let versions = client
+        .list_all_package_versions(
+            &target.owner,
+            target.package_type,
+            &target.name,
+            &ListVersionsOptions::default(),
+        )
+        .await?;
+    Ok(versions.len())
+}
+
+pub async fn run() -> Result<Status> {
+    let config = EmulatorConfig {
+        fixture: Some(Fixture::demo()),
+        limits: LimitsConfig {
+            time_factor: SPEED,
+            ..LimitsConfig::default()
+        },
+        ..EmulatorConfig::default()
+    };
+    let emulator = Emulator::start(config)
+        .await
+        .map_err(|e| Error::new(ErrorKind::Other, format!("cannot start the emulator: {e}")))?;
+    let result = walk_through(emulator.base_url()).await;
+    emulator.shutdown().await;
+    result
+}
+
+async fn walk_through(base_url: &str) -> Result<Status> {
+    println!("ghpkg demo: a local GitHub Packages emulator with demo data (no token, no network)");
+    println!("emulator: {base_url} (GitHub's rate limits, {SPEED}x faster)");
+    let client = Client::builder().base_url(base_url).token(TOKEN).build()?;
+    let owner = Owner::org(ORG);
+    let target = Target::new(owner.clone(), PackageType::Container, PACKAGE);
+    // GitHub's budget, on the emulator's sped-up windows.
+    let budget = RateBudget {
+        window_ms: (RateBudget::default().window_ms as f64 / SPEED) as u64,
+        ..RateBudget::default()
+    };
+
+    step(
+        1,
+        "The organization's container packages",
+        "ghpkg --org octo-org packages list --type container",
+    );
+    let packages = client
+        .list_all_packages(&owner, &ListPackagesOptions::new(PackageType::Container))
+        .await?;
+    let mut table = Table::new(&["NAME", "VISIBILITY", "VERSIONS"]);
+    for package in &packages {
+        table.row(vec![
+            package.name.clone(),
+            package.visibility.to_string(),
+            package.version_count.to_string(),
+        ]);
+    }
+    table.print();
+
+    step(
+        2,
+        "Plan a prune: untagged nightly builds older than 30 days, keeping the 10 newest",
+        "ghpkg --org octo-org prune --type container nightly-builds --untagged --older-than 30d --keep-latest 10",
+    );
+    let policy = Policy {
+        keep_latest: Some(10),
+        older_than: Some("30d".parse()?),
+        tags: TagFilter::Untagged,
+        ..Policy::default()
+    };
+    println!("   policy as JSON (--policy FILE): {}", policy.to_json());
+    let versions = client
+        .list_all_package_versions(
+            &owner,
+            target.package_type,
+            PACKAGE,
+            &ListVersionsOptions::default(),
+        )
+        .await?;
+    let package = client
+        .get_package(&owner, target.package_type, PACKAGE)
+        .await?;
+    let facts = PackageFacts {
+        visibility: Some(package.visibility),
+        ..PackageFacts::default()
+    };
+    let plan = cleanup::plan_with(&versions, &facts, &policy, Utc::now());
+    let rendered = plan_table(&plan).render();
+    let lines: Vec<&str> = rendered.lines().collect();
+    for line in lines.iter().take(SHOWN_ROWS + 1) {
+        println!("{line}");
+    }
+    if lines.len() > SHOWN_ROWS + 1 {
+        println!("... {} more rows", lines.len() - SHOWN_ROWS - 1);
+    }
+    println!("{}", plan_summary(&plan));
+
+    let journal = std::env::temp_dir().join(format!("ghpkg-demo-{}.jsonl", std::process::id()));
+    let _ = std::fs::remove_file(&journal);
+    step(
+        3,
+        "Execute it, paced to the rate limits, journaling every deletion",
+        "ghpkg --org octo-org prune ... --yes --journal prune.jsonl",
+    );
+    let options = ExecuteOptions {
+        journal: Some(journal.clone()),
+        budget,
+        ..ExecuteOptions::default()
+    };
+    let progress = Progress::new("deleting", plan.delete_count(), false);
+    let report =
+        cleanup::execute_with_progress(&client, &target, &plan, &options, |_| progress.tick())
+            .await?;
+    println!("{}", report_summary(&report));
+    let writes_per_minute = RateBudget::default().points / RateBudget::default().write_cost;
+    println!(
+        "   (GitHub allows {writes_per_minute} deletions a minute per endpoint; at real speed this takes about {:.0}s)",
+        (report.deleted as f64 / writes_per_minute as f64).ceil().max(1.0) * 60.0 - 60.0
+    );
+    println!(
+        "   {PACKAGE} now has {} versions; journal: {} lines",
+        count_versions(&client, &target).await?,
+        std::fs::read_to_string(&journal)
+            .map(|t| t.lines().count())
+            .unwrap_or(0)
+    );
+
+    step(
+        4,
+        "Undo: restore everything the journal records",
+        "ghpkg undo prune.jsonl",
+    );
+    let undo_options = UndoOptions {
+        budget,
+        ..UndoOptions::default()
+    };
+    let undone = cleanup::undo_journal(&client, &journal, &undo_options).await;
+    let _ = std::fs::remove_file(&journal);
+    let undone = undone?;
+    println!("{}", undo_summary(&undone));
+    println!(
+        "   {PACKAGE} has {} versions again",
+        count_versions(&client, &target).await?
+    );
+    let ok = report.is_success() && undone.is_success();
+    println!(
+        "\ndone: run `ghpkg --help` to use it against GitHub (token from GITHUB_TOKEN or GH_TOKEN)"
+    );
+    Ok(if ok { Status::Ok } else { Status::SomeFailed })
+}

@@ -1,0 +1,133 @@
+//! `ghpkg`: GitHub Packages from the command line.
+//!
+//! Exit codes: 0 success; 1 some operations failed (or another error);
+//! 2 usage or invalid input; 3 authentication or permission; 4 not found;
+//! 5 rate limited.
+
+mod args;
+mod commands;
+mod demo;
+mod output;
+mod prune;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use ghpackages::{Client, Error, ErrorKind, Owner};
+use serde::Serialize;
+
+use crate::args::{Cli, Command, Global};
+
+/// How a command that ran to its end went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Ok,
+    /// Some of many operations failed; each was reported.
+    SomeFailed,
+}
+
+/// What every command works with.
+pub struct Context {
+    pub client: Client,
+    pub owner: Owner,
+    pub json: bool,
+}
+
+impl Context {
+    fn new(global: &Global) -> Result<Context, Error> {
+        let owner = match (&global.org, &global.user) {
+            (Some(org), _) => Owner::org(org),
+            (None, Some(user)) => Owner::user(user),
+            (None, None) => Owner::AuthenticatedUser,
+        };
+        let client = Client::builder().base_url(&global.api_url).build()?;
+        if owner == Owner::AuthenticatedUser && !client.has_token() {
+            return Err(Error::new(
+                ErrorKind::Unauthorized,
+                "no token: set GITHUB_TOKEN or GH_TOKEN (or name an owner with --org/--user)",
+            ));
+        }
+        Ok(Context {
+            client,
+            owner,
+            json: global.json,
+        })
+    }
+}
+
+pub fn print_json(value: &impl Serialize) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).expect("API values always serialize")
+    );
+}
+
+fn exit_code(kind: ErrorKind) -> u8 {
+    match kind {
+        ErrorKind::InvalidInput | ErrorKind::Validation => 2,
+        ErrorKind::Unauthorized | ErrorKind::Forbidden => 3,
+        ErrorKind::NotFound => 4,
+        ErrorKind::RateLimited => 5,
+        _ => 1,
+    }
+}
+
+fn report_error(error: &Error, json: bool) {
+    if json {
+        let value = serde_json::json!({"error": {
+            "kind": error.kind().name(),
+            "status": error.status(),
+            "message": error.to_string(),
+        }});
+        eprintln!("{value}");
+    } else {
+        let text = error.to_string().replace('\n', " ");
+        eprintln!("ghpkg: error: {text}");
+    }
+}
+
+async fn run(cli: Cli) -> Result<Status, Error> {
+    let context = || Context::new(&cli.global);
+    match cli.command {
+        Command::Demo => demo::run().await,
+        Command::Packages(command) => commands::packages(&context()?, command).await,
+        Command::Versions(command) => commands::versions(&context()?, command).await,
+        Command::Conflicts => commands::conflicts(&context()?).await,
+        Command::Prune(prune) => prune::prune(&context()?, prune).await,
+        Command::Undo(undo) => prune::undo(&context()?, undo).await,
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            use clap::error::ErrorKind as Clap;
+            if matches!(error.kind(), Clap::DisplayHelp | Clap::DisplayVersion)
+                || matches!(error.kind(), Clap::DisplayHelpOnMissingArgumentOrSubcommand)
+            {
+                let _ = error.print();
+                let code = if error.use_stderr() { 2 } else { 0 };
+                return ExitCode::from(code);
+            }
+            let text = error.to_string();
+            let first = text.lines().next().unwrap_or("invalid usage");
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            eprintln!("ghpkg: error: {first} (see ghpkg --help)");
+            return ExitCode::from(2);
+        }
+    };
+    let json = cli.global.json;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("the tokio runtime starts");
+    match runtime.block_on(run(cli)) {
+        Ok(Status::Ok) => ExitCode::SUCCESS,
+        Ok(Status::SomeFailed) => ExitCode::from(1),
+        Err(error) => {
+            report_error(&error, json);
+            ExitCode::from(exit_code(error.kind()))
+        }
+    }
+}

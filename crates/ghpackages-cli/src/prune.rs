@@ -1,0 +1,244 @@
+//! `ghpkg prune` and `ghpkg undo`.
+
+use std::path::PathBuf;
+
+use chrono::Utc;
+use ghpackages::cleanup::{
+    self, execute_with_progress, plan_with, Action, ExecuteOptions, ExecutionReport, OutcomeStatus,
+    PackageFacts, Pattern, Plan, Policy, SemverFilter, TagFilter, Target, UndoOptions, UndoReport,
+    UndoStatus,
+};
+use ghpackages::{Error, ListVersionsOptions, Result};
+use serde_json::json;
+
+use crate::args::{PruneArgs, UndoArgs};
+use crate::output::{date, short_name, tags, Progress, Table};
+use crate::{print_json, Context, Status};
+
+/// The policy of `--policy FILE`, with the flags applied on top.
+pub fn policy_from_args(args: &PruneArgs) -> Result<Policy> {
+    let mut policy = match &args.policy {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                Error::invalid_input("policy", format!("cannot read {}: {e}", path.display()))
+            })?;
+            Policy::from_json(&text)?
+        }
+        None => Policy::default(),
+    };
+    if args.keep_latest.is_some() {
+        policy.keep_latest = args.keep_latest;
+    }
+    if let Some(age) = &args.older_than {
+        policy.older_than = Some(age.parse()?);
+    }
+    for glob in &args.include {
+        policy.include.push(Pattern::glob(glob)?);
+    }
+    for regex in &args.include_regex {
+        policy.include.push(Pattern::regex(regex)?);
+    }
+    for glob in &args.exclude {
+        policy.exclude.push(Pattern::glob(glob)?);
+    }
+    for regex in &args.exclude_regex {
+        policy.exclude.push(Pattern::regex(regex)?);
+    }
+    if args.untagged {
+        policy.tags = TagFilter::Untagged;
+    }
+    if args.tagged {
+        policy.tags = TagFilter::Tagged;
+    }
+    if args.keep_releases {
+        policy.semver = SemverFilter::KeepReleases;
+    }
+    if args.only_prereleases {
+        policy.semver = SemverFilter::OnlyPrereleases;
+    }
+    if args.allow_newest {
+        policy.keep_newest = false;
+    }
+    if args.max_downloads.is_some() {
+        policy.max_downloads = args.max_downloads;
+    }
+    Ok(policy)
+}
+
+/// The plan as a table, newest version first.
+pub fn plan_table(plan: &Plan) -> Table {
+    let mut table = Table::new(&["ACTION", "ID", "NAME", "TAGS", "CREATED", "RULE", "REASON"]);
+    for decision in &plan.decisions {
+        let action = match decision.action {
+            Action::Delete => "delete",
+            Action::Keep => "keep",
+        };
+        table.row(vec![
+            action.to_owned(),
+            decision.version_id.to_string(),
+            short_name(&decision.name),
+            tags(&decision.tags),
+            date(&decision.created_at),
+            decision.rule.name().to_owned(),
+            decision.reason.clone(),
+        ]);
+    }
+    table
+}
+
+pub fn plan_summary(plan: &Plan) -> String {
+    format!(
+        "plan: delete {} of {} versions, keep {}",
+        plan.delete_count(),
+        plan.decisions.len(),
+        plan.decisions.len() - plan.delete_count()
+    )
+}
+
+pub fn report_summary(report: &ExecutionReport) -> String {
+    let seconds = (report.finished_at - report.started_at).num_milliseconds() as f64 / 1000.0;
+    format!(
+        "deleted {}, already gone {}, failed {} in {seconds:.1}s",
+        report.deleted, report.already_gone, report.failed
+    )
+}
+
+pub fn undo_summary(report: &UndoReport) -> String {
+    format!(
+        "restored {}, already active {}, expired {}, failed {}",
+        report.restored, report.already_active, report.expired, report.failed
+    )
+}
+
+fn default_journal() -> PathBuf {
+    PathBuf::from(format!(
+        "ghpkg-prune-{}.jsonl",
+        Utc::now().format("%Y%m%dT%H%M%S%.3fZ")
+    ))
+}
+
+pub async fn prune(ctx: &Context, args: PruneArgs) -> Result<Status> {
+    if args.concurrency == 0 {
+        return Err(Error::invalid_input(
+            "concurrency",
+            "--concurrency must be at least 1",
+        ));
+    }
+    let policy = policy_from_args(&args)?;
+    let target = Target::new(
+        ctx.owner.clone(),
+        args.package.package_type,
+        &args.package.name,
+    );
+    let client = &ctx.client;
+    let package = client
+        .get_package(&target.owner, target.package_type, &target.name)
+        .await?;
+    let versions = client
+        .list_all_package_versions(
+            &target.owner,
+            target.package_type,
+            &target.name,
+            &ListVersionsOptions::default(),
+        )
+        .await?;
+    let facts = PackageFacts {
+        visibility: Some(package.visibility),
+        ..PackageFacts::default()
+    };
+    let plan = plan_with(&versions, &facts, &policy, Utc::now());
+    if !ctx.json {
+        plan_table(&plan).print();
+        println!("{}", plan_summary(&plan));
+    }
+    if !args.yes {
+        if ctx.json {
+            print_json(&json!({"target": target, "plan": plan, "report": null}));
+        } else if plan.delete_count() > 0 {
+            println!(
+                "dry run: nothing was deleted; run again with --yes to delete {} versions",
+                plan.delete_count()
+            );
+        }
+        return Ok(Status::Ok);
+    }
+    let journal = (plan.delete_count() > 0).then(|| args.journal.unwrap_or_else(default_journal));
+    if let (Some(path), false) = (&journal, ctx.json) {
+        eprintln!("journal: {}", path.display());
+    }
+    let options = ExecuteOptions {
+        concurrency: args.concurrency,
+        journal,
+        ..ExecuteOptions::default()
+    };
+    let progress = Progress::new("deleting", plan.delete_count(), ctx.json);
+    let report =
+        execute_with_progress(client, &target, &plan, &options, |_| progress.tick()).await?;
+    if ctx.json {
+        print_json(&json!({"target": target, "plan": plan, "report": report}));
+    } else {
+        let mut failures = Table::new(&["ID", "NAME", "ERROR"]);
+        for outcome in &report.outcomes {
+            if let (OutcomeStatus::Failed, Some(error)) = (outcome.status, &outcome.error) {
+                failures.row(vec![
+                    outcome.version_id.to_string(),
+                    short_name(&outcome.name),
+                    error.message.clone(),
+                ]);
+            }
+        }
+        if report.failed > 0 {
+            failures.print();
+        }
+        println!("{}", report_summary(&report));
+        if let Some(path) = &report.journal {
+            println!("undo with: ghpkg undo {}", path.display());
+        }
+    }
+    Ok(if report.is_success() {
+        Status::Ok
+    } else {
+        Status::SomeFailed
+    })
+}
+
+pub async fn undo(ctx: &Context, args: UndoArgs) -> Result<Status> {
+    let entries = cleanup::read_journal(&args.journal)?;
+    let options = UndoOptions {
+        concurrency: args.concurrency,
+        ..UndoOptions::default()
+    };
+    let report = cleanup::undo(&ctx.client, &entries, &options).await?;
+    if ctx.json {
+        print_json(&report);
+    } else {
+        let mut table = Table::new(&["PACKAGE", "ID", "NAME", "STATUS", "DETAIL"]);
+        for outcome in &report.outcomes {
+            let status = match outcome.status {
+                UndoStatus::Restored => "restored",
+                UndoStatus::Expired => "expired",
+                UndoStatus::AlreadyActive => "already_active",
+                UndoStatus::Failed => "failed",
+            };
+            let detail = match (&outcome.error, outcome.deleted_at) {
+                (Some(error), _) => error.message.clone(),
+                (None, Some(at)) => format!("deleted {}", date(&at)),
+                (None, None) => String::new(),
+            };
+            table.row(vec![
+                outcome.target.to_string(),
+                outcome.version_id.to_string(),
+                short_name(&outcome.version),
+                status.to_owned(),
+                detail,
+            ]);
+        }
+        table.print();
+        println!("{}", undo_summary(&report));
+    }
+    Ok(if report.failed == 0 && report.expired == 0 {
+        Status::Ok
+    } else {
+        Status::SomeFailed
+    })
+}
