@@ -1,0 +1,10 @@
+//! Integration tests: client → HTTP → the in-process emulator on loopback.
+//!
+//! One test binary, so the emulator is linked once.
+
+mod common;
+mod errors;
+mod operations;
+mod pagination;
+mod retries;
+mod validation;
