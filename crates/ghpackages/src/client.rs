@@ -1,9 +1,9 @@
 //! The client: one connection pool, all 27 operations through [`Owner`].
 //!
 //! Every operation checks its arguments before sending anything (failures are
-//! [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) errors naming
+//! [`ErrorKind::InvalidInput`] errors naming
 //! the argument), builds its path from the owner once, and maps failures to
-//! [`Error`](crate::Error)s that say what the operation was about.
+//! [`Error`]s that say what the operation was about.
 
 use std::fmt;
 use std::sync::{Arc, Mutex};

@@ -1,4 +1,62 @@
-//! Client for the GitHub Packages REST API.
+//! Client for the GitHub Packages REST API (github.com and GitHub Enterprise
+//! Server): all 27 operations of the org, user and authenticated-user
+//! families, on tokio and reqwest (rustls).
+//!
+//! - One [`Client`] (one connection pool, cheap to clone) serves every
+//!   [`Owner`]: `Owner::org("octo-org")`, `Owner::user("octocat")` or
+//!   `Owner::AuthenticatedUser`.
+//! - Arguments are checked before anything is sent: a bad owner, package
+//!   name, version id or page is an [`ErrorKind::InvalidInput`] error naming
+//!   the argument (`Error::argument`).
+//! - Lists come one [`Page`] at a time (with the parsed `Link` relations) or as
+//!   a stream of every item; when GitHub says how many pages there are, the
+//!   stream fetches them concurrently ([`ClientBuilder::page_concurrency`]) and
+//!   still yields items in GitHub's order.
+//! - Failures are one [`Error`] type whose [`Error::kind`] has a stable name
+//!   (`not_found`, `rate_limited`, ...), with the status, GitHub's message,
+//!   documentation URL, request id and rate-limit state.
+//! - Connection failures, 500/502/503/504, 429 and rate-limit 403s are retried
+//!   with exponential backoff and jitter, honouring `Retry-After` and
+//!   `X-RateLimit-Reset` ([`RetryPolicy`]).
+//! - The token never appears in `Debug` output, errors or logs, and is not
+//!   sent over plain `http://` except to loopback hosts, unless allowed with
+//!   [`ClientBuilder::allow_insecure_http`].
+//!
+//! ```no_run
+//! use futures::TryStreamExt;
+//! use ghpackages::{Client, ErrorKind, ListVersionsOptions, Owner, PackageType};
+//!
+//! # async fn run() -> ghpackages::Result<()> {
+//! // The token comes from GITHUB_TOKEN or GH_TOKEN unless given here.
+//! let client = Client::builder()
+//!     .base_url("https://ghes.example.com") // GitHub Enterprise Server: /api/v3 is added
+//!     .build()?;
+//! let org = Owner::org("octo-org");
+//!
+//! // Every version of a container image, newest first.
+//! let mut versions =
+//!     client.package_versions_stream(&org, PackageType::Container, "octo-org/app", &ListVersionsOptions::default());
+//! while let Some(version) = versions.try_next().await? {
+//!     let untagged = version
+//!         .metadata
+//!         .as_ref()
+//!         .and_then(|metadata| metadata.container.as_ref())
+//!         .is_some_and(|container| container.tags.is_empty());
+//!     if untagged {
+//!         match client
+//!             .delete_package_version(&org, PackageType::Container, "octo-org/app", version.id)
+//!             .await
+//!         {
+//!             Ok(()) => println!("deleted {}", version.name),
+//!             // Someone else deleted it meanwhile.
+//!             Err(error) if error.kind() == ErrorKind::NotFound => {}
+//!             Err(error) => return Err(error),
+//!         }
+//!     }
+//! }
+//! # Ok(())
+//! # }
+//! ```
 #![warn(missing_docs)]
 
 pub mod cleanup;
