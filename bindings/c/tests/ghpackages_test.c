@@ -1,0 +1,881 @@
+/* The C test program of libghpackages: every operation for the three owner
+ * families, pagination, every error code, NULL and bad-input handling,
+ * against a running emulator started with --demo.
+ *
+ * Environment:
+ *   GHPACKAGES_BASE_URL        the emulator, e.g. http://127.0.0.1:40123 (required)
+ *   GHPACKAGES_EMULATOR_ADMIN_TOKEN  its admin token (default: emulator-admin)
+ *
+ * The emulator's admin API (/_emulator/) switches faults and rate limits on
+ * and off; it is reached with a few lines of plain socket code below, since
+ * the library itself only speaks the Packages API.
+ *
+ * Prints "N passed, N failed" and exits non-zero on any failure. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "ghpackages.h"
+
+static int passed;
+static int failed;
+
+#define CHECK(cond, what)                                                       \
+    do {                                                                        \
+        if (cond) {                                                             \
+            passed++;                                                           \
+        } else {                                                                \
+            failed++;                                                           \
+            fprintf(stderr, "FAIL %s:%d: %s: %s\n", __FILE__, __LINE__, what,   \
+                    #cond);                                                     \
+        }                                                                       \
+    } while (0)
+
+static const char *base_url;
+static const char *admin_token;
+static int emulator_port;
+
+/* Checks that a call returned `want` and that the error object in `*error`
+ * agrees with it. `error` is read only after the call, which is why it is
+ * passed by address. Returns whether the status was the expected one. */
+static int expect_keep(const char *what, ghpackages_status got, ghpackages_status want,
+                       ghpackages_error **error) {
+    int ok = got == want;
+    if (ok) {
+        passed++;
+    } else {
+        failed++;
+        fprintf(stderr, "FAIL %s: got %s, want %s%s%s\n", what, ghpackages_status_name((int)got),
+                ghpackages_status_name((int)want), *error ? ": " : "",
+                *error ? (*error)->description : "");
+    }
+    if (want == GHPACKAGES_OK) {
+        CHECK(*error == NULL, what);
+    } else if (ok) {
+        CHECK(*error != NULL, what);
+        if (*error) {
+            CHECK((*error)->code == want, what);
+            CHECK((*error)->message != NULL && (*error)->description != NULL, what);
+        }
+    }
+    return ok;
+}
+
+/* expect_keep, then frees the error object. */
+static int expect(const char *what, ghpackages_status got, ghpackages_status want,
+                  ghpackages_error **error) {
+    int ok = expect_keep(what, got, want, error);
+    ghpackages_error_free(*error);
+    *error = NULL;
+    return ok;
+}
+
+static ghpackages_client *new_client(const char *token, int max_attempts, int64_t timeout_ms) {
+    ghpackages_client_options options = {
+        .base_url = base_url,
+        .token = token,
+        .ignore_env_token = 1,
+        .max_attempts = max_attempts,
+        .timeout_ms = timeout_ms,
+        .initial_backoff_ms = 10,
+    };
+    ghpackages_client *client = NULL;
+    ghpackages_error *error = NULL;
+    ghpackages_status status = ghpackages_client_new(&options, &client, &error);
+    if (!expect("ghpackages_client_new", status, GHPACKAGES_OK, &error)) {
+        exit(2);
+    }
+    return client;
+}
+
+/* ---- the emulator's admin API, over a plain socket ---------------------- */
+
+static int connect_loopback(int port) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in address;
+    memset(&address, 0, sizeof address);
+    address.sin_family = AF_INET;
+    address.sin_port = htons((uint16_t)port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&address, sizeof address) != 0) {
+        perror("connect");
+        exit(2);
+    }
+    return fd;
+}
+
+/* Sends one admin request and returns the HTTP status of the answer. */
+static int admin(const char *method, const char *path, const char *json) {
+    int fd = connect_loopback(emulator_port);
+    char request[2048];
+    int length = snprintf(request, sizeof request,
+                          "%s /_emulator%s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                          "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
+                          "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+                          method, path, admin_token, strlen(json), json);
+    if (write(fd, request, (size_t)length) != length) {
+        perror("write");
+        exit(2);
+    }
+    char answer[256] = {0};
+    ssize_t got = read(fd, answer, sizeof answer - 1);
+    close(fd);
+    int status = 0;
+    if (got <= 0 || sscanf(answer, "HTTP/1.1 %d", &status) != 1) {
+        fprintf(stderr, "admin %s %s: no answer\n", method, path);
+        exit(2);
+    }
+    return status;
+}
+
+/* ---- a loopback server with canned answers ------------------------------
+ * The emulator only ever answers like GitHub, so the two kinds that need a
+ * server misbehaving (an undecodable body, a status GitHub never sends) are
+ * produced by this one-connection server. */
+
+struct canned {
+    int listener;
+    const char *answer;
+};
+
+static void *serve_once(void *argument) {
+    struct canned *canned = argument;
+    struct pollfd waiting = {.fd = canned->listener, .events = POLLIN};
+    if (poll(&waiting, 1, 10000) == 1) {
+        int fd = accept(canned->listener, NULL, NULL);
+        if (fd >= 0) {
+            char request[4096];
+            ssize_t got = read(fd, request, sizeof request);
+            (void)got;
+            ssize_t sent = write(fd, canned->answer, strlen(canned->answer));
+            (void)sent;
+            close(fd);
+        }
+    }
+    return NULL;
+}
+
+/* Listens on a free loopback port; returns the listener, stores the port. */
+static int listen_loopback(int *port) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in address;
+    memset(&address, 0, sizeof address);
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t size = sizeof address;
+    if (fd < 0 || bind(fd, (struct sockaddr *)&address, sizeof address) != 0 ||
+        listen(fd, 4) != 0 || getsockname(fd, (struct sockaddr *)&address, &size) != 0) {
+        perror("listen");
+        exit(2);
+    }
+    *port = ntohs(address.sin_port);
+    return fd;
+}
+
+/* Gets a package from a server that answers with `status_line` and a JSON
+ * `body`; returns the status and hands the error object to the caller. */
+static ghpackages_status get_from_canned(const char *status_line, const char *body,
+                                         ghpackages_error **error) {
+    char answer[512];
+    snprintf(answer, sizeof answer,
+             "HTTP/1.1 %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
+             "Connection: close\r\n\r\n%s",
+             status_line, strlen(body), body);
+    int port = 0;
+    struct canned canned = {.listener = listen_loopback(&port), .answer = answer};
+    pthread_t thread;
+    pthread_create(&thread, NULL, serve_once, &canned);
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", port);
+    ghpackages_client_options options = {.base_url = url, .token = "t", .max_attempts = 1};
+    ghpackages_client *client = NULL;
+    ghpackages_status status = ghpackages_client_new(&options, &client, NULL);
+    CHECK(status == GHPACKAGES_OK, "client for the canned server");
+    ghpackages_owner owner = {GHPACKAGES_OWNER_ORG, "octo-org"};
+    ghpackages_package *package = NULL;
+    status = ghpackages_get_package(client, &owner, GHPACKAGES_PACKAGE_TYPE_NPM, "x", &package,
+                                    error);
+    CHECK(package == NULL, "no package from a failed call");
+    ghpackages_client_free(client);
+    pthread_join(thread, NULL);
+    close(canned.listener);
+    return status;
+}
+
+/* ---- tests --------------------------------------------------------------- */
+
+static void test_status_names(void) {
+    static const char *names[] = {"ok",           "not_found", "unauthorized", "forbidden",
+                                  "rate_limited", "validation", "conflict",    "invalid_input",
+                                  "server",       "transport", "timeout",      "decode",
+                                  "other",        "unknown",   "internal"};
+    for (int code = 0; code <= GHPACKAGES_INTERNAL; code++) {
+        CHECK(strcmp(ghpackages_status_name(code), names[code]) == 0, names[code]);
+    }
+    CHECK(strcmp(ghpackages_status_name(-1), "invalid_status") == 0, "negative status");
+    CHECK(strcmp(ghpackages_status_name(GHPACKAGES_INTERNAL + 1), "invalid_status") == 0,
+          "status past the last");
+}
+
+static void test_client_options(void) {
+    ghpackages_client *client = NULL;
+    ghpackages_error *error = NULL;
+
+    expect("client with NULL options", ghpackages_client_new(NULL, &client, &error),
+           GHPACKAGES_OK, &error);
+    CHECK(client != NULL, "client with NULL options");
+    ghpackages_client_free(client);
+
+    expect("client_new with NULL out", ghpackages_client_new(NULL, NULL, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+
+    ghpackages_client_options bad_url = {.base_url = "not a url", .ignore_env_token = 1};
+    client = (ghpackages_client *)&bad_url; /* must be reset to NULL */
+    expect("malformed base URL", ghpackages_client_new(&bad_url, &client, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    CHECK(client == NULL, "out is NULL after a failure");
+
+    ghpackages_client_options negative = {.base_url = base_url, .timeout_ms = -5};
+    ghpackages_status status = ghpackages_client_new(&negative, &client, &error);
+    if (expect_keep("negative timeout", status, GHPACKAGES_INVALID_INPUT, &error)) {
+        CHECK(error && error->argument && strcmp(error->argument, "options.timeout_ms") == 0,
+              "negative timeout names its argument");
+    }
+    ghpackages_error_free(error);
+    error = NULL;
+
+    ghpackages_client_options attempts = {.base_url = base_url, .max_attempts = -1};
+    expect("negative max_attempts", ghpackages_client_new(&attempts, &client, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+
+    ghpackages_client_options bad_utf8 = {.base_url = base_url, .token = "\xff\xfe"};
+    expect("token not UTF-8", ghpackages_client_new(&bad_utf8, &client, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+
+    /* Without the error out-pointer the code still comes back. */
+    CHECK(ghpackages_client_new(&bad_url, &client, NULL) == GHPACKAGES_INVALID_INPUT,
+          "NULL error pointer");
+
+    /* Freeing NULL is a no-op for every type. */
+    ghpackages_client_free(NULL);
+    ghpackages_error_free(NULL);
+    ghpackages_package_free(NULL);
+    ghpackages_package_version_free(NULL);
+    ghpackages_package_list_free(NULL);
+    ghpackages_package_version_list_free(NULL);
+}
+
+static void test_bad_input(ghpackages_client *client) {
+    ghpackages_owner org = {GHPACKAGES_OWNER_ORG, "octo-org"};
+    ghpackages_package *package = NULL;
+    ghpackages_package_list *list = NULL;
+    ghpackages_package_version_list *versions = NULL;
+    ghpackages_error *error = NULL;
+    const ghpackages_package_type npm = GHPACKAGES_PACKAGE_TYPE_NPM;
+
+    expect("NULL client", ghpackages_get_package(NULL, &org, npm, "x", &package, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    expect("NULL owner", ghpackages_get_package(client, NULL, npm, "x", &package, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    ghpackages_owner nameless = {GHPACKAGES_OWNER_USER, NULL};
+    expect("owner without name",
+           ghpackages_get_package(client, &nameless, npm, "x", &package, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    ghpackages_owner strange = {99, "octo-org"};
+    expect("owner kind out of range",
+           ghpackages_get_package(client, &strange, npm, "x", &package, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    ghpackages_owner zero = {0, "octo-org"};
+    expect("owner kind zero", ghpackages_get_package(client, &zero, npm, "x", &package, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    ghpackages_owner bad_owner = {GHPACKAGES_OWNER_ORG, "octo\xc3"};
+    expect("owner name not UTF-8",
+           ghpackages_get_package(client, &bad_owner, npm, "x", &package, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    expect("NULL name", ghpackages_get_package(client, &org, npm, NULL, &package, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    expect("empty name", ghpackages_get_package(client, &org, npm, "", &package, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    expect("name not UTF-8", ghpackages_get_package(client, &org, npm, "\x80", &package, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    expect("package type 0", ghpackages_get_package(client, &org, 0, "x", &package, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    expect("package type 77", ghpackages_get_package(client, &org, 77, "x", &package, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    expect("NULL out", ghpackages_get_package(client, &org, npm, "x", NULL, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    CHECK(package == NULL, "out stays NULL after bad input");
+
+    ghpackages_status status = ghpackages_delete_package(client, &org, npm, NULL, &error);
+    if (expect_keep("delete with NULL name", status, GHPACKAGES_INVALID_INPUT, &error)) {
+        CHECK(error && error->argument && strcmp(error->argument, "name") == 0,
+              "NULL name names its argument");
+        CHECK(error && error->http_status == 0, "no HTTP status before a request");
+    }
+    ghpackages_error_free(error);
+    error = NULL;
+    expect("restore with bad token",
+           ghpackages_restore_package(client, &org, npm, "x", "\xff", &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+
+    ghpackages_list_packages_options negative_page = {.page = -1};
+    expect("negative page",
+           ghpackages_list_packages(client, &org, npm, &negative_page, &list, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    ghpackages_list_packages_options huge_page = {.page = INT64_MAX};
+    expect("page past 32 bits",
+           ghpackages_list_packages(client, &org, npm, &huge_page, &list, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    ghpackages_list_packages_options big_per_page = {.per_page = 101};
+    expect("per_page 101",
+           ghpackages_list_all_packages(client, &org, npm, &big_per_page, &list, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    ghpackages_list_packages_options too_deep = {.page = 101, .per_page = 100};
+    expect("page * per_page past 10000",
+           ghpackages_list_packages(client, &org, npm, &too_deep, &list, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    ghpackages_list_packages_options visibility = {.visibility = 9};
+    expect("visibility out of range",
+           ghpackages_list_packages(client, &org, npm, &visibility, &list, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    CHECK(list == NULL, "list stays NULL after bad input");
+
+    ghpackages_list_versions_options state = {.state = 3};
+    expect("state out of range",
+           ghpackages_list_package_versions(client, &org, npm, "x", &state, &versions, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    ghpackages_list_versions_options per_page = {.per_page = -100};
+    expect("negative per_page",
+           ghpackages_list_all_package_versions(client, &org, npm, "x", &per_page, &versions,
+                                                &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    expect("versions with NULL out",
+           ghpackages_list_package_versions(client, &org, npm, "x", NULL, NULL, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    expect("conflicts with NULL owner",
+           ghpackages_list_docker_migration_conflicts(client, NULL, &list, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    expect("get version with NULL name",
+           ghpackages_get_package_version(client, &org, npm, NULL, 1, NULL, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    expect("delete version with bad type",
+           ghpackages_delete_package_version(client, &org, 1234, "x", 1, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    expect("restore version with NULL client",
+           ghpackages_restore_package_version(NULL, &org, npm, "x", 1, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+}
+
+static int list_has(const ghpackages_package_list *list, const char *name) {
+    for (size_t i = 0; i < list->count; i++) {
+        if (strcmp(list->items[i].name, name) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int versions_have(const ghpackages_package_version_list *list, uint64_t id) {
+    for (size_t i = 0; i < list->count; i++) {
+        if (list->items[i].id == id) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* One owner family through every one of its nine operations.
+ * `victim` is a version that may be deleted and `restorable` a package
+ * that may be deleted; both are restored again. */
+struct family {
+    const char *label;
+    ghpackages_owner owner;
+    ghpackages_package_type package_type;
+    const char *package;
+    uint64_t victim;
+    ghpackages_package_type restorable_type;
+    const char *restorable;
+    const char *conflicting;
+};
+
+static void test_family(ghpackages_client *client, const struct family *f) {
+    ghpackages_error *error = NULL;
+    char what[160];
+#define WHAT(op) (snprintf(what, sizeof what, "%s: %s", f->label, op), what)
+
+    /* list packages: one page, then all */
+    ghpackages_package_list *list = NULL;
+    if (expect(WHAT("list_packages"),
+               ghpackages_list_packages(client, &f->owner, f->package_type, NULL, &list, &error),
+               GHPACKAGES_OK, &error)) {
+        CHECK(list_has(list, f->package), WHAT("list_packages has the package"));
+        CHECK(list->links.next == NULL, WHAT("one page only"));
+        for (size_t i = 0; i < list->count; i++) {
+            CHECK(list->items[i].package_type == f->package_type, WHAT("package type"));
+            CHECK(list->items[i].json != NULL && list->items[i].json[0] == '{',
+                  WHAT("raw JSON of a package"));
+        }
+    }
+    ghpackages_package_list_free(list);
+    list = NULL;
+    if (expect(WHAT("list_all_packages"),
+               ghpackages_list_all_packages(client, &f->owner, f->package_type, NULL, &list,
+                                            &error),
+               GHPACKAGES_OK, &error)) {
+        CHECK(list_has(list, f->package), WHAT("list_all_packages has the package"));
+    }
+    ghpackages_package_list_free(list);
+
+    /* get package */
+    ghpackages_package *package = NULL;
+    if (expect(WHAT("get_package"),
+               ghpackages_get_package(client, &f->owner, f->package_type, f->package, &package,
+                                      &error),
+               GHPACKAGES_OK, &error)) {
+        CHECK(strcmp(package->name, f->package) == 0, WHAT("package name"));
+        CHECK(package->version_count > 0, WHAT("version count"));
+        CHECK(package->visibility == GHPACKAGES_VISIBILITY_PUBLIC ||
+                  package->visibility == GHPACKAGES_VISIBILITY_PRIVATE,
+              WHAT("visibility"));
+        CHECK(package->owner_login != NULL, WHAT("owner login"));
+        CHECK(strstr(package->json, "\"html_url\"") != NULL, WHAT("package JSON"));
+        CHECK(package->created_at != NULL && strlen(package->created_at) >= 20,
+              WHAT("created_at"));
+    }
+    ghpackages_package_free(package);
+
+    /* versions: a page, all, one */
+    ghpackages_package_version_list *versions = NULL;
+    if (expect(WHAT("list_package_versions"),
+               ghpackages_list_package_versions(client, &f->owner, f->package_type, f->package,
+                                                NULL, &versions, &error),
+               GHPACKAGES_OK, &error)) {
+        CHECK(versions_have(versions, f->victim), WHAT("versions have the victim"));
+    }
+    ghpackages_package_version_list_free(versions);
+    versions = NULL;
+    if (expect(WHAT("list_all_package_versions"),
+               ghpackages_list_all_package_versions(client, &f->owner, f->package_type,
+                                                    f->package, NULL, &versions, &error),
+               GHPACKAGES_OK, &error)) {
+        CHECK(versions->count >= 2, WHAT("several versions"));
+        CHECK(versions->links.next == NULL && versions->links.last == NULL,
+              WHAT("all-items lists have no links"));
+    }
+    ghpackages_package_version_list_free(versions);
+    ghpackages_package_version *version = NULL;
+    if (expect(WHAT("get_package_version"),
+               ghpackages_get_package_version(client, &f->owner, f->package_type, f->package,
+                                              f->victim, &version, &error),
+               GHPACKAGES_OK, &error)) {
+        CHECK(version->id == f->victim, WHAT("version id"));
+        CHECK(version->deleted_at == NULL, WHAT("not deleted"));
+        CHECK(strstr(version->json, "\"package_html_url\"") != NULL, WHAT("version JSON"));
+    }
+    ghpackages_package_version_free(version);
+
+    /* delete a version, see it deleted, restore it */
+    expect(WHAT("delete_package_version"),
+           ghpackages_delete_package_version(client, &f->owner, f->package_type, f->package,
+                                             f->victim, &error),
+           GHPACKAGES_OK, &error);
+    versions = NULL;
+    ghpackages_list_versions_options deleted = {.state = GHPACKAGES_VERSION_STATE_DELETED};
+    ghpackages_status status = ghpackages_list_package_versions(
+        client, &f->owner, f->package_type, f->package, &deleted, &versions, &error);
+    if (f->owner.kind == GHPACKAGES_OWNER_USER) {
+        /* GitHub's operation for another user's package has no state filter. */
+        expect(WHAT("deleted versions of a user's package"), status, GHPACKAGES_INVALID_INPUT,
+               &error);
+        status = ghpackages_list_package_versions(client, &f->owner, f->package_type,
+                                                  f->package, NULL, &versions, &error);
+        if (expect(WHAT("active versions"), status, GHPACKAGES_OK, &error)) {
+            CHECK(!versions_have(versions, f->victim), WHAT("the victim is not active"));
+        }
+    } else if (expect(WHAT("list deleted versions"), status, GHPACKAGES_OK, &error)) {
+        CHECK(versions_have(versions, f->victim), WHAT("the victim is listed as deleted"));
+    }
+    ghpackages_package_version_list_free(versions);
+    expect(WHAT("restore_package_version"),
+           ghpackages_restore_package_version(client, &f->owner, f->package_type, f->package,
+                                              f->victim, &error),
+           GHPACKAGES_OK, &error);
+    version = NULL;
+    expect(WHAT("get restored version"),
+           ghpackages_get_package_version(client, &f->owner, f->package_type, f->package,
+                                          f->victim, &version, &error),
+           GHPACKAGES_OK, &error);
+    ghpackages_package_version_free(version);
+
+    /* delete a package, see it gone, restore it */
+    expect(WHAT("delete_package"),
+           ghpackages_delete_package(client, &f->owner, f->restorable_type, f->restorable,
+                                     &error),
+           GHPACKAGES_OK, &error);
+    package = NULL;
+    expect(WHAT("get deleted package"),
+           ghpackages_get_package(client, &f->owner, f->restorable_type, f->restorable,
+                                  &package, &error),
+           GHPACKAGES_NOT_FOUND, &error);
+    CHECK(package == NULL, WHAT("no package"));
+    expect(WHAT("restore_package"),
+           ghpackages_restore_package(client, &f->owner, f->restorable_type, f->restorable,
+                                      "package-token", &error),
+           GHPACKAGES_OK, &error);
+    expect(WHAT("get restored package"),
+           ghpackages_get_package(client, &f->owner, f->restorable_type, f->restorable,
+                                  &package, &error),
+           GHPACKAGES_OK, &error);
+    ghpackages_package_free(package);
+
+    /* docker migration conflicts */
+    list = NULL;
+    if (expect(WHAT("list_docker_migration_conflicts"),
+               ghpackages_list_docker_migration_conflicts(client, &f->owner, &list, &error),
+               GHPACKAGES_OK, &error)) {
+        CHECK(list_has(list, f->conflicting), WHAT("the conflicting package is listed"));
+    }
+    ghpackages_package_list_free(list);
+#undef WHAT
+}
+
+static void test_pagination(ghpackages_client *client) {
+    ghpackages_owner org = {GHPACKAGES_OWNER_ORG, "octo-org"};
+    const ghpackages_package_type container = GHPACKAGES_PACKAGE_TYPE_CONTAINER;
+    ghpackages_error *error = NULL;
+
+    /* 350 versions: every page by number until `next` is NULL, then all at once */
+    ghpackages_package_version_list *all = NULL;
+    ghpackages_list_versions_options hundred = {.per_page = 100};
+    if (!expect("all nightly-builds versions",
+                ghpackages_list_all_package_versions(client, &org, container, "nightly-builds",
+                                                     &hundred, &all, &error),
+                GHPACKAGES_OK, &error)) {
+        return;
+    }
+    CHECK(all->count == 350, "350 versions in all");
+    size_t seen = 0;
+    int pages = 0;
+    int in_order = 1;
+    for (int64_t page_number = 1;; page_number++) {
+        ghpackages_list_versions_options options = {.page = page_number, .per_page = 100};
+        ghpackages_package_version_list *page = NULL;
+        if (!expect("a page of nightly-builds",
+                    ghpackages_list_package_versions(client, &org, container, "nightly-builds",
+                                                     &options, &page, &error),
+                    GHPACKAGES_OK, &error)) {
+            break;
+        }
+        pages++;
+        if (page_number == 1) {
+            CHECK(page->links.next != NULL && strstr(page->links.next, "page=2") != NULL,
+                  "first page links to the second");
+            CHECK(page->links.last != NULL && strstr(page->links.last, "page=4") != NULL,
+                  "first page links to the last");
+            CHECK(page->links.prev == NULL, "first page has no prev");
+        }
+        for (size_t i = 0; i < page->count && seen + i < all->count; i++) {
+            in_order &= page->items[i].id == all->items[seen + i].id;
+        }
+        seen += page->count;
+        int last = page->links.next == NULL;
+        if (last) {
+            CHECK(page->links.prev != NULL && page->links.first != NULL,
+                  "last page links back");
+        }
+        ghpackages_package_version_list_free(page);
+        if (last || page_number > 10) {
+            break;
+        }
+    }
+    CHECK(pages == 4, "four pages of 100");
+    CHECK(seen == 350, "pages add up to every version");
+    CHECK(in_order, "pages and all-items agree on order");
+
+    /* container tags reach C as an array */
+    size_t tagged = 0;
+    for (size_t i = 0; i < all->count; i++) {
+        if (all->items[i].tag_count > 0) {
+            CHECK(strncmp(all->items[i].tags[0], "nightly-", 8) == 0, "nightly tag");
+            tagged++;
+        } else {
+            CHECK(all->items[i].tags == NULL, "untagged versions have no tag array");
+        }
+    }
+    CHECK(tagged > 0 && tagged < all->count, "some versions are tagged");
+    ghpackages_package_version_list_free(all);
+
+    /* package pages with a visibility filter */
+    ghpackages_list_packages_options one = {.visibility = GHPACKAGES_VISIBILITY_PRIVATE,
+                                            .per_page = 1};
+    ghpackages_package_list *page = NULL;
+    if (expect("one private container per page",
+               ghpackages_list_packages(client, &org, container, &one, &page, &error),
+               GHPACKAGES_OK, &error)) {
+        CHECK(page->count == 1, "a page of one");
+        CHECK(page->items[0].visibility == GHPACKAGES_VISIBILITY_PRIVATE, "private only");
+        CHECK(page->links.next != NULL, "more private containers");
+    }
+    ghpackages_package_list_free(page);
+    ghpackages_package_list *packages = NULL;
+    if (expect("all private containers, one per page",
+               ghpackages_list_all_packages(client, &org, container, &one, &packages, &error),
+               GHPACKAGES_OK, &error)) {
+        CHECK(packages->count >= 2, "several private containers");
+        CHECK(!list_has(packages, "octo-org/base-image"), "the public one is filtered out");
+    }
+    ghpackages_package_list_free(packages);
+
+    /* a name with a slash */
+    ghpackages_package *package = NULL;
+    if (expect("container name with a slash",
+               ghpackages_get_package(client, &org, container, "octo-org/base-image", &package,
+                                      &error),
+               GHPACKAGES_OK, &error)) {
+        CHECK(strcmp(package->name, "octo-org/base-image") == 0, "slash name kept");
+    }
+    ghpackages_package_free(package);
+}
+
+static void test_errors(ghpackages_client *client) {
+    ghpackages_owner org = {GHPACKAGES_OWNER_ORG, "octo-org"};
+    ghpackages_error *error = NULL;
+    ghpackages_package *package = NULL;
+    ghpackages_package_list *list = NULL;
+    ghpackages_status status;
+
+    /* not_found, with everything GitHub says about it */
+    status = ghpackages_get_package(client, &org, GHPACKAGES_PACKAGE_TYPE_NPM, "no-such-package",
+                                    &package, &error);
+    if (expect_keep("not_found", status, GHPACKAGES_NOT_FOUND, &error)) {
+        CHECK(error->http_status == 404, "404");
+        CHECK(error->documentation_url != NULL, "documentation URL");
+        CHECK(error->request_id != NULL && error->request_id[0] != '\0', "request id");
+        CHECK(strstr(error->description, "no-such-package") != NULL, "description names it");
+        CHECK(!error->retryable, "404 is final");
+    }
+    ghpackages_error_free(error);
+    error = NULL;
+
+    /* unauthorized */
+    ghpackages_client *stranger = new_client("ghp_not_a_real_token", 1, 0);
+    status = ghpackages_list_packages(stranger, &org, GHPACKAGES_PACKAGE_TYPE_NPM, NULL, &list,
+                                      &error);
+    if (expect_keep("unauthorized", status, GHPACKAGES_UNAUTHORIZED, &error)) {
+        CHECK(error->http_status == 401, "401");
+        CHECK(strcmp(error->message, "Bad credentials") == 0, "GitHub's message");
+    }
+    ghpackages_error_free(error);
+    error = NULL;
+    ghpackages_client_free(stranger);
+
+    /* forbidden: a read-only token deleting, and GitHub's download rule */
+    ghpackages_client *reader = new_client("ghp_demo_octocat_readonly", 1, 0);
+    status = ghpackages_delete_package_version(reader, &org, GHPACKAGES_PACKAGE_TYPE_CONTAINER,
+                                               "octo-app", 100002, &error);
+    if (expect_keep("forbidden without delete:packages", status, GHPACKAGES_FORBIDDEN, &error)) {
+        CHECK(error->http_status == 403, "403");
+    }
+    ghpackages_error_free(error);
+    error = NULL;
+    ghpackages_client_free(reader);
+    expect("forbidden: popular public package",
+           ghpackages_delete_package(client, &org, GHPACKAGES_PACKAGE_TYPE_NPM, "hello-world-npm",
+                                     &error),
+           GHPACKAGES_FORBIDDEN, &error);
+
+    /* validation: the last version of a package cannot be deleted */
+    status = ghpackages_delete_package_version(client, &org, GHPACKAGES_PACKAGE_TYPE_NPM,
+                                               "octo-config", 100026, &error);
+    if (expect_keep("validation: last version", status, GHPACKAGES_VALIDATION, &error)) {
+        CHECK(error->http_status == 400, "400");
+    }
+    ghpackages_error_free(error);
+    error = NULL;
+
+    /* conflict: the name of a deleted package was taken by a new one */
+    expect("delete octo-gem",
+           ghpackages_delete_package(client, &org, GHPACKAGES_PACKAGE_TYPE_RUBYGEMS, "octo-gem",
+                                     &error),
+           GHPACKAGES_OK, &error);
+    CHECK(admin("POST", "/packages",
+                "{\"owner\":\"octo-org\",\"package_type\":\"rubygems\",\"name\":\"octo-gem\","
+                "\"versions\":[{\"name\":\"2.0.0\"}]}") == 201,
+          "admin: a new octo-gem");
+    status = ghpackages_restore_package(client, &org, GHPACKAGES_PACKAGE_TYPE_RUBYGEMS,
+                                        "octo-gem", NULL, &error);
+    if (expect_keep("conflict", status, GHPACKAGES_CONFLICT, &error)) {
+        CHECK(error->http_status == 409, "409");
+    }
+    ghpackages_error_free(error);
+    error = NULL;
+
+    /* server: every request answered 503, retries off */
+    ghpackages_client *once = new_client("ghp_demo_octocat", 1, 0);
+    CHECK(admin("PUT", "/faults", "{\"error_rate\":1.0,\"error_statuses\":[503]}") == 200,
+          "admin: 503 faults");
+    status = ghpackages_get_package(once, &org, GHPACKAGES_PACKAGE_TYPE_NPM, "octo-config",
+                                    &package, &error);
+    if (expect_keep("server", status, GHPACKAGES_SERVER, &error)) {
+        CHECK(error->http_status == 503, "503");
+        CHECK(error->retryable, "503 is retryable");
+    }
+    ghpackages_error_free(error);
+    error = NULL;
+
+    /* transport: connections dropped without an answer, then a closed port */
+    CHECK(admin("PUT", "/faults", "{\"drop_rate\":1.0}") == 200, "admin: dropped connections");
+    expect("transport: dropped connection",
+           ghpackages_get_package(once, &org, GHPACKAGES_PACKAGE_TYPE_NPM, "octo-config",
+                                  &package, &error),
+           GHPACKAGES_TRANSPORT, &error);
+    int closed_port = 0;
+    close(listen_loopback(&closed_port));
+    char closed_url[64];
+    snprintf(closed_url, sizeof closed_url, "http://127.0.0.1:%d", closed_port);
+    ghpackages_client_options refused = {.base_url = closed_url, .max_attempts = 1};
+    ghpackages_client *nowhere = NULL;
+    expect("client for a closed port", ghpackages_client_new(&refused, &nowhere, &error),
+           GHPACKAGES_OK, &error);
+    status = ghpackages_list_docker_migration_conflicts(nowhere, &org, &list, &error);
+    if (expect_keep("transport: connection refused", status, GHPACKAGES_TRANSPORT, &error)) {
+        CHECK(error->http_status == 0, "no HTTP status without a response");
+    }
+    ghpackages_error_free(error);
+    error = NULL;
+    ghpackages_client_free(nowhere);
+
+    /* timeout: answers slower than the client waits */
+    CHECK(admin("PUT", "/faults", "{\"latency_ms\":2000}") == 200, "admin: latency");
+    ghpackages_client *impatient = new_client("ghp_demo_octocat", 1, 200);
+    expect("timeout",
+           ghpackages_get_package(impatient, &org, GHPACKAGES_PACKAGE_TYPE_NPM, "octo-config",
+                                  &package, &error),
+           GHPACKAGES_TIMEOUT, &error);
+    ghpackages_client_free(impatient);
+    CHECK(admin("DELETE", "/faults", "") == 204, "admin: faults off");
+    expect("no fault any more",
+           ghpackages_get_package(once, &org, GHPACKAGES_PACKAGE_TYPE_NPM, "octo-config",
+                                  &package, &error),
+           GHPACKAGES_OK, &error);
+    ghpackages_package_free(package);
+    package = NULL;
+    ghpackages_client_free(once);
+
+    /* decode and other, from the canned server */
+    expect("decode", get_from_canned("200 OK", "{\"id\":\"seven\"}", &error),
+           GHPACKAGES_DECODE, &error);
+    status = get_from_canned("418 I'm a teapot", "{\"message\":\"I'm a teapot\"}", &error);
+    if (expect_keep("other", status, GHPACKAGES_OTHER, &error)) {
+        CHECK(error->http_status == 418, "418");
+    }
+    ghpackages_error_free(error);
+    error = NULL;
+
+    /* rate_limited: a budget of two requests an hour, for a fresh user */
+    CHECK(admin("PUT", "/limits", "{\"authenticated_per_hour\":2}") == 200, "admin: tight limit");
+    ghpackages_client *hubot = new_client("ghp_demo_hubot", 1, 0);
+    ghpackages_owner self = {GHPACKAGES_OWNER_AUTHENTICATED_USER, NULL};
+    status = GHPACKAGES_OK;
+    for (int i = 0; i < 5 && status == GHPACKAGES_OK; i++) {
+        ghpackages_error_free(error);
+        error = NULL;
+        list = NULL;
+        status = ghpackages_list_packages(hubot, &self, GHPACKAGES_PACKAGE_TYPE_NPM, NULL, &list,
+                                          &error);
+        ghpackages_package_list_free(list);
+    }
+    if (expect_keep("rate_limited", status, GHPACKAGES_RATE_LIMITED, &error)) {
+        CHECK(error->http_status == 403 || error->http_status == 429, "403 or 429");
+        CHECK(error->retryable, "rate limits pass");
+    }
+    ghpackages_error_free(error);
+    error = NULL;
+    ghpackages_client_free(hubot);
+    CHECK(admin("PUT", "/limits", "{}") == 200, "admin: default limits");
+}
+
+static void test_threads_worker_check(ghpackages_client *client, int *ok) {
+    ghpackages_owner org = {GHPACKAGES_OWNER_ORG, "octo-org"};
+    ghpackages_package *package = NULL;
+    *ok = ghpackages_get_package(client, &org, GHPACKAGES_PACKAGE_TYPE_CONTAINER, "octo-app",
+                                 &package, NULL) == GHPACKAGES_OK &&
+          package->id == 1001;
+    ghpackages_package_free(package);
+}
+
+struct worker {
+    ghpackages_client *client;
+    int ok;
+};
+
+static void *worker_main(void *argument) {
+    struct worker *worker = argument;
+    test_threads_worker_check(worker->client, &worker->ok);
+    return NULL;
+}
+
+static void test_threads(ghpackages_client *client) {
+    struct worker workers[4];
+    pthread_t threads[4];
+    for (int i = 0; i < 4; i++) {
+        workers[i].client = client;
+        workers[i].ok = 0;
+        pthread_create(&threads[i], NULL, worker_main, &workers[i]);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(threads[i], NULL);
+        CHECK(workers[i].ok, "one client shared by threads");
+    }
+}
+
+int main(void) {
+    base_url = getenv("GHPACKAGES_BASE_URL");
+    admin_token = getenv("GHPACKAGES_EMULATOR_ADMIN_TOKEN");
+    if (admin_token == NULL) {
+        admin_token = "emulator-admin";
+    }
+    if (base_url == NULL || sscanf(base_url, "http://127.0.0.1:%d", &emulator_port) != 1) {
+        fprintf(stderr, "set GHPACKAGES_BASE_URL to the emulator's http://127.0.0.1:PORT\n");
+        return 2;
+    }
+
+    test_status_names();
+    test_client_options();
+
+    ghpackages_client *octocat = new_client("ghp_demo_octocat", 0, 0);
+    test_bad_input(octocat);
+
+    const struct family families[] = {
+        {"org", {GHPACKAGES_OWNER_ORG, "octo-org"}, GHPACKAGES_PACKAGE_TYPE_CONTAINER,
+         "octo-app", 100002, GHPACKAGES_PACKAGE_TYPE_NUGET, "Octo.Client", "legacy-app"},
+        {"user", {GHPACKAGES_OWNER_USER, "octocat"}, GHPACKAGES_PACKAGE_TYPE_NPM,
+         "octo-scratch", 100035, GHPACKAGES_PACKAGE_TYPE_NPM, "octo-scratch",
+         "hello_docker_legacy"},
+        {"authenticated user", {GHPACKAGES_OWNER_AUTHENTICATED_USER, NULL},
+         GHPACKAGES_PACKAGE_TYPE_CONTAINER, "hello_docker", 100031,
+         GHPACKAGES_PACKAGE_TYPE_MAVEN, "com.octocat.tools", "hello_docker_legacy"},
+    };
+    for (size_t i = 0; i < sizeof families / sizeof families[0]; i++) {
+        test_family(octocat, &families[i]);
+    }
+
+    test_pagination(octocat);
+    test_threads(octocat);
+    test_errors(octocat);
+
+    ghpackages_client_free(octocat);
+    ghpackages_shutdown();
+
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}
