@@ -123,16 +123,23 @@ def closed_port_url() -> str:
     return f"http://127.0.0.1:{port}"
 
 
-@pytest.fixture
-def raw_server() -> Iterator[Callable[[int, bytes], str]]:
-    """A loopback HTTP server answering every request with a fixed status and
+class RawServer:
+    """Loopback HTTP servers answering every request with a fixed status and
     body, for the answers the emulator never gives (unreadable JSON, odd
-    statuses). Returns its base URL."""
-    servers: list[ThreadingHTTPServer] = []
+    statuses); they record the requests they get."""
 
-    def serve(status: int, body: bytes) -> str:
+    def __init__(self) -> None:
+        self.servers: list[ThreadingHTTPServer] = []
+        # (path, headers) of every request received.
+        self.requests: list[tuple[str, dict[str, str]]] = []
+
+    def start(self, status: int, body: bytes) -> str:
+        """Starts a server; returns its base URL."""
+        requests = self.requests
+
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
+                requests.append((self.path, dict(self.headers.items())))
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
@@ -143,14 +150,23 @@ def raw_server() -> Iterator[Callable[[int, bytes], str]]:
                 pass
 
         server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
+        threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
+        self.servers.append(server)
         return f"http://127.0.0.1:{server.server_address[1]}"
 
-    yield serve
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    def stop(self) -> None:
+        for server in self.servers:
+            server.shutdown()
+            server.server_close()
+
+
+@pytest.fixture
+def raw_server() -> Iterator[RawServer]:
+    server = RawServer()
+    yield server
+    server.stop()
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from ghpackages import (
     ValidationError,
 )
 
-from conftest import READONLY_TOKEN, Emulator
+from conftest import READONLY_TOKEN, Emulator, RawServer
 
 CLASSES: dict[str, type[GitHubPackagesError]] = {
     "not_found": NotFoundError,
@@ -207,16 +207,16 @@ def test_timeout(start_emulator: Callable[..., Emulator]) -> None:
     assert isinstance(caught.value, builtins.TimeoutError)
 
 
-def test_decode_error(raw_server: Callable[[int, bytes], str]) -> None:
-    url = raw_server(200, b"this is not JSON")
+def test_decode_error(raw_server: RawServer) -> None:
+    url = raw_server.start(200, b"this is not JSON")
     client = Client("t", base_url=url, retry=RetryPolicy.none())
     with pytest.raises(DecodeError) as caught:
         client.me().get_package("npm", "anything")
     assert caught.value.code == "decode"
 
 
-def test_other_status(raw_server: Callable[[int, bytes], str]) -> None:
-    url = raw_server(418, b'{"message": "I\'m a teapot"}')
+def test_other_status(raw_server: RawServer) -> None:
+    url = raw_server.start(418, b'{"message": "I\'m a teapot"}')
     client = Client("t", base_url=url, retry=RetryPolicy.none())
     with pytest.raises(GitHubPackagesError) as caught:
         client.me().get_package("npm", "anything")
