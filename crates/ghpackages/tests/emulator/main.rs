@@ -4,6 +4,7 @@
 
 mod common;
 mod errors;
+mod logs;
 mod operations;
 mod pagination;
 mod retries;
