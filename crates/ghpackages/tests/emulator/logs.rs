@@ -66,8 +66,14 @@ async fn logs_never_contain_tokens() {
     emulator.shutdown().await;
 
     let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
-    assert!(logs.contains("retrying"), "faults were retried and logged:\n{logs}");
-    assert!(logs.contains("/user/packages/npm/octo-scratch/restore"), "{logs}");
+    assert!(
+        logs.contains("retrying"),
+        "faults were retried and logged:\n{logs}"
+    );
+    assert!(
+        logs.contains("/user/packages/npm/octo-scratch/restore"),
+        "{logs}"
+    );
     assert!(!logs.contains(OCTOCAT), "{logs}");
     assert!(!logs.contains(RESTORE_TOKEN), "{logs}");
 }
