@@ -120,8 +120,9 @@ fn keep_latest_keeps_the_n_most_recent() {
         &policy(json!({"keep_latest": 0, "keep_newest": false})),
         now(),
     );
-    // Everything selected: GitHub's last-version rule still keeps one.
+    // Everything selected: GitHub's rules still keep the last tagged version.
     assert_eq!(deleted_ids(&none_kept), [1, 2, 3, 4]);
+    assert_eq!(none_kept.decisions[0].rule, Rule::LastTaggedVersion);
 }
 
 #[test]
@@ -133,8 +134,34 @@ fn keep_newest_is_on_by_default_and_can_be_turned_off() {
         &policy(json!({"tags": "tagged", "keep_newest": false})),
         now(),
     );
-    assert_eq!(summary(&off)[0], (5, Action::Delete, Rule::Policy));
-    assert_eq!(deleted_ids(&off), [2, 4, 5]);
+    assert_eq!(summary(&off)[1], (4, Action::Delete, Rule::Policy));
+    assert_eq!(deleted_ids(&off), [2, 4]);
+    assert_eq!(summary(&off)[0], (5, Action::Keep, Rule::LastTaggedVersion));
+}
+
+#[test]
+fn the_last_tagged_container_version_is_kept() {
+    let plan = plan(
+        &five(),
+        &policy(json!({"include": [{"glob": "*"}], "exclude": [{"glob": "latest"}]})),
+        now(),
+    );
+    // 5 (the newest, tagged latest) stays, so the other tagged versions may go.
+    assert_eq!(deleted_ids(&plan), [1, 2, 3, 4]);
+    let untagged_newest = vec![
+        version(1, "sha256:01", 9, Some(&["v1"])),
+        version(2, "sha256:02", 1, Some(&[])),
+    ];
+    let plan =
+        ghpackages::cleanup::plan(&untagged_newest, &policy(json!({"tags": "tagged"})), now());
+    assert_eq!(
+        summary(&plan),
+        [
+            (2, Action::Keep, Rule::Newest),
+            (1, Action::Keep, Rule::LastTaggedVersion),
+        ]
+    );
+    assert!(plan.decisions[1].reason.contains("last tagged version"));
 }
 
 #[test]

@@ -153,7 +153,7 @@ pub async fn execute_with_progress(
         ));
     }
     let started_at = Utc::now();
-    let deletions: Vec<&Decision> = plan.deletions().collect();
+    let deletions: Vec<Decision> = plan.deletions().cloned().collect();
     if !deletions.is_empty() {
         require_scope(client, target, "delete:packages").await?;
     }
@@ -246,10 +246,10 @@ impl Task<'_> {
         }
     }
 
-    async fn delete(&self, decision: &Decision) -> Result<Outcome> {
+    async fn delete(&self, decision: Decision) -> Result<Outcome> {
         if let Some(journal) = self.journal {
             journal
-                .append_async(self.entry(decision, EntryState::Pending))
+                .append_async(self.entry(&decision, EntryState::Pending))
                 .await?;
         }
         let mut waits = 0;
@@ -280,7 +280,7 @@ impl Task<'_> {
             Ok(()) => {
                 if let Some(journal) = self.journal {
                     journal
-                        .append_async(self.entry(decision, EntryState::Deleted))
+                        .append_async(self.entry(&decision, EntryState::Deleted))
                         .await?;
                 }
                 (OutcomeStatus::Deleted, None)
@@ -290,7 +290,7 @@ impl Task<'_> {
         };
         Ok(Outcome {
             version_id: decision.version_id,
-            name: decision.name.clone(),
+            name: decision.name,
             status,
             error,
             at: Utc::now(),

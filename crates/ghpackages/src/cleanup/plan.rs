@@ -49,6 +49,8 @@ pub enum Rule {
     GithubDownloadLimit,
     /// Kept: GitHub refuses to delete the last version of a package.
     LastVersion,
+    /// Kept: GitHub refuses to delete the last tagged version of a container.
+    LastTaggedVersion,
     /// Kept: the most recent version (`keep_newest`).
     Newest,
     /// Kept: among the `keep_latest` most recent versions.
@@ -84,6 +86,7 @@ impl Rule {
             Rule::Policy => "policy",
             Rule::GithubDownloadLimit => "github_download_limit",
             Rule::LastVersion => "last_version",
+            Rule::LastTaggedVersion => "last_tagged_version",
             Rule::Newest => "newest",
             Rule::KeepLatest => "keep_latest",
             Rule::EmptyPolicy => "empty_policy",
@@ -168,7 +171,9 @@ pub fn plan(versions: &[PackageVersion], policy: &Policy, now: DateTime<Utc>) ->
 ///    `downloads` / `downloads_unknown` (the policy's filters),
 /// 3. otherwise `policy`: deleted;
 ///
-/// then, if every version would be deleted, the newest is kept (`last_version`).
+/// then GitHub's own refusals: if every tagged version of a container would
+/// be deleted, the newest of them is kept (`last_tagged_version`), and if
+/// every version would be deleted, the newest is kept (`last_version`).
 pub fn plan_with(
     versions: &[PackageVersion],
     facts: &PackageFacts,
@@ -196,6 +201,7 @@ pub fn plan_with(
         .collect();
     // Container manifest graphs (indexes protecting their children) will be
     // applied here, between the policy and GitHub's own refusals.
+    keep_last_tagged_version(&mut decisions, &ordered);
     keep_last_version(&mut decisions);
     Plan {
         policy: policy.clone(),
@@ -212,6 +218,24 @@ fn keep_last_version(decisions: &mut [Decision]) {
             newest.rule = Rule::LastVersion;
             newest.reason = "GitHub refuses to delete the last version of a package".into();
         }
+    }
+}
+
+/// GitHub refuses to delete a container's last tagged version: when the plan
+/// would delete every tagged version, the newest of them is kept.
+fn keep_last_tagged_version(decisions: &mut [Decision], versions: &[&PackageVersion]) {
+    let is_container =
+        |v: &PackageVersion| v.metadata.as_ref().is_some_and(|m| m.container.is_some());
+    let mut tagged = decisions
+        .iter_mut()
+        .zip(versions)
+        .filter(|(d, v)| is_container(v) && !d.tags.is_empty())
+        .map(|(d, _)| d);
+    let Some(newest) = tagged.next() else { return };
+    if newest.action == Action::Delete && tagged.all(|d| d.action == Action::Delete) {
+        newest.action = Action::Keep;
+        newest.rule = Rule::LastTaggedVersion;
+        newest.reason = "GitHub refuses to delete the last tagged version of a container".into();
     }
 }
 

@@ -27,14 +27,18 @@ use crate::error::{Error, Result};
 pub struct Policy {
     /// Keep the N most recently created versions of the package, whatever the
     /// other rules say.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub keep_latest: Option<u32>,
     /// Delete only versions created before this age or date.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub older_than: Option<Age>,
     /// Delete only versions whose name or one of whose tags matches one of
     /// these patterns (all versions when empty).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub include: Vec<Pattern>,
     /// Never delete versions whose name or one of whose tags matches one of
     /// these patterns.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub exclude: Vec<Pattern>,
     /// Delete only untagged, or only tagged, container versions.
     pub tags: TagFilter,
@@ -45,6 +49,7 @@ pub struct Policy {
     /// Never delete a version downloaded more than this many times. Download
     /// counts are not part of the REST API: versions whose count the caller
     /// did not supply are kept while this rule is set.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_downloads: Option<u64>,
 }
 
