@@ -87,6 +87,82 @@ typedef enum ghpackages_status {
 typedef struct ghpackages_client ghpackages_client;
 
 /**
+ * The family of an owner: one of the `GHPACKAGES_OWNER_*` constants.
+ */
+typedef uint32_t ghpackages_owner_kind;
+
+/**
+ * Who owns the packages an operation addresses. One function serves the
+ * three families of GitHub operations (organization, user, authenticated
+ * user) through this value.
+ */
+typedef struct ghpackages_owner {
+  /**
+   * `GHPACKAGES_OWNER_ORG`, `GHPACKAGES_OWNER_USER` or
+   * `GHPACKAGES_OWNER_AUTHENTICATED_USER`.
+   */
+  ghpackages_owner_kind kind;
+  /**
+   * The login of the organization or user; ignored (may be NULL) for the
+   * authenticated user.
+   */
+  const char *name;
+} ghpackages_owner;
+
+/**
+ * A registry (`package_type`): one of the `GHPACKAGES_PACKAGE_TYPE_*` constants.
+ */
+typedef uint32_t ghpackages_package_type;
+
+/**
+ * What went wrong in a failed call. Filled by every call that fails when
+ * the caller passed a non-NULL `error` out-pointer.
+ *
+ * Every string is NUL-terminated UTF-8 owned by the error; the optional
+ * ones are NULL when absent. Free with `ghpackages_error_free`.
+ */
+typedef struct ghpackages_error {
+  /**
+   * The status code the call returned.
+   */
+  enum ghpackages_status code;
+  /**
+   * The HTTP status of the response, or 0 when none was received.
+   */
+  uint16_t http_status;
+  /**
+   * A sentence for people, with what the call was about
+   * ("package 'octo-org/hello' (container) not found (404)"). Never NULL.
+   */
+  char *description;
+  /**
+   * GitHub's `message`, or the library's own. Never NULL.
+   */
+  char *message;
+  /**
+   * GitHub's `documentation_url`, or NULL.
+   */
+  char *documentation_url;
+  /**
+   * The `X-GitHub-Request-Id` of the failed request, or NULL.
+   */
+  char *request_id;
+  /**
+   * For `GHPACKAGES_INVALID_INPUT`, the name of the offending argument, or NULL.
+   */
+  char *argument;
+  /**
+   * How long the server asked to wait before retrying, in milliseconds,
+   * or -1 when it did not say.
+   */
+  int64_t retry_after_ms;
+  /**
+   * Whether retrying the same call may succeed.
+   */
+  bool retryable;
+} ghpackages_error;
+
+/**
  * Settings of a new client. A zeroed struct (or a NULL pointer) means every
  * default: `https://api.github.com`, the token from `GITHUB_TOKEN` then
  * `GH_TOKEN`, the library's timeouts and retry policy.
@@ -150,59 +226,6 @@ typedef struct ghpackages_client_options {
    */
   int32_t allow_insecure_http;
 } ghpackages_client_options;
-
-/**
- * What went wrong in a failed call. Filled by every call that fails when
- * the caller passed a non-NULL `error` out-pointer.
- *
- * Every string is NUL-terminated UTF-8 owned by the error; the optional
- * ones are NULL when absent. Free with `ghpackages_error_free`.
- */
-typedef struct ghpackages_error {
-  /**
-   * The status code the call returned.
-   */
-  enum ghpackages_status code;
-  /**
-   * The HTTP status of the response, or 0 when none was received.
-   */
-  uint16_t http_status;
-  /**
-   * A sentence for people, with what the call was about
-   * ("package 'octo-org/hello' (container) not found (404)"). Never NULL.
-   */
-  char *description;
-  /**
-   * GitHub's `message`, or the library's own. Never NULL.
-   */
-  char *message;
-  /**
-   * GitHub's `documentation_url`, or NULL.
-   */
-  char *documentation_url;
-  /**
-   * The `X-GitHub-Request-Id` of the failed request, or NULL.
-   */
-  char *request_id;
-  /**
-   * For `GHPACKAGES_INVALID_INPUT`, the name of the offending argument, or NULL.
-   */
-  char *argument;
-  /**
-   * How long the server asked to wait before retrying, in milliseconds,
-   * or -1 when it did not say.
-   */
-  int64_t retry_after_ms;
-  /**
-   * Whether retrying the same call may succeed.
-   */
-  bool retryable;
-} ghpackages_error;
-
-/**
- * A registry (`package_type`): one of the `GHPACKAGES_PACKAGE_TYPE_*` constants.
- */
-typedef uint32_t ghpackages_package_type;
 
 /**
  * A visibility: one of the `GHPACKAGES_VISIBILITY_*` constants.
@@ -384,29 +407,6 @@ typedef struct ghpackages_package_version_list {
 } ghpackages_package_version_list;
 
 /**
- * The family of an owner: one of the `GHPACKAGES_OWNER_*` constants.
- */
-typedef uint32_t ghpackages_owner_kind;
-
-/**
- * Who owns the packages an operation addresses. One function serves the
- * three families of GitHub operations (organization, user, authenticated
- * user) through this value.
- */
-typedef struct ghpackages_owner {
-  /**
-   * `GHPACKAGES_OWNER_ORG`, `GHPACKAGES_OWNER_USER` or
-   * `GHPACKAGES_OWNER_AUTHENTICATED_USER`.
-   */
-  ghpackages_owner_kind kind;
-  /**
-   * The login of the organization or user; ignored (may be NULL) for the
-   * authenticated user.
-   */
-  const char *name;
-} ghpackages_owner;
-
-/**
  * Options of `ghpackages_list_packages` and `ghpackages_list_all_packages`.
  * A zeroed struct (or a NULL pointer) means GitHub's defaults.
  */
@@ -533,6 +533,122 @@ typedef struct ghpackages_list_versions_options {
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * Plans a cleanup of one package: reads the package and all its versions,
+ * and decides for each version, by the policy, whether it is deleted or kept
+ * and which rule decided. Deletes nothing.
+ *
+ * @param client the client.
+ * @param owner the package's owner.
+ * @param package_type a `GHPACKAGES_PACKAGE_TYPE_*` constant.
+ * @param name the package name, unencoded.
+ * @param policy_json the policy as JSON, as every binding and `ghpkg prune
+ *        --policy` take it, e.g. `{"keep_latest": 10, "tags": "untagged",
+ *        "older_than": "30d"}`.
+ * @param[out] plan_json receives the plan as JSON: `policy`, `now`, and
+ *        `decisions` (one per version, newest first, each with `version_id`,
+ *        `name`, `tags`, `created_at`, `action` `"delete"` or `"keep"`,
+ *        `rule` and `reason`).
+ * @param[out] error NULL, or receives an error object on failure.
+ * @return `GHPACKAGES_OK`, `GHPACKAGES_INVALID_INPUT` for a bad policy, or
+ *         the error of reading the package.
+ *
+ * Ownership: the caller owns `*plan_json`; free it with
+ * `ghpackages_string_free`. Arguments are borrowed for the call.
+ * Thread safety: safe to call concurrently with the same client.
+ *
+ * # Safety
+ * Pointers are NULL or valid; strings are NUL-terminated.
+ */
+enum ghpackages_status ghpackages_cleanup_plan(const struct ghpackages_client *client,
+                                               const struct ghpackages_owner *owner,
+                                               ghpackages_package_type package_type,
+                                               const char *name,
+                                               const char *policy_json,
+                                               char **plan_json,
+                                               struct ghpackages_error **error);
+
+/**
+ * Executes a plan: deletes its `delete` decisions, concurrently and paced
+ * to GitHub's rate limits, journaling each deletion for undo. Individual
+ * failures do not stop the run; each is reported.
+ *
+ * @param client the client.
+ * @param owner the package's owner.
+ * @param package_type a `GHPACKAGES_PACKAGE_TYPE_*` constant.
+ * @param name the package name, unencoded.
+ * @param plan_json a plan from `ghpackages_cleanup_plan`.
+ * @param options_json execution options as JSON, or NULL for the defaults:
+ *        `{"journal": "prune.jsonl", "concurrency": 8, "budget": {"points":
+ *        900, "window_ms": 60000, "write_cost": 5}, "max_rate_limit_waits": 10}`
+ *        (every field optional; without `journal` nothing is journaled).
+ * @param[out] report_json receives the report as JSON: `deleted`,
+ *        `already_gone`, `failed`, `journal`, and one entry per deletion in
+ *        `outcomes`.
+ * @param[out] error NULL, or receives an error object on failure.
+ * @return `GHPACKAGES_OK` when the run completed (check the report's
+ *         `failed`); `GHPACKAGES_FORBIDDEN` when the token cannot delete;
+ *         `GHPACKAGES_INVALID_INPUT` for a bad plan or options.
+ *
+ * Ownership: the caller owns `*report_json`; free it with
+ * `ghpackages_string_free`. Arguments are borrowed for the call.
+ * Thread safety: safe to call concurrently with the same client.
+ *
+ * # Safety
+ * Pointers are NULL or valid; strings are NUL-terminated.
+ */
+enum ghpackages_status ghpackages_cleanup_execute(const struct ghpackages_client *client,
+                                                  const struct ghpackages_owner *owner,
+                                                  ghpackages_package_type package_type,
+                                                  const char *name,
+                                                  const char *plan_json,
+                                                  const char *options_json,
+                                                  char **report_json,
+                                                  struct ghpackages_error **error);
+
+/**
+ * Undoes cleanups: restores every version a journal records as deleted,
+ * within GitHub's 30-day window; older deletions are reported `expired`.
+ *
+ * @param client the client.
+ * @param journal_path the journal an execution wrote.
+ * @param options_json undo options as JSON, or NULL for the defaults:
+ *        `{"concurrency": 8, "budget": {...}, "now": "2026-01-01T00:00:00Z",
+ *        "max_rate_limit_waits": 10}` (every field optional).
+ * @param[out] report_json receives the report as JSON: `restored`,
+ *        `expired`, `already_active`, `failed`, and one entry per journaled
+ *        version in `outcomes`.
+ * @param[out] error NULL, or receives an error object on failure.
+ * @return `GHPACKAGES_OK` when the undo completed (check the report's
+ *         `failed`), or an error code.
+ *
+ * Ownership: the caller owns `*report_json`; free it with
+ * `ghpackages_string_free`. Arguments are borrowed for the call.
+ * Thread safety: safe to call concurrently with the same client.
+ *
+ * # Safety
+ * Pointers are NULL or valid; strings are NUL-terminated.
+ */
+enum ghpackages_status ghpackages_cleanup_undo(const struct ghpackages_client *client,
+                                               const char *journal_path,
+                                               const char *options_json,
+                                               char **report_json,
+                                               struct ghpackages_error **error);
+
+/**
+ * Frees a string returned by the library (the JSON of the cleanup calls).
+ *
+ * @param text the string, or NULL (then nothing happens).
+ *
+ * Ownership: takes ownership; `text` is invalid afterwards. Never call it on
+ * a string inside a result struct: those are freed with their struct.
+ * Thread safety: safe from any thread; free each string once.
+ *
+ * # Safety
+ * `text` is NULL or a string the library returned as owned, not yet freed.
+ */
+void ghpackages_string_free(char *text);
 
 /**
  * Creates a client.

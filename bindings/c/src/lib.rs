@@ -16,6 +16,7 @@
 #![allow(non_camel_case_types)]
 
 mod call;
+mod cleanup;
 mod client;
 mod error;
 mod models;
@@ -24,6 +25,7 @@ mod runtime;
 mod strings;
 mod types;
 
+pub use cleanup::*;
 pub use client::*;
 pub use error::*;
 pub use models::*;

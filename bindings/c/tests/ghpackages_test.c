@@ -646,6 +646,106 @@ static void test_pagination(ghpackages_client *client) {
     ghpackages_package_free(package);
 }
 
+static size_t count_of(const char *text, const char *needle) {
+    size_t count = 0;
+    for (const char *at = strstr(text, needle); at; at = strstr(at + 1, needle)) {
+        count++;
+    }
+    return count;
+}
+
+static size_t version_count(ghpackages_client *client, const ghpackages_owner *owner,
+                            ghpackages_package_type package_type, const char *name) {
+    ghpackages_package_version_list *versions = NULL;
+    ghpackages_error *error = NULL;
+    size_t count = 0;
+    if (expect("count versions",
+               ghpackages_list_all_package_versions(client, owner, package_type, name, NULL,
+                                                    &versions, &error),
+               GHPACKAGES_OK, &error)) {
+        count = versions->count;
+    }
+    ghpackages_package_version_list_free(versions);
+    return count;
+}
+
+/* Plans a prune of the untagged versions of octo-app, executes it with a
+ * journal, and undoes it from the journal. */
+static void test_cleanup(ghpackages_client *client) {
+    ghpackages_owner org = {GHPACKAGES_OWNER_ORG, "octo-org"};
+    const ghpackages_package_type container = GHPACKAGES_PACKAGE_TYPE_CONTAINER;
+    ghpackages_error *error = NULL;
+    char *plan = NULL;
+    char *report = NULL;
+
+    expect("plan without a policy",
+           ghpackages_cleanup_plan(client, &org, container, "octo-app", NULL, &plan, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    expect("policy that is not JSON",
+           ghpackages_cleanup_plan(client, &org, container, "octo-app", "{keep", &plan, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    expect("policy with an unknown rule",
+           ghpackages_cleanup_plan(client, &org, container, "octo-app", "{\"keep_all\":true}",
+                                   &plan, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    expect("plan with NULL out",
+           ghpackages_cleanup_plan(client, &org, container, "octo-app", "{}", NULL, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    expect("plan of a missing package",
+           ghpackages_cleanup_plan(client, &org, container, "no-such-image", "{}", &plan, &error),
+           GHPACKAGES_NOT_FOUND, &error);
+    expect("execute a plan that is not one",
+           ghpackages_cleanup_execute(client, &org, container, "octo-app", "[]", NULL, &report,
+                                      &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    expect("undo without a journal",
+           ghpackages_cleanup_undo(client, NULL, NULL, &report, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    CHECK(plan == NULL && report == NULL, "no JSON from failed calls");
+
+    size_t before = version_count(client, &org, container, "octo-app");
+    CHECK(before == 8, "octo-app has 8 versions");
+    if (!expect("plan", ghpackages_cleanup_plan(client, &org, container, "octo-app",
+                                                "{\"tags\":\"untagged\"}", &plan, &error),
+                GHPACKAGES_OK, &error)) {
+        return;
+    }
+    CHECK(count_of(plan, "\"action\":\"delete\"") == 4, "the four untagged versions go");
+    CHECK(count_of(plan, "\"action\":\"keep\"") == 4, "the four tagged versions stay");
+    CHECK(version_count(client, &org, container, "octo-app") == before, "planning deletes nothing");
+
+    char journal[] = "/tmp/ghpackages-c-journal-XXXXXX";
+    int fd = mkstemp(journal);
+    CHECK(fd >= 0, "journal file");
+    close(fd);
+    char options[128];
+    snprintf(options, sizeof options, "{\"journal\":\"%s\",\"concurrency\":2}", journal);
+    expect("execute options that are not JSON",
+           ghpackages_cleanup_execute(client, &org, container, "octo-app", plan, "nope", &report,
+                                      &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    if (expect("execute", ghpackages_cleanup_execute(client, &org, container, "octo-app", plan,
+                                                     options, &report, &error),
+               GHPACKAGES_OK, &error)) {
+        CHECK(strstr(report, "\"deleted\":4") != NULL, "four deleted");
+        CHECK(strstr(report, "\"failed\":0") != NULL, "none failed");
+    }
+    ghpackages_string_free(report);
+    report = NULL;
+    ghpackages_string_free(plan);
+    CHECK(version_count(client, &org, container, "octo-app") == before - 4, "four are gone");
+
+    if (expect("undo", ghpackages_cleanup_undo(client, journal, NULL, &report, &error),
+               GHPACKAGES_OK, &error)) {
+        CHECK(strstr(report, "\"restored\":4") != NULL, "four restored");
+        CHECK(strstr(report, "\"failed\":0") != NULL, "no restore failed");
+    }
+    ghpackages_string_free(report);
+    CHECK(version_count(client, &org, container, "octo-app") == before, "all eight are back");
+    unlink(journal);
+    ghpackages_string_free(NULL);
+}
+
 static void test_errors(ghpackages_client *client) {
     ghpackages_owner org = {GHPACKAGES_OWNER_ORG, "octo-org"};
     ghpackages_error *error = NULL;
@@ -870,6 +970,7 @@ int main(void) {
     }
 
     test_pagination(octocat);
+    test_cleanup(octocat);
     test_threads(octocat);
     test_errors(octocat);
 

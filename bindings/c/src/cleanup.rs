@@ -1,0 +1,218 @@
+//! Retention cleanup (the core's `cleanup` module) over C: a policy as JSON
+//! in, the plan and the reports as JSON out, so C passes exactly what the
+//! other languages pass.
+
+use std::os::raw::c_char;
+
+use chrono::Utc;
+use sdk::cleanup::{self, ExecuteOptions, PackageFacts, Plan, Policy, Target, UndoOptions};
+use sdk::{Error, ListVersionsOptions};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::call::{arg, call, out_slot};
+use crate::client::ghpackages_client;
+use crate::error::{ghpackages_error, ghpackages_status};
+use crate::runtime::block_on;
+use crate::strings::{free_string, opt_str_arg, str_arg, to_c};
+use crate::types::{ghpackages_owner, ghpackages_package_type, owner_arg, package_type_arg};
+
+/// Parses a JSON argument; NULL means the type's default.
+///
+/// # Safety
+/// `json` is NULL or a NUL-terminated string.
+unsafe fn json_arg<T: DeserializeOwned + Default>(
+    json: *const c_char,
+    argument: &'static str,
+) -> Result<T, Error> {
+    match opt_str_arg(json, argument)? {
+        None => Ok(T::default()),
+        Some(text) => serde_json::from_str(text)
+            .map_err(|e| Error::invalid_input(argument, format!("{argument} is not valid: {e}"))),
+    }
+}
+
+fn json_out(slot: &mut *mut c_char, value: &impl Serialize) -> Result<(), Error> {
+    let json = serde_json::to_string(value).map_err(|e| {
+        Error::new(
+            sdk::ErrorKind::Decode,
+            format!("cannot encode the result as JSON: {e}"),
+        )
+    })?;
+    *slot = to_c(&json);
+    Ok(())
+}
+
+/// Plans a cleanup of one package: reads the package and all its versions,
+/// and decides for each version, by the policy, whether it is deleted or kept
+/// and which rule decided. Deletes nothing.
+///
+/// @param client the client.
+/// @param owner the package's owner.
+/// @param package_type a `GHPACKAGES_PACKAGE_TYPE_*` constant.
+/// @param name the package name, unencoded.
+/// @param policy_json the policy as JSON, as every binding and `ghpkg prune
+///        --policy` take it, e.g. `{"keep_latest": 10, "tags": "untagged",
+///        "older_than": "30d"}`.
+/// @param[out] plan_json receives the plan as JSON: `policy`, `now`, and
+///        `decisions` (one per version, newest first, each with `version_id`,
+///        `name`, `tags`, `created_at`, `action` `"delete"` or `"keep"`,
+///        `rule` and `reason`).
+/// @param[out] error NULL, or receives an error object on failure.
+/// @return `GHPACKAGES_OK`, `GHPACKAGES_INVALID_INPUT` for a bad policy, or
+///         the error of reading the package.
+///
+/// Ownership: the caller owns `*plan_json`; free it with
+/// `ghpackages_string_free`. Arguments are borrowed for the call.
+/// Thread safety: safe to call concurrently with the same client.
+///
+/// # Safety
+/// Pointers are NULL or valid; strings are NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn ghpackages_cleanup_plan(
+    client: *const ghpackages_client,
+    owner: *const ghpackages_owner,
+    package_type: ghpackages_package_type,
+    name: *const c_char,
+    policy_json: *const c_char,
+    plan_json: *mut *mut c_char,
+    error: *mut *mut ghpackages_error,
+) -> ghpackages_status {
+    call(error, || {
+        let out = out_slot(plan_json, "plan_json")?;
+        let client = &arg(client, "client")?.inner;
+        let owner = owner_arg(owner)?;
+        let package_type = package_type_arg(package_type)?;
+        let name = str_arg(name, "name")?;
+        let policy = Policy::from_json(str_arg(policy_json, "policy_json")?)?;
+        let (package, versions) = block_on(async {
+            let package = client.get_package(&owner, package_type, name).await?;
+            let versions = client
+                .list_all_package_versions(
+                    &owner,
+                    package_type,
+                    name,
+                    &ListVersionsOptions::default(),
+                )
+                .await?;
+            Ok::<_, Error>((package, versions))
+        })??;
+        let facts = PackageFacts {
+            visibility: Some(package.visibility),
+            ..PackageFacts::default()
+        };
+        json_out(
+            out,
+            &cleanup::plan_with(&versions, &facts, &policy, Utc::now()),
+        )
+    })
+}
+
+/// Executes a plan: deletes its `delete` decisions, concurrently and paced
+/// to GitHub's rate limits, journaling each deletion for undo. Individual
+/// failures do not stop the run; each is reported.
+///
+/// @param client the client.
+/// @param owner the package's owner.
+/// @param package_type a `GHPACKAGES_PACKAGE_TYPE_*` constant.
+/// @param name the package name, unencoded.
+/// @param plan_json a plan from `ghpackages_cleanup_plan`.
+/// @param options_json execution options as JSON, or NULL for the defaults:
+///        `{"journal": "prune.jsonl", "concurrency": 8, "budget": {"points":
+///        900, "window_ms": 60000, "write_cost": 5}, "max_rate_limit_waits": 10}`
+///        (every field optional; without `journal` nothing is journaled).
+/// @param[out] report_json receives the report as JSON: `deleted`,
+///        `already_gone`, `failed`, `journal`, and one entry per deletion in
+///        `outcomes`.
+/// @param[out] error NULL, or receives an error object on failure.
+/// @return `GHPACKAGES_OK` when the run completed (check the report's
+///         `failed`); `GHPACKAGES_FORBIDDEN` when the token cannot delete;
+///         `GHPACKAGES_INVALID_INPUT` for a bad plan or options.
+///
+/// Ownership: the caller owns `*report_json`; free it with
+/// `ghpackages_string_free`. Arguments are borrowed for the call.
+/// Thread safety: safe to call concurrently with the same client.
+///
+/// # Safety
+/// Pointers are NULL or valid; strings are NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn ghpackages_cleanup_execute(
+    client: *const ghpackages_client,
+    owner: *const ghpackages_owner,
+    package_type: ghpackages_package_type,
+    name: *const c_char,
+    plan_json: *const c_char,
+    options_json: *const c_char,
+    report_json: *mut *mut c_char,
+    error: *mut *mut ghpackages_error,
+) -> ghpackages_status {
+    call(error, || {
+        let out = out_slot(report_json, "report_json")?;
+        let client = &arg(client, "client")?.inner;
+        let target = Target::new(
+            owner_arg(owner)?,
+            package_type_arg(package_type)?,
+            str_arg(name, "name")?,
+        );
+        let plan: Plan = serde_json::from_str(str_arg(plan_json, "plan_json")?).map_err(|e| {
+            Error::invalid_input("plan_json", format!("plan_json is not a plan: {e}"))
+        })?;
+        let options: ExecuteOptions = json_arg(options_json, "options_json")?;
+        let report = block_on(cleanup::execute(client, &target, &plan, &options))??;
+        json_out(out, &report)
+    })
+}
+
+/// Undoes cleanups: restores every version a journal records as deleted,
+/// within GitHub's 30-day window; older deletions are reported `expired`.
+///
+/// @param client the client.
+/// @param journal_path the journal an execution wrote.
+/// @param options_json undo options as JSON, or NULL for the defaults:
+///        `{"concurrency": 8, "budget": {...}, "now": "2026-01-01T00:00:00Z",
+///        "max_rate_limit_waits": 10}` (every field optional).
+/// @param[out] report_json receives the report as JSON: `restored`,
+///        `expired`, `already_active`, `failed`, and one entry per journaled
+///        version in `outcomes`.
+/// @param[out] error NULL, or receives an error object on failure.
+/// @return `GHPACKAGES_OK` when the undo completed (check the report's
+///         `failed`), or an error code.
+///
+/// Ownership: the caller owns `*report_json`; free it with
+/// `ghpackages_string_free`. Arguments are borrowed for the call.
+/// Thread safety: safe to call concurrently with the same client.
+///
+/// # Safety
+/// Pointers are NULL or valid; strings are NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn ghpackages_cleanup_undo(
+    client: *const ghpackages_client,
+    journal_path: *const c_char,
+    options_json: *const c_char,
+    report_json: *mut *mut c_char,
+    error: *mut *mut ghpackages_error,
+) -> ghpackages_status {
+    call(error, || {
+        let out = out_slot(report_json, "report_json")?;
+        let client = &arg(client, "client")?.inner;
+        let journal = str_arg(journal_path, "journal_path")?;
+        let options: UndoOptions = json_arg(options_json, "options_json")?;
+        let report = block_on(cleanup::undo_journal(client, journal, &options))??;
+        json_out(out, &report)
+    })
+}
+
+/// Frees a string returned by the library (the JSON of the cleanup calls).
+///
+/// @param text the string, or NULL (then nothing happens).
+///
+/// Ownership: takes ownership; `text` is invalid afterwards. Never call it on
+/// a string inside a result struct: those are freed with their struct.
+/// Thread safety: safe from any thread; free each string once.
+///
+/// # Safety
+/// `text` is NULL or a string the library returned as owned, not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn ghpackages_string_free(text: *mut c_char) {
+    free_string(text);
+}
