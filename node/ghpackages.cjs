@@ -33,4 +33,5 @@ module.exports = {
   Owner: native.Owner,
   GitHubPackagesError,
   errorCodes: native.errorCodes,
+  planCleanup: native.planCleanup,
 }

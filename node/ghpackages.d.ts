@@ -1,7 +1,7 @@
 import type { ErrorCode, ErrorDetails } from './types'
 
 export type * from './types'
-export { Client, Owner, errorCodes } from './index'
+export { Client, Owner, errorCodes, planCleanup } from './index'
 
 /**
  * Every failure of this package: rejections of the client's Promises, throws

@@ -839,4 +839,5 @@ module.exports.Client = nativeBinding.Client
 module.exports.ItemStream = nativeBinding.ItemStream
 module.exports.Owner = nativeBinding.Owner
 module.exports.errorCodes = nativeBinding.errorCodes
+module.exports.planCleanup = nativeBinding.planCleanup
 module.exports.registerErrorClass = nativeBinding.registerErrorClass

@@ -254,3 +254,186 @@ export interface PackageVersion {
   metadata?: PackageVersionMetadata
   [field: string]: unknown
 }
+
+/** A pattern matched against a version's name and tags. */
+export type CleanupPattern =
+  /** Shell-style glob; the whole text must match, and `*` also matches `/`. */
+  | { glob: string }
+  /** Regular expression (Rust `regex` syntax), found anywhere unless anchored. */
+  | { regex: string }
+
+/**
+ * Which versions a cleanup may delete, in the core's JSON shape (the same in
+ * every language). A version is deleted when every rule that is set selects
+ * it and no protection keeps it.
+ */
+export interface CleanupPolicy {
+  /** Keep the N most recently created versions, whatever the other rules say. */
+  keep_latest?: number
+  /** Delete only versions older than an age (`"90d"`; units s, m, h, d, w) or created before a date (`"2026-01-31"`). */
+  older_than?: string
+  /** Delete only versions whose name or a tag matches one of these. */
+  include?: CleanupPattern[]
+  /** Never delete versions whose name or a tag matches one of these. */
+  exclude?: CleanupPattern[]
+  /** Delete only untagged, or only tagged, container versions (default `any`). */
+  tags?: 'any' | 'untagged' | 'tagged'
+  /** Protect semantic-version releases, or delete only pre-releases (default `any`). */
+  semver?: 'any' | 'keep_releases' | 'only_prereleases'
+  /** Never delete the most recent version (default `true`). */
+  keep_newest?: boolean
+  /** Never delete a version downloaded more than this many times (counts come from `facts`). */
+  max_downloads?: number
+}
+
+/** What the planner knows about a package beyond its versions. */
+export interface PackageFacts {
+  /** The package's visibility. */
+  visibility?: Visibility
+  /** Download counts by version id (the REST API does not report them). */
+  downloads?: Record<string, number>
+}
+
+/** Options of `planCleanup`. */
+export interface PlanCleanupOptions {
+  /** The instant ages are measured from, as an ISO 8601 string (default: now). */
+  now?: string
+  /** Facts about the package. */
+  facts?: PackageFacts
+}
+
+/** The rule that decided a version's fate. */
+export type CleanupRule =
+  | 'policy'
+  | 'github_download_limit'
+  | 'last_version'
+  | 'last_tagged_version'
+  | 'newest'
+  | 'keep_latest'
+  | 'empty_policy'
+  | 'excluded'
+  | 'not_included'
+  | 'tagged'
+  | 'untagged'
+  | 'not_container'
+  | 'semver_release'
+  | 'not_prerelease'
+  | 'too_recent'
+  | 'downloads'
+  | 'downloads_unknown'
+
+/** The fate of one version. */
+export interface CleanupDecision {
+  version_id: number
+  name: string
+  tags: string[]
+  /** ISO 8601 timestamp. */
+  created_at: string
+  action: 'delete' | 'keep'
+  rule: CleanupRule
+  /** The decision in words. */
+  reason: string
+}
+
+/** A plan: one decision per version, most recently created first. */
+export interface CleanupPlan {
+  policy: CleanupPolicy
+  /** ISO 8601 timestamp the plan measured ages from. */
+  now: string
+  decisions: CleanupDecision[]
+}
+
+/** The secondary-rate-limit budget cleanups pace their writes to; unset fields keep GitHub's numbers. */
+export interface RateBudget {
+  /** Points allowed on one endpoint per window (default 900); 0 turns pacing off. */
+  points?: number
+  /** Length of the window in milliseconds (default 60 000). */
+  windowMs?: number
+  /** Points one write costs (default 5). */
+  writeCost?: number
+}
+
+/** Options of `executeCleanup`. */
+export interface ExecuteCleanupOptions {
+  /** JSON-lines undo journal to append each deletion to. */
+  journal?: string
+  /** Requests in flight at once (default 8). */
+  concurrency?: number
+  /** Pacing budget. */
+  budget?: RateBudget
+  /** How often one deletion may wait for a rate limit before it counts as failed (default 10). */
+  maxRateLimitWaits?: number
+}
+
+/** Options of `undoCleanup`. */
+export interface UndoCleanupOptions {
+  /** The current time, as an ISO 8601 string, to tell expired entries (default: now). */
+  now?: string
+  /** Requests in flight at once (default 8). */
+  concurrency?: number
+  /** Pacing budget. */
+  budget?: RateBudget
+  /** How often one restore may wait for a rate limit (default 10). */
+  maxRateLimitWaits?: number
+}
+
+/** The package a cleanup worked on. */
+export interface CleanupTarget {
+  owner_type: 'org' | 'user' | 'authenticated_user'
+  /** The owner's login; absent for the authenticated user. */
+  owner?: string
+  package_type: PackageType
+  package: string
+}
+
+/** Why one deletion or restore failed. */
+export interface OutcomeError {
+  /** The error code (`forbidden`, `server`, ...). */
+  kind: string
+  status?: number
+  message: string
+}
+
+/** The result of deleting one version. */
+export interface CleanupOutcome {
+  version_id: number
+  name: string
+  status: 'deleted' | 'already_gone' | 'failed'
+  error?: OutcomeError
+  /** ISO 8601 timestamp. */
+  at: string
+}
+
+/** The result of `executeCleanup`. */
+export interface CleanupReport {
+  target: CleanupTarget
+  /** ISO 8601 timestamp. */
+  started_at: string
+  /** ISO 8601 timestamp. */
+  finished_at: string
+  deleted: number
+  already_gone: number
+  failed: number
+  journal?: string
+  outcomes: CleanupOutcome[]
+}
+
+/** The result of restoring one journaled deletion. */
+export interface UndoOutcome {
+  target: CleanupTarget
+  version_id: number
+  version: string
+  /** ISO 8601 timestamp; absent for a deletion the journal records only as pending. */
+  deleted_at?: string
+  status: 'restored' | 'expired' | 'already_active' | 'failed'
+  error?: OutcomeError
+}
+
+/** The result of `undoCleanup`. */
+export interface UndoReport {
+  restored: number
+  expired: number
+  already_active: number
+  failed: number
+  outcomes: UndoOutcome[]
+}

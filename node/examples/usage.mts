@@ -6,7 +6,17 @@ import {
   GitHubPackagesError,
   Owner,
   errorCodes,
+  planCleanup,
+  type CleanupDecision,
+  type CleanupOutcome,
+  type CleanupPattern,
+  type CleanupPlan,
+  type CleanupPolicy,
+  type CleanupReport,
+  type CleanupRule,
+  type CleanupTarget,
   type ClientOptions,
+  type ExecuteCleanupOptions,
   type ContainerMetadata,
   type DockerMetadata,
   type ErrorCode,
@@ -15,15 +25,22 @@ import {
   type ListPackageVersionsOptions,
   type ListPackagesOptions,
   type MinimalRepository,
+  type OutcomeError,
+  type PackageFacts,
   type Package,
   type PackageType,
   type PackageVersion,
   type PackageVersionMetadata,
   type Page,
+  type PlanCleanupOptions,
+  type RateBudget,
   type RateLimit,
   type RestorePackageOptions,
   type RetryOptions,
   type SimpleUser,
+  type UndoCleanupOptions,
+  type UndoOutcome,
+  type UndoReport,
   type VersionState,
   type Visibility,
 } from 'ghpackages'
@@ -108,6 +125,37 @@ async function main(): Promise<void> {
   const codes: ErrorCode[] = errorCodes()
   console.log(new GitHubPackagesError('custom', details).code, codes.length)
 }
+
+/** Deletes untagged versions older than 30 days, keeping the 10 newest; undoes it on request. */
+async function retention(client: Client, undoAfterwards: boolean): Promise<void> {
+  const owner = client.org('octo-org')
+  const versions = await owner.listAllPackageVersions('container', 'octo-app')
+  const exclude: CleanupPattern[] = [{ glob: 'v1.*' }, { regex: '^release-' }]
+  const policy: CleanupPolicy = { keep_latest: 10, older_than: '30d', tags: 'untagged', semver: 'keep_releases', exclude }
+  const facts: PackageFacts = { visibility: 'private', downloads: { '100001': 12 } }
+  const planOptions: PlanCleanupOptions = { now: new Date().toISOString(), facts }
+  const plan: CleanupPlan = planCleanup(versions, policy, planOptions)
+  for (const decision of plan.decisions) {
+    const d: CleanupDecision = decision
+    const rule: CleanupRule = d.rule
+    console.log(d.action, d.version_id, rule, d.reason)
+  }
+  const budget: RateBudget = { points: 900, windowMs: 60_000, writeCost: 5 }
+  const executeOptions: ExecuteCleanupOptions = { journal: 'prune.jsonl', concurrency: 8, budget, maxRateLimitWaits: 10 }
+  const report: CleanupReport = await owner.executeCleanup('container', 'octo-app', plan, executeOptions)
+  const target: CleanupTarget = report.target
+  const failures: CleanupOutcome[] = report.outcomes.filter((o) => o.status === 'failed')
+  const errors: (OutcomeError | undefined)[] = failures.map((o) => o.error)
+  console.log(target.package, report.deleted, report.already_gone, errors)
+  if (undoAfterwards) {
+    const undoOptions: UndoCleanupOptions = { concurrency: 4, budget }
+    const undone: UndoReport = await client.undoCleanup('prune.jsonl', undoOptions)
+    const expired: UndoOutcome[] = undone.outcomes.filter((o) => o.status === 'expired')
+    console.log(undone.restored, expired.length)
+  }
+}
+
+retention(new Client(options), true).catch(console.error)
 
 main().catch((error: unknown) => {
   console.error(error)

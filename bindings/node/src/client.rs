@@ -82,6 +82,10 @@ impl Client {
         self.inner.token_scopes()
     }
 
+    pub fn core(&self) -> &CoreClient {
+        &self.inner
+    }
+
     fn owner(
         &self,
         env: &Env,

@@ -4,6 +4,7 @@
 #![deny(clippy::all)]
 
 pub mod args;
+pub mod cleanup;
 pub mod client;
 pub mod errors;
 pub mod owner;

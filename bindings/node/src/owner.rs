@@ -26,6 +26,14 @@ impl Owner {
     pub fn new(client: CoreClient, owner: CoreOwner) -> Self {
         Owner { client, owner }
     }
+
+    pub fn client(&self) -> &CoreClient {
+        &self.client
+    }
+
+    pub fn owner(&self) -> &CoreOwner {
+        &self.owner
+    }
 }
 
 /// `{ items, links, rateLimit }` of one page.

@@ -1,0 +1,200 @@
+//! Cleanup: plan which versions a retention policy deletes, execute the plan
+//! (paced, journaled), and undo it from the journal. The core does all of it;
+//! this file converts options and results.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use ghpackages::cleanup::{
+    self, ExecuteOptions, PackageFacts, Plan, Policy, RateBudget, Target, UndoOptions,
+};
+use ghpackages::PackageVersion;
+use napi::bindgen_prelude::{PromiseRaw, Unknown};
+use napi::{Env, Result};
+use napi_derive::napi;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::args;
+use crate::client::Client;
+use crate::errors;
+use crate::owner::Owner;
+use crate::promise::{json, spawn};
+
+/// Options of `planCleanup`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct PlanOptions {
+    now: Option<DateTime<Utc>>,
+    facts: Option<PackageFacts>,
+}
+
+/// The pacing budget; unset fields keep GitHub's numbers.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct BudgetOptions {
+    points: Option<u32>,
+    window_ms: Option<u64>,
+    write_cost: Option<u32>,
+}
+
+impl BudgetOptions {
+    fn into_core(self) -> RateBudget {
+        let defaults = RateBudget::default();
+        RateBudget {
+            points: self.points.unwrap_or(defaults.points),
+            window_ms: self.window_ms.unwrap_or(defaults.window_ms),
+            write_cost: self.write_cost.unwrap_or(defaults.write_cost),
+        }
+    }
+}
+
+/// Options of `executeCleanup`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ExecuteCleanupOptions {
+    journal: Option<PathBuf>,
+    concurrency: Option<usize>,
+    budget: Option<BudgetOptions>,
+    max_rate_limit_waits: Option<u32>,
+}
+
+impl ExecuteCleanupOptions {
+    fn into_core(self) -> ExecuteOptions {
+        let defaults = ExecuteOptions::default();
+        ExecuteOptions {
+            concurrency: self.concurrency.unwrap_or(defaults.concurrency),
+            budget: self
+                .budget
+                .map_or(defaults.budget, BudgetOptions::into_core),
+            journal: self.journal,
+            max_rate_limit_waits: self
+                .max_rate_limit_waits
+                .unwrap_or(defaults.max_rate_limit_waits),
+        }
+    }
+}
+
+/// Options of `undoCleanup`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct UndoCleanupOptions {
+    now: Option<DateTime<Utc>>,
+    concurrency: Option<usize>,
+    budget: Option<BudgetOptions>,
+    max_rate_limit_waits: Option<u32>,
+}
+
+impl UndoCleanupOptions {
+    fn into_core(self) -> UndoOptions {
+        let defaults = UndoOptions::default();
+        UndoOptions {
+            concurrency: self.concurrency.unwrap_or(defaults.concurrency),
+            budget: self
+                .budget
+                .map_or(defaults.budget, BudgetOptions::into_core),
+            now: self.now,
+            max_rate_limit_waits: self
+                .max_rate_limit_waits
+                .unwrap_or(defaults.max_rate_limit_waits),
+        }
+    }
+}
+
+/// Decides which of a package's `versions` (all of its active versions, as
+/// `listAllPackageVersions` returns them) `policy` deletes. Pure: no request
+/// is sent. Each decision names the rule that made it.
+#[napi(
+    ts_args_type = "versions: PackageVersion[], policy: CleanupPolicy, options?: PlanCleanupOptions",
+    ts_return_type = "CleanupPlan"
+)]
+pub fn plan_cleanup(
+    env: Env,
+    versions: Unknown,
+    policy: Unknown,
+    options: Option<Unknown>,
+) -> Result<Value> {
+    let planned = (|| {
+        let versions: Vec<PackageVersion> = args::parse(&env, "versions", versions)?;
+        let policy: Policy = args::parse(&env, "policy", policy)?;
+        let options: PlanOptions = args::options(&env, "options", options)?;
+        let facts = options.facts.unwrap_or_default();
+        let now = options.now.unwrap_or_else(Utc::now);
+        json(&cleanup::plan_with(&versions, &facts, &policy, now))
+    })();
+    planned.map_err(|error| errors::to_js(&env, &error))
+}
+
+#[napi]
+impl Owner {
+    /// Deletes the versions `plan` deletes, paced to GitHub's rate limits, and
+    /// appends each deletion to `options.journal` for `undoCleanup`. Individual
+    /// failures are reported in the outcomes; the Promise rejects only when the
+    /// run cannot start (bad input, a token without `delete:packages`) or the
+    /// journal cannot be written.
+    #[napi(
+        ts_args_type = "packageType: PackageType, packageName: string, plan: CleanupPlan, options?: ExecuteCleanupOptions",
+        ts_return_type = "Promise<CleanupReport>"
+    )]
+    pub fn execute_cleanup<'env>(
+        &self,
+        env: &'env Env,
+        package_type: Unknown,
+        package_name: Unknown,
+        plan: Unknown,
+        options: Option<Unknown>,
+    ) -> Result<PromiseRaw<'env, Value>> {
+        let prepared = (|| {
+            let package_type = args::package_type(env, package_type)?;
+            let name = args::string(env, "package_name", package_name)?;
+            let plan: Plan = args::parse(env, "plan", plan)?;
+            let options: ExecuteCleanupOptions = args::options(env, "options", options)?;
+            let target = Target::new(self.owner().clone(), package_type, name);
+            Ok((target, plan, options.into_core()))
+        })();
+        let client = self.client().clone();
+        spawn(env, async move {
+            let (target, plan, options) = prepared?;
+            // The core's execute future is not provably `Send` (a closure over
+            // borrowed decisions), so it runs to completion on a blocking
+            // thread of the runtime rather than as a task.
+            let handle = tokio::runtime::Handle::current();
+            tokio::task::spawn_blocking(move || {
+                handle.block_on(cleanup::execute(&client, &target, &plan, &options))
+            })
+            .await
+            .map_err(|error| {
+                ghpackages::Error::new(ghpackages::ErrorKind::Other, error.to_string())
+            })
+            .and_then(|report| json(&report?))
+        })
+    }
+}
+
+#[napi]
+impl Client {
+    /// Restores every version the journal at `journal` records as deleted and
+    /// still within GitHub's 30-day window; older entries are reported
+    /// `expired`.
+    #[napi(
+        ts_args_type = "journal: string, options?: UndoCleanupOptions",
+        ts_return_type = "Promise<UndoReport>"
+    )]
+    pub fn undo_cleanup<'env>(
+        &self,
+        env: &'env Env,
+        journal: Unknown,
+        options: Option<Unknown>,
+    ) -> Result<PromiseRaw<'env, Value>> {
+        let prepared = (|| {
+            let journal: PathBuf = args::parse(env, "journal", journal)?;
+            let options: UndoCleanupOptions = args::options(env, "options", options)?;
+            Ok((journal, options.into_core()))
+        })();
+        let client = self.core().clone();
+        spawn(env, async move {
+            let (journal, options) = prepared?;
+            json(&cleanup::undo_journal(&client, &journal, &options).await?)
+        })
+    }
+}
