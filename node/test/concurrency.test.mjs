@@ -1,7 +1,10 @@
 // Many calls at once on one client, and pagination.
 
 import assert from 'node:assert/strict'
+import { once } from 'node:events'
 import { after, before, describe, test } from 'node:test'
+import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
 
 import { Client, GitHubPackagesError } from '../ghpackages.mjs'
 import { TOKENS, startEmulator } from './emulator.mjs'
@@ -51,6 +54,39 @@ describe('one client, many calls', () => {
       Array.from({ length: 8 }, () => collect(org.packageVersions('container', 'octo-app', { perPage: 3 }))),
     )
     for (const run of runs) assert.deepEqual(run, expected)
+  })
+})
+
+describe('worker threads', () => {
+  let emulator
+  before(async () => {
+    emulator = await startEmulator()
+  })
+  after(() => emulator.stop())
+
+  test('each worker gets working clients and its own GitHubPackagesError', async () => {
+    const entry = fileURLToPath(new URL('../ghpackages.cjs', import.meta.url))
+    const code = `
+      const { parentPort, workerData } = require('node:worker_threads')
+      const { Client, GitHubPackagesError } = require(workerData.entry)
+      const org = new Client({ baseUrl: workerData.url, token: workerData.token }).org('octo-org')
+      Promise.all([
+        org.getPackage('npm', 'octo-config').then((p) => p.name),
+        org.getPackage('npm', 'missing').catch((e) => [e instanceof GitHubPackagesError, e.code]),
+      ]).then((result) => parentPort.postMessage(result))
+    `
+    const runs = Array.from({ length: 3 }, async () => {
+      const worker = new Worker(code, {
+        eval: true,
+        workerData: { entry, url: emulator.url, token: TOKENS.octocat },
+      })
+      const [message] = await once(worker, 'message')
+      await worker.terminate()
+      return message
+    })
+    for (const result of await Promise.all(runs)) {
+      assert.deepEqual(result, ['octo-config', [true, 'not_found']])
+    }
   })
 })
 

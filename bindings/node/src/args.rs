@@ -60,14 +60,14 @@ pub fn version_id(env: &Env, value: Unknown) -> Result<u64> {
 }
 
 /// `{ token? }` of the restore operations.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RestoreOptions {
     pub token: Option<String>,
 }
 
 /// Options of `listPackages` and `packages`.
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PackagesQuery {
     package_type: String,
@@ -92,7 +92,7 @@ impl PackagesQuery {
 }
 
 /// Options of `listPackageVersions` and `packageVersions`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct VersionsQuery {
     state: Option<String>,
@@ -115,7 +115,7 @@ impl VersionsQuery {
 }
 
 /// Options of `new Client(...)`; durations in milliseconds.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ClientOptions {
     pub token: Option<String>,
@@ -131,7 +131,7 @@ pub struct ClientOptions {
 }
 
 /// The retry policy; unset fields keep the core's defaults.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RetryOptions {
     max_attempts: Option<u32>,

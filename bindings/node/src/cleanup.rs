@@ -22,7 +22,7 @@ use crate::owner::Owner;
 use crate::promise::{json, spawn};
 
 /// Options of `planCleanup`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct PlanOptions {
     now: Option<DateTime<Utc>>,
@@ -30,7 +30,7 @@ struct PlanOptions {
 }
 
 /// The pacing budget; unset fields keep GitHub's numbers.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct BudgetOptions {
     points: Option<u32>,
@@ -50,7 +50,7 @@ impl BudgetOptions {
 }
 
 /// Options of `executeCleanup`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct ExecuteCleanupOptions {
     journal: Option<PathBuf>,
@@ -76,7 +76,7 @@ impl ExecuteCleanupOptions {
 }
 
 /// Options of `undoCleanup`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct UndoCleanupOptions {
     now: Option<DateTime<Utc>>,

@@ -58,7 +58,7 @@ impl Owner {
         match self.owner {
             CoreOwner::Org(_) => "org",
             CoreOwner::User(_) => "user",
-            _ => "me",
+            CoreOwner::AuthenticatedUser => "me",
         }
     }
 
@@ -67,7 +67,7 @@ impl Owner {
     pub fn name(&self) -> Option<String> {
         match &self.owner {
             CoreOwner::Org(name) | CoreOwner::User(name) => Some(name.clone()),
-            _ => None,
+            CoreOwner::AuthenticatedUser => None,
         }
     }
 
