@@ -640,7 +640,9 @@ impl Client {
     ///
     /// GitHub's user-owned operation has no `state` parameter and lists the
     /// active versions: for [`Owner::User`], `state` `active` is accepted and
-    /// not sent, `deleted` is refused as `invalid_input`.
+    /// not sent, `deleted` is refused as `invalid_input`. Its description
+    /// omits `page` and `per_page` too, but GitHub paginates it like every
+    /// list (with a `Link` header), so those are sent for every family.
     pub async fn list_package_versions(
         &self,
         owner: &Owner,
@@ -712,6 +714,7 @@ impl Client {
     /// `packages/delete-package-version-for-user` and
     /// `packages/delete-package-version-for-authenticated-user`
     /// (<https://docs.github.com/en/rest/packages/packages#delete-package-version-for-an-organization>).
+    /// A retried delete whose first attempt went through ends in `not_found`.
     pub async fn delete_package_version(
         &self,
         owner: &Owner,

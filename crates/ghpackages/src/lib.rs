@@ -90,3 +90,8 @@ pub use owner::Owner;
 pub use pagination::{Links, ListPackagesOptions, ListVersionsOptions, Page};
 pub use rate_limit::RateLimit;
 pub use types::{PackageType, VersionState, Visibility};
+
+/// The examples of the crate's README, compiled as doctests so they stay true.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -11,6 +11,7 @@ use futures::stream::{self, BoxStream, StreamExt};
 use serde::de::DeserializeOwned;
 use url::Url;
 
+use crate::base_url::BaseUrl;
 use crate::client::Inner;
 use crate::error::{Error, ErrorKind, Result};
 use crate::links::page_number;
@@ -57,21 +58,6 @@ impl ListRequest {
             items,
             links,
             rate_limit: RateLimit::from_headers(&reply.headers),
-        })
-    }
-
-    /// A `next` link to follow: only to the configured origin, which is
-    /// where the token may go.
-    fn follow(&self, link: &str) -> Result<Url> {
-        let url = Url::parse(link)
-            .ok()
-            .filter(|url| self.inner.http.base.same_origin(url));
-        url.ok_or_else(|| {
-            Error::new(
-                ErrorKind::Decode,
-                "the Link header points outside the configured base URL; not following it",
-            )
-            .with_context(self.context.clone())
         })
     }
 
@@ -172,23 +158,33 @@ impl ListRequest {
             .boxed()
     }
 
-    /// What follows page `number` with `links`: its `next` link, unless it
-    /// is missing or goes backwards (which would loop forever).
+    /// What follows page `number` with `links` (see [`next_link`]).
     fn after<T>(&self, links: &Links, number: u32) -> State<T> {
-        let Some(next) = links.next.as_deref() else {
-            return State::Done;
-        };
-        let next_number = page_number(next);
-        if next_number.is_some_and(|next_number| next_number <= number) {
-            return State::Done;
+        match next_link(&self.inner.http.base, links, number) {
+            Ok(Some((url, number))) => State::Follow { url, number },
+            Ok(None) => State::Done,
+            Err(error) => State::Failed(error.with_context(self.context.clone())),
         }
-        match self.follow(next) {
-            Ok(url) => State::Follow {
-                url,
-                number: next_number.unwrap_or(number + 1),
-            },
-            Err(error) => State::Failed(error),
-        }
+    }
+}
+
+/// The `next` link after page `number` and its page number, unless it is
+/// missing or goes backwards (which would loop forever). A link is only
+/// followed to the configured origin, which is where the token may go.
+fn next_link(base: &BaseUrl, links: &Links, number: u32) -> Result<Option<(Url, u32)>> {
+    let Some(next) = links.next.as_deref() else {
+        return Ok(None);
+    };
+    let next_number = page_number(next);
+    if next_number.is_some_and(|next_number| next_number <= number) {
+        return Ok(None);
+    }
+    match Url::parse(next).ok().filter(|url| base.same_origin(url)) {
+        Some(url) => Ok(Some((url, next_number.unwrap_or(number + 1)))),
+        None => Err(Error::new(
+            ErrorKind::Decode,
+            "the Link header points outside the configured base URL; not following it",
+        )),
     }
 }
 
@@ -209,4 +205,57 @@ enum State<T> {
     Failed(Error),
     /// Finished.
     Done,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn links(next: Option<&str>) -> Links {
+        Links {
+            next: next.map(str::to_owned),
+            ..Links::default()
+        }
+    }
+
+    #[test]
+    fn next_links_that_are_followed() {
+        let base = BaseUrl::parse("http://127.0.0.1:4000/api/v3").unwrap();
+        let (url, number) = next_link(
+            &base,
+            &links(Some("http://127.0.0.1:4000/api/v3/x?page=3")),
+            2,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(url.as_str(), "http://127.0.0.1:4000/api/v3/x?page=3");
+        assert_eq!(number, 3);
+        let (_, number) = next_link(&base, &links(Some("http://127.0.0.1:4000/x?after=abc")), 5)
+            .unwrap()
+            .unwrap();
+        assert_eq!(number, 6);
+    }
+
+    #[test]
+    fn next_links_that_end_the_list() {
+        let base = BaseUrl::parse("http://127.0.0.1:4000").unwrap();
+        assert!(next_link(&base, &links(None), 1).unwrap().is_none());
+        let backwards = links(Some("http://127.0.0.1:4000/x?page=2"));
+        assert!(next_link(&base, &backwards, 2).unwrap().is_none());
+        assert!(next_link(&base, &backwards, 7).unwrap().is_none());
+    }
+
+    #[test]
+    fn next_links_elsewhere_are_refused() {
+        let base = BaseUrl::parse("http://127.0.0.1:4000").unwrap();
+        for elsewhere in [
+            "http://127.0.0.1:4001/x?page=2",
+            "https://127.0.0.1:4000/x?page=2",
+            "http://evil.example/x?page=2",
+            "not a url",
+        ] {
+            let error = next_link(&base, &links(Some(elsewhere)), 1).unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::Decode, "{elsewhere}");
+        }
+    }
 }

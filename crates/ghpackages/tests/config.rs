@@ -1,9 +1,14 @@
 //! Client configuration through the public API: base URLs, tokens, headers,
 //! limits, and that the token never shows in `Debug` or error text.
+//!
+//! Only `token_from_environment` sends requests (to the in-process emulator).
 
 use std::time::Duration;
 
-use ghpackages::{Client, ClientBuilder, ErrorKind, RetryPolicy};
+use ghpackages::{
+    Client, ClientBuilder, ErrorKind, ListPackagesOptions, Owner, PackageType, RetryPolicy,
+};
+use ghpackages_emulator::{Emulator, EmulatorConfig, LimitsConfig};
 
 const TOKEN: &str = "ghp_0123456789abcdefSECRETtoken";
 
@@ -158,22 +163,52 @@ fn token_never_appears_in_configuration_errors() {
 }
 
 /// The only test touching the environment, so that no other test races it.
-#[test]
-fn token_from_environment() {
-    std::env::set_var("GITHUB_TOKEN", "");
-    std::env::set_var("GH_TOKEN", "from-gh");
-    assert!(Client::builder().build().unwrap().has_token());
-    std::env::set_var("GITHUB_TOKEN", "from-github");
-    assert!(Client::new().unwrap().has_token());
+/// Which token was picked shows in whose packages `/user/packages` lists.
+#[tokio::test]
+async fn token_from_environment() {
+    let emulator = Emulator::start(EmulatorConfig {
+        limits: LimitsConfig::disabled(),
+        ..EmulatorConfig::demo()
+    })
+    .await
+    .unwrap();
+    let url = emulator.base_url().to_owned();
+    let own_containers = |builder: ClientBuilder| {
+        let client = builder.base_url(&url).build().unwrap();
+        async move {
+            let page = client
+                .list_packages(
+                    &Owner::AuthenticatedUser,
+                    &ListPackagesOptions::new(PackageType::Container),
+                )
+                .await
+                .unwrap();
+            page.items
+                .into_iter()
+                .map(|package| package.name)
+                .collect::<Vec<_>>()
+        }
+    };
+
+    std::env::set_var("GITHUB_TOKEN", "ghp_demo_mona");
+    std::env::set_var("GH_TOKEN", "ghp_demo_octocat");
+    assert_eq!(own_containers(Client::builder()).await, ["mona-app"]);
+    std::env::set_var("GITHUB_TOKEN", " ");
+    assert_eq!(own_containers(Client::builder()).await, ["hello_docker"]);
+    std::env::remove_var("GITHUB_TOKEN");
+    assert_eq!(own_containers(Client::builder()).await, ["hello_docker"]);
+    assert_eq!(
+        own_containers(Client::builder().token("ghp_demo_mona")).await,
+        ["mona-app"]
+    );
     assert!(!Client::builder()
         .token_from_env(false)
         .build()
         .unwrap()
         .has_token());
-    std::env::set_var("GITHUB_TOKEN", "  ");
+    std::env::set_var("GH_TOKEN", "");
+    assert!(!Client::new().unwrap().has_token());
     std::env::remove_var("GH_TOKEN");
-    assert!(!Client::builder().build().unwrap().has_token());
-    std::env::remove_var("GITHUB_TOKEN");
-    assert!(!Client::builder().build().unwrap().has_token());
-    assert!(Client::builder().token(TOKEN).build().unwrap().has_token());
+    assert!(!Client::new().unwrap().has_token());
+    emulator.shutdown().await;
 }
