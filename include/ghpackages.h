@@ -228,6 +228,34 @@ typedef struct ghpackages_client_options {
 } ghpackages_client_options;
 
 /**
+ * The rate-limit state GitHub reported with the last response
+ * (`X-RateLimit-*` headers).
+ */
+typedef struct ghpackages_rate_limit {
+  /**
+   * Whether a response carried the headers yet; every other field is 0
+   * while it is false.
+   */
+  bool known;
+  /**
+   * Requests allowed per window.
+   */
+  uint64_t limit;
+  /**
+   * Requests left in the window.
+   */
+  uint64_t remaining;
+  /**
+   * Requests made in the window.
+   */
+  uint64_t used;
+  /**
+   * When the window resets, in seconds since the Unix epoch.
+   */
+  int64_t reset_unix;
+} ghpackages_rate_limit;
+
+/**
  * A visibility: one of the `GHPACKAGES_VISIBILITY_*` constants.
  */
 typedef uint32_t ghpackages_visibility;
@@ -684,6 +712,47 @@ enum ghpackages_status ghpackages_client_new(const struct ghpackages_client_opti
  * `client` is NULL or a client from `ghpackages_client_new`, not yet freed.
  */
 void ghpackages_client_free(struct ghpackages_client *client);
+
+/**
+ * Reads the rate-limit state of the last response the client received.
+ *
+ * @param client the client.
+ * @param[out] out the caller's struct to fill; `known` is false until a
+ *        response carried the headers.
+ * @param[out] error NULL, or receives an error object on failure.
+ * @return `GHPACKAGES_OK`, or `GHPACKAGES_INVALID_INPUT` for a NULL pointer.
+ *
+ * Ownership: `out` belongs to the caller; nothing is allocated.
+ * Thread safety: safe to call concurrently with other calls on the client.
+ *
+ * # Safety
+ * `client` is NULL or a live client; `out` is NULL or valid for writing.
+ */
+enum ghpackages_status ghpackages_client_rate_limit(const struct ghpackages_client *client,
+                                                    struct ghpackages_rate_limit *out,
+                                                    struct ghpackages_error **error);
+
+/**
+ * Reads the classic scopes of the client's token, as GitHub last reported
+ * them (`X-OAuth-Scopes`).
+ *
+ * @param client the client.
+ * @param[out] scopes receives the scopes separated by `", "` (as GitHub
+ *        sends them, e.g. `"read:packages, delete:packages"`), or NULL while
+ *        no response has carried the header.
+ * @param[out] error NULL, or receives an error object on failure.
+ * @return `GHPACKAGES_OK`, or `GHPACKAGES_INVALID_INPUT` for a NULL pointer.
+ *
+ * Ownership: the caller owns `*scopes`; free it with `ghpackages_string_free`.
+ * Thread safety: safe to call concurrently with other calls on the client.
+ *
+ * # Safety
+ * `client` is NULL or a live client; `scopes` and `error` are NULL or valid
+ * for writing a pointer.
+ */
+enum ghpackages_status ghpackages_client_token_scopes(const struct ghpackages_client *client,
+                                                      char **scopes,
+                                                      struct ghpackages_error **error);
 
 /**
  * The stable snake_case name of a status code: `"ok"`, then the core's

@@ -65,3 +65,42 @@ pub(crate) unsafe fn arg<'a, T>(pointer: *const T, argument: &'static str) -> Re
         .as_ref()
         .ok_or_else(|| Error::invalid_input(argument, format!("{argument} must not be NULL")))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::CStr;
+
+    use super::*;
+    use crate::error::ghpackages_error_free;
+    use crate::error::ghpackages_status::*;
+
+    #[test]
+    fn a_panic_becomes_the_internal_code() {
+        let mut error = ptr::null_mut();
+        let code = unsafe { call(&mut error, || panic!("boom")) };
+        assert_eq!(code, GHPACKAGES_INTERNAL);
+        let report = unsafe { &*error };
+        assert_eq!(report.code, GHPACKAGES_INTERNAL);
+        let message = unsafe { CStr::from_ptr(report.message) }.to_str().unwrap();
+        assert!(message.contains("boom"), "{message}");
+        unsafe { ghpackages_error_free(error) };
+    }
+
+    #[test]
+    fn errors_without_an_error_pointer_still_return_their_code() {
+        let code = unsafe { call(ptr::null_mut(), || Err(Error::invalid_input("name", "bad"))) };
+        assert_eq!(code, GHPACKAGES_INVALID_INPUT);
+        let code = unsafe { call(ptr::null_mut(), || Ok(())) };
+        assert_eq!(code, GHPACKAGES_OK);
+    }
+
+    #[test]
+    fn out_slots_are_cleared_and_null_ones_refused() {
+        let mut value = 7;
+        let mut out: *mut i32 = &mut value;
+        let slot = unsafe { out_slot(&mut out, "out") }.unwrap();
+        assert!(slot.is_null());
+        let error = unsafe { out_slot::<i32>(ptr::null_mut(), "out") }.unwrap_err();
+        assert_eq!(error.argument(), Some("out"));
+    }
+}

@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use sdk::{Client, ClientBuilder, Error, RetryPolicy};
 
-use crate::call::{call, give, out_slot};
+use crate::call::{arg, call, give, out_slot};
 use crate::error::{ghpackages_error, ghpackages_status};
 use crate::runtime::runtime;
-use crate::strings::opt_str_arg;
+use crate::strings::{opt_str_arg, to_c};
 
 /// A client of the GitHub Packages API: one connection pool and one
 /// rate-limit state. Opaque; create with `ghpackages_client_new`, free with
@@ -195,4 +195,97 @@ pub unsafe extern "C" fn ghpackages_client_free(client: *mut ghpackages_client) 
         // must not unwind into C, and there is no status to report it with.
         let _ = panic::catch_unwind(AssertUnwindSafe(|| drop(Box::from_raw(client))));
     }
+}
+
+/// The rate-limit state GitHub reported with the last response
+/// (`X-RateLimit-*` headers).
+#[repr(C)]
+pub struct ghpackages_rate_limit {
+    /// Whether a response carried the headers yet; every other field is 0
+    /// while it is false.
+    pub known: bool,
+    /// Requests allowed per window.
+    pub limit: u64,
+    /// Requests left in the window.
+    pub remaining: u64,
+    /// Requests made in the window.
+    pub used: u64,
+    /// When the window resets, in seconds since the Unix epoch.
+    pub reset_unix: i64,
+}
+
+/// Reads the rate-limit state of the last response the client received.
+///
+/// @param client the client.
+/// @param[out] out the caller's struct to fill; `known` is false until a
+///        response carried the headers.
+/// @param[out] error NULL, or receives an error object on failure.
+/// @return `GHPACKAGES_OK`, or `GHPACKAGES_INVALID_INPUT` for a NULL pointer.
+///
+/// Ownership: `out` belongs to the caller; nothing is allocated.
+/// Thread safety: safe to call concurrently with other calls on the client.
+///
+/// # Safety
+/// `client` is NULL or a live client; `out` is NULL or valid for writing.
+#[no_mangle]
+pub unsafe extern "C" fn ghpackages_client_rate_limit(
+    client: *const ghpackages_client,
+    out: *mut ghpackages_rate_limit,
+    error: *mut *mut ghpackages_error,
+) -> ghpackages_status {
+    call(error, || {
+        let client = &arg(client, "client")?.inner;
+        let out = out
+            .as_mut()
+            .ok_or_else(|| Error::invalid_input("out", "out must not be NULL"))?;
+        *out = match client.rate_limit() {
+            Some(rate) => ghpackages_rate_limit {
+                known: true,
+                limit: rate.limit,
+                remaining: rate.remaining,
+                used: rate.used,
+                reset_unix: rate.reset.timestamp(),
+            },
+            None => ghpackages_rate_limit {
+                known: false,
+                limit: 0,
+                remaining: 0,
+                used: 0,
+                reset_unix: 0,
+            },
+        };
+        Ok(())
+    })
+}
+
+/// Reads the classic scopes of the client's token, as GitHub last reported
+/// them (`X-OAuth-Scopes`).
+///
+/// @param client the client.
+/// @param[out] scopes receives the scopes separated by `", "` (as GitHub
+///        sends them, e.g. `"read:packages, delete:packages"`), or NULL while
+///        no response has carried the header.
+/// @param[out] error NULL, or receives an error object on failure.
+/// @return `GHPACKAGES_OK`, or `GHPACKAGES_INVALID_INPUT` for a NULL pointer.
+///
+/// Ownership: the caller owns `*scopes`; free it with `ghpackages_string_free`.
+/// Thread safety: safe to call concurrently with other calls on the client.
+///
+/// # Safety
+/// `client` is NULL or a live client; `scopes` and `error` are NULL or valid
+/// for writing a pointer.
+#[no_mangle]
+pub unsafe extern "C" fn ghpackages_client_token_scopes(
+    client: *const ghpackages_client,
+    scopes: *mut *mut c_char,
+    error: *mut *mut ghpackages_error,
+) -> ghpackages_status {
+    call(error, || {
+        let out = out_slot(scopes, "scopes")?;
+        let client = &arg(client, "client")?.inner;
+        if let Some(scopes) = client.token_scopes() {
+            *out = to_c(&scopes.join(", "));
+        }
+        Ok(())
+    })
 }

@@ -669,6 +669,44 @@ static size_t version_count(ghpackages_client *client, const ghpackages_owner *o
     return count;
 }
 
+/* What the client learned from GitHub's headers. */
+static void test_client_state(ghpackages_client *used) {
+    ghpackages_error *error = NULL;
+    ghpackages_rate_limit rate;
+    char *scopes = NULL;
+
+    ghpackages_client *fresh = new_client("ghp_demo_mona", 0, 0);
+    if (expect("rate limit of a fresh client", ghpackages_client_rate_limit(fresh, &rate, &error),
+               GHPACKAGES_OK, &error)) {
+        CHECK(!rate.known && rate.limit == 0, "nothing known before a response");
+    }
+    if (expect("scopes of a fresh client",
+               ghpackages_client_token_scopes(fresh, &scopes, &error), GHPACKAGES_OK, &error)) {
+        CHECK(scopes == NULL, "no scopes before a response");
+    }
+    ghpackages_client_free(fresh);
+
+    if (expect("rate limit", ghpackages_client_rate_limit(used, &rate, &error), GHPACKAGES_OK,
+               &error)) {
+        CHECK(rate.known, "known after responses");
+        CHECK(rate.limit == 5000, "GitHub's hourly budget");
+        CHECK(rate.used > 0 && rate.remaining + rate.used == rate.limit, "used and remaining");
+        CHECK(rate.reset_unix > 1700000000, "reset time");
+    }
+    if (expect("token scopes", ghpackages_client_token_scopes(used, &scopes, &error),
+               GHPACKAGES_OK, &error)) {
+        CHECK(scopes != NULL && strstr(scopes, "delete:packages") != NULL, "the token's scopes");
+    }
+    ghpackages_string_free(scopes);
+
+    expect("rate limit into NULL", ghpackages_client_rate_limit(used, NULL, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    expect("rate limit of NULL", ghpackages_client_rate_limit(NULL, &rate, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    expect("scopes into NULL", ghpackages_client_token_scopes(used, NULL, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+}
+
 /* Plans a prune of the untagged versions of octo-app, executes it with a
  * journal, and undoes it from the journal. */
 static void test_cleanup(ghpackages_client *client) {
@@ -969,6 +1007,7 @@ int main(void) {
         test_family(octocat, &families[i]);
     }
 
+    test_client_state(octocat);
     test_pagination(octocat);
     test_cleanup(octocat);
     test_threads(octocat);
