@@ -142,6 +142,19 @@ describe('pagination', () => {
     assert.deepEqual(firstTwo, all.slice(0, 2).map((v) => v.id))
   })
 
+  test('an exhausted iterator keeps ending; a BigInt version id works', async () => {
+    const stream = org.packageVersions('container', 'octo-app', { perPage: 5 })
+    const ids = []
+    for await (const version of stream) ids.push(version.id)
+    assert.equal(ids.length, 8)
+    assert.equal(await stream.next(), null)
+    assert.equal(await stream.next(), null)
+    const again = []
+    for await (const version of stream) again.push(version)
+    assert.deepEqual(again, [])
+    assert.equal((await org.getPackageVersion('container', 'octo-app', BigInt(ids[0]))).id, ids[0])
+  })
+
   test('iteration starts at options.page', async () => {
     const all = await org.listAllPackageVersions('container', 'octo-app', { perPage: 3 })
     const rest = []

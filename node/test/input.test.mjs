@@ -36,6 +36,8 @@ describe('bad input', () => {
     ['version id as a string', (o) => o.getPackageVersion('npm', 'x', '1'), 'package_version_id'],
     ['negative version id', (o) => o.deletePackageVersion('npm', 'x', -1), 'package_version_id'],
     ['fractional version id', (o) => o.restorePackageVersion('npm', 'x', 1.5), 'package_version_id'],
+    ['version id beyond Number.MAX_SAFE_INTEGER', (o) => o.getPackageVersion('npm', 'x', 1e300), 'package_version_id'],
+    ['NaN version id', (o) => o.getPackageVersion('npm', 'x', NaN), 'package_version_id'],
     ['a function as version id', (o) => o.getPackageVersion('npm', 'x', () => 1), 'package_version_id'],
     ['perPage: 0', (o) => o.listPackages({ packageType: 'npm', perPage: 0 }), 'per_page'],
     ['perPage: 101', (o) => o.listPackageVersions('npm', 'x', { perPage: 101 }), 'per_page'],

@@ -54,9 +54,22 @@ pub fn string(env: &Env, argument: &'static str, value: Unknown) -> Result<Strin
     parse(env, argument, value)
 }
 
-/// A package version id: a non-negative integer.
+/// A package version id: a non-negative integer, as a number (up to
+/// `Number.MAX_SAFE_INTEGER`, beyond which numbers are not exact) or a BigInt.
 pub fn version_id(env: &Env, value: Unknown) -> Result<u64> {
-    parse(env, "package_version_id", value)
+    const ARGUMENT: &str = "package_version_id";
+    const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+    if matches!(value.get_type(), Ok(ValueType::Number)) {
+        let number: f64 = parse(env, ARGUMENT, value)?;
+        if number.fract() != 0.0 || !(0.0..=MAX_SAFE_INTEGER).contains(&number) {
+            return Err(bad_argument(
+                ARGUMENT,
+                format!("expected a non-negative safe integer, got {number}"),
+            ));
+        }
+        return Ok(number as u64);
+    }
+    parse(env, ARGUMENT, value)
 }
 
 /// `{ token? }` of the restore operations.
