@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import tempfile
 from datetime import timedelta
+from pathlib import Path
 from typing import Optional, Union
 
 import ghpackages
@@ -18,6 +20,8 @@ from ghpackages import (
     AsyncClient,
     AsyncOwner,
     AuthenticationError,
+    CleanupDecision,
+    CleanupPlan,
     Client,
     ConflictError,
     ContainerMetadata,
@@ -45,6 +49,7 @@ from ghpackages import (
     ValidationError,
     VersionState,
     Visibility,
+    plan_cleanup,
 )
 
 BASE_URL = os.environ.get("GITHUB_API_URL", "https://api.github.com")
@@ -141,6 +146,22 @@ def sync_tour(client: Client) -> None:
             print(handle(error))
 
 
+def cleanup_tour(client: Client) -> None:
+    me = client.me()
+    versions = me.list_all_package_versions("container", "hello_docker")
+    plan: CleanupPlan = plan_cleanup(versions, {"tags": "untagged", "keep_latest": 1})
+    for decision in plan.decisions:
+        d: CleanupDecision = decision
+        print(d.version_id, d.name[:19], d.tags, d.created_at.date(), d.action, d.rule, d.reason)
+    print("plan:", plan.delete_count, [d.version_id for d in plan.deletions], len(plan.kept), plan.now, plan.policy)
+    with tempfile.TemporaryDirectory() as directory:
+        journal = Path(directory) / "prune.jsonl"
+        report = me.execute_cleanup("container", "hello_docker", plan, journal=journal, concurrency=2)
+        print("pruned:", report["deleted"], "failed:", report["failed"])
+        undone = client.undo_cleanup(journal)
+        print("undone:", undone["restored"], len(plan.to_dict()["decisions"]))
+
+
 async def async_tour(client: AsyncClient) -> None:
     me: AsyncOwner = client.me()
     page: Page[Package] = await me.list_packages("npm")
@@ -162,6 +183,13 @@ async def async_tour(client: AsyncClient) -> None:
     print("async conflicts:", [p.name for p in conflicts])
     print(show_rate_limit(client.rate_limit), client.token_scopes, client.base_url, client.has_token)
     print(client.user("mona"))
+    versions_to_prune = await me.list_all_package_versions("container", "hello_docker")
+    plan = plan_cleanup(versions_to_prune, '{"tags": "untagged"}')
+    with tempfile.TemporaryDirectory() as directory:
+        journal = os.path.join(directory, "prune.jsonl")
+        report = await me.execute_cleanup("container", "hello_docker", plan, journal=journal)
+        undone = await client.undo_cleanup(journal, concurrency=1)
+        print("async prune:", report["deleted"], "undone:", undone["restored"])
 
 
 def main() -> None:
@@ -180,6 +208,7 @@ def main() -> None:
         allow_insecure_http=False,
     )
     sync_tour(client)
+    cleanup_tour(client)
     asyncio.run(async_tour(AsyncClient(base_url=BASE_URL, retry=RetryPolicy.none())))
 
 

@@ -5,6 +5,8 @@ from ._native import (
     AsyncClient,
     AsyncOwner,
     AuthenticationError,
+    CleanupDecision,
+    CleanupPlan,
     Client,
     ConflictError,
     ContainerMetadata,
@@ -33,12 +35,15 @@ from ._native import (
     VersionState,
     Visibility,
     __version__,
+    plan_cleanup,
 )
 
 __all__ = [
     "AsyncClient",
     "AsyncOwner",
     "AuthenticationError",
+    "CleanupDecision",
+    "CleanupPlan",
     "Client",
     "ConflictError",
     "ContainerMetadata",
@@ -67,4 +72,5 @@ __all__ = [
     "VersionState",
     "Visibility",
     "__version__",
+    "plan_cleanup",
 ]

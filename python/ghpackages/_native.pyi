@@ -1,8 +1,9 @@
 import builtins
 import datetime
 import enum
-from collections.abc import Awaitable, Iterator
-from typing import Any, Generic, NoReturn, Optional, TypeVar, Union, final
+import os
+from collections.abc import Awaitable, Iterator, Sequence
+from typing import Any, Generic, Literal, NoReturn, Optional, TypeVar, Union, final
 
 _T = TypeVar("_T")
 
@@ -12,6 +13,9 @@ _Seconds = Union[float, datetime.timedelta]
 _PackageTypeArg = Union["PackageType", str]
 _VisibilityArg = Union["Visibility", str]
 _VersionStateArg = Union["VersionState", str]
+# A cleanup policy: a dict or its JSON text.
+_Policy = Union[dict[str, Any], str]
+_Path = Union[str, os.PathLike[str]]
 
 __all__ = [
     "__version__",
@@ -49,6 +53,9 @@ __all__ = [
     "RateLimit",
     "_ItemIterator",
     "_AsyncItemIterator",
+    "CleanupPlan",
+    "CleanupDecision",
+    "plan_cleanup",
 ]
 
 __version__: str
@@ -389,6 +396,16 @@ class Owner:
         self, package_type: _PackageTypeArg, package_name: str, package_version_id: int
     ) -> None: ...
     def list_docker_migration_conflicts(self) -> list[Package]: ...
+    def execute_cleanup(
+        self,
+        package_type: _PackageTypeArg,
+        package_name: str,
+        plan: CleanupPlan,
+        *,
+        journal: Optional[_Path] = None,
+        concurrency: Optional[int] = None,
+        max_rate_limit_waits: Optional[int] = None,
+    ) -> dict[str, Any]: ...
 
 @final
 class AsyncOwner:
@@ -468,6 +485,16 @@ class AsyncOwner:
         self, package_type: _PackageTypeArg, package_name: str, package_version_id: int
     ) -> Awaitable[None]: ...
     def list_docker_migration_conflicts(self) -> Awaitable[list[Package]]: ...
+    def execute_cleanup(
+        self,
+        package_type: _PackageTypeArg,
+        package_name: str,
+        plan: CleanupPlan,
+        *,
+        journal: Optional[_Path] = None,
+        concurrency: Optional[int] = None,
+        max_rate_limit_waits: Optional[int] = None,
+    ) -> Awaitable[dict[str, Any]]: ...
 
 @final
 class Client:
@@ -490,6 +517,14 @@ class Client:
     def org(self, org: str) -> Owner: ...
     def user(self, username: str) -> Owner: ...
     def me(self) -> Owner: ...
+    def undo_cleanup(
+        self,
+        journal: _Path,
+        *,
+        concurrency: Optional[int] = None,
+        now: Optional[datetime.datetime] = None,
+        max_rate_limit_waits: Optional[int] = None,
+    ) -> dict[str, Any]: ...
     @property
     def base_url(self) -> str: ...
     @property
@@ -520,6 +555,14 @@ class AsyncClient:
     def org(self, org: str) -> AsyncOwner: ...
     def user(self, username: str) -> AsyncOwner: ...
     def me(self) -> AsyncOwner: ...
+    def undo_cleanup(
+        self,
+        journal: _Path,
+        *,
+        concurrency: Optional[int] = None,
+        now: Optional[datetime.datetime] = None,
+        max_rate_limit_waits: Optional[int] = None,
+    ) -> Awaitable[dict[str, Any]]: ...
     @property
     def base_url(self) -> str: ...
     @property
@@ -529,5 +572,51 @@ class AsyncClient:
     @property
     def token_scopes(self) -> Optional[list[str]]: ...
 
+@final
+class CleanupDecision:
+    """The fate of one version in a cleanup plan."""
+
+    @property
+    def version_id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def tags(self) -> list[str]: ...
+    @property
+    def created_at(self) -> datetime.datetime: ...
+    @property
+    def action(self) -> Literal["delete", "keep"]: ...
+    @property
+    def rule(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class CleanupPlan:
+    """A decision for every version of a package, newest first."""
+
+    @property
+    def policy(self) -> dict[str, Any]: ...
+    @property
+    def now(self) -> datetime.datetime: ...
+    @property
+    def decisions(self) -> list[CleanupDecision]: ...
+    @property
+    def deletions(self) -> list[CleanupDecision]: ...
+    @property
+    def kept(self) -> list[CleanupDecision]: ...
+    @property
+    def delete_count(self) -> int: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+def plan_cleanup(
+    versions: Sequence[PackageVersion],
+    policy: _Policy,
+    *,
+    now: Optional[datetime.datetime] = None,
+    visibility: Optional[_VisibilityArg] = None,
+    downloads: Optional[dict[int, int]] = None,
+) -> CleanupPlan: ...
 def _error_kinds() -> list[str]: ...
 def _raise_error(kind: str, message: str) -> NoReturn: ...

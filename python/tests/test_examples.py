@@ -27,3 +27,6 @@ def test_tour(emulator: Emulator) -> None:
     assert "NotFoundError (not_found, 404)" in result.stdout
     assert "bad argument per_page" in result.stdout
     assert "async conflicts: ['legacy-app']" in result.stdout
+    assert "pruned: 1 failed: 0" in result.stdout
+    assert "undone: 1" in result.stdout
+    assert "async prune: 1 undone: 1" in result.stdout

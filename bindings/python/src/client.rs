@@ -1,13 +1,17 @@
 //! `Client`, `AsyncClient` and `RetryPolicy`: the core's client settings as
 //! keyword arguments, and the owner handles.
 
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 
+use crate::cleanup::{undo, undo_options};
 use crate::convert::{count, optional_seconds, repr_str};
 use crate::errors::to_py_err;
 use crate::owner::{AsyncOwner, Owner};
 use crate::pages::RateLimit;
-use crate::runtime::runtime;
+use crate::runtime::{awaitable, blocking, runtime};
 
 /// How failed requests are retried (connection errors, 5xx, rate limits),
 /// with exponential backoff. Durations are in seconds.
@@ -133,9 +137,10 @@ impl Settings<'_, '_> {
     }
 }
 
-/// Defines a client class whose owner handles are `$owner`.
+/// Defines a client class whose owner handles are `$owner` and whose
+/// requests run with `$run`.
 macro_rules! client_class {
-    ($(#[$meta:meta])* $class:ident, $owner:ident) => {
+    ($(#[$meta:meta])* $class:ident, $owner:ident, $run:ident) => {
         $(#[$meta])*
         #[pyclass(frozen, module = "ghpackages")]
         pub struct $class {
@@ -230,6 +235,23 @@ macro_rules! client_class {
                 self.client.token_scopes()
             }
 
+            /// Restores every version a cleanup journal records as deleted
+            /// (within GitHub's 30-day window). `now` decides which deletions
+            /// are too old (default: the current time). Returns the report
+            /// as a dict.
+            #[pyo3(signature = (journal, *, concurrency=None, now=None, max_rate_limit_waits=None))]
+            fn undo_cleanup(
+                &self,
+                py: Python<'_>,
+                journal: PathBuf,
+                concurrency: Option<i64>,
+                now: Option<DateTime<Utc>>,
+                max_rate_limit_waits: Option<i64>,
+            ) -> PyResult<Py<PyAny>> {
+                let options = undo_options(concurrency, now, max_rate_limit_waits)?;
+                $run(py, undo(self.client.clone(), journal, options))
+            }
+
             fn __repr__(&self) -> String {
                 format!(
                     "{}(base_url={}, has_token={})",
@@ -246,12 +268,14 @@ client_class!(
     /// A client of the GitHub Packages API whose calls block (releasing the
     /// GIL); safe to share between threads.
     Client,
-    Owner
+    Owner,
+    blocking
 );
 
 client_class!(
     /// A client of the GitHub Packages API for asyncio: owner methods return
     /// awaitables. Safe to share between event loops and threads.
     AsyncClient,
-    AsyncOwner
+    AsyncOwner,
+    awaitable
 );

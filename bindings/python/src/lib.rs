@@ -4,6 +4,7 @@
 //! Thin by design: argument conversion, model wrappers and the error mapping
 //! (`errors.rs`); every behaviour lives in the core crate.
 
+mod cleanup;
 mod client;
 mod convert;
 mod enums;
@@ -37,5 +38,6 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<pages::RateLimit>()?;
     module.add_class::<pages::ItemIterator>()?;
     module.add_class::<pages::AsyncItemIterator>()?;
+    cleanup::register(module)?;
     Ok(())
 }

@@ -5,11 +5,13 @@
 //! request runs: blocking with the GIL released, or as an asyncio awaitable.
 
 use std::future::Future;
+use std::path::PathBuf;
 
 use futures::{StreamExt, TryStreamExt};
 use ghpackages::{ListPackagesOptions, ListVersionsOptions, PackageType, VersionState, Visibility};
 use pyo3::prelude::*;
 
+use crate::cleanup::{self, execute_options, CleanupPlan, Json};
 use crate::convert::{count, id, repr_str, ApiEnum};
 use crate::errors::to_py_err;
 use crate::models::{Package, PackageVersion};
@@ -260,6 +262,17 @@ impl Target {
         })
     }
 
+    fn execute_cleanup(
+        &self,
+        package_type: PackageType,
+        name: String,
+        plan: ghpackages::cleanup::Plan,
+        options: ghpackages::cleanup::ExecuteOptions,
+    ) -> impl Future<Output = PyResult<Json>> + Send + 'static {
+        let Target { client, owner } = self.clone();
+        cleanup::execute(client, owner, package_type, name, plan, options)
+    }
+
     fn docker_migration_conflicts(
         &self,
     ) -> impl Future<Output = PyResult<List<Package>>> + Send + 'static {
@@ -472,6 +485,34 @@ macro_rules! owner_class {
             /// Packages that conflict with the Docker migration of the owner.
             fn list_docker_migration_conflicts(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
                 $run(py, self.target.docker_migration_conflicts())
+            }
+
+            /// Executes a plan from `plan_cleanup` on one of the owner's
+            /// packages: deletions paced to GitHub's rate limits, each
+            /// recorded in the `journal` file (JSON lines) for `undo_cleanup`.
+            /// Returns the report as a dict.
+            #[pyo3(signature = (package_type, package_name, plan, *, journal=None, concurrency=None, max_rate_limit_waits=None))]
+            #[allow(clippy::too_many_arguments)]
+            fn execute_cleanup(
+                &self,
+                py: Python<'_>,
+                package_type: ApiEnum<PackageType>,
+                package_name: String,
+                plan: &Bound<'_, CleanupPlan>,
+                journal: Option<PathBuf>,
+                concurrency: Option<i64>,
+                max_rate_limit_waits: Option<i64>,
+            ) -> PyResult<Py<PyAny>> {
+                let options = execute_options(journal, concurrency, max_rate_limit_waits)?;
+                $run(
+                    py,
+                    self.target.execute_cleanup(
+                        package_type.0,
+                        package_name,
+                        plan.get().plan(),
+                        options,
+                    ),
+                )
             }
 
             fn __repr__(&self) -> String {

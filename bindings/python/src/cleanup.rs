@@ -1,0 +1,298 @@
+//! The core's cleanup (retention policy, plan, execute, undo journal).
+//! Policies come in as JSON (a dict or a string) and reports go out as dicts,
+//! exactly as the core serializes them; plans and decisions are classes.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use ghpackages::cleanup::{self, Action, Decision, ExecuteOptions, Plan, Policy, UndoOptions};
+use ghpackages::{Client, Owner, PackageType, Visibility};
+use pyo3::exceptions::{PyRuntimeError, PyTypeError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
+use serde::Serialize;
+
+use crate::convert::{count, json_to_py, repr_str, ApiEnum};
+use crate::errors::to_py_err;
+use crate::models::PackageVersion;
+
+/// A value the core serializes, handed to Python as JSON values (dicts,
+/// lists, strings, numbers).
+pub struct Json(serde_json::Value);
+
+impl Json {
+    fn of(value: &impl Serialize) -> PyResult<Json> {
+        serde_json::to_value(value)
+            .map(Json)
+            .map_err(|e| PyRuntimeError::new_err(e.to_string()))
+    }
+}
+
+impl<'py> IntoPyObject<'py> for Json {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_to_py(py, &self.0)
+    }
+}
+
+/// A retention policy: a JSON string, or a dict that is serialized to one.
+pub struct PolicyArg(Policy);
+
+impl<'py> FromPyObject<'_, 'py> for PolicyArg {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        let json: String = if let Ok(text) = obj.cast::<PyString>() {
+            text.to_cow()?.into_owned()
+        } else if obj.is_instance_of::<PyDict>() {
+            obj.py()
+                .import("json")?
+                .call_method1("dumps", (&*obj,))?
+                .extract()?
+        } else {
+            return Err(PyTypeError::new_err(
+                "policy must be a dict or a JSON string",
+            ));
+        };
+        Policy::from_json(&json).map(PolicyArg).map_err(to_py_err)
+    }
+}
+
+/// The fate of one version in a cleanup plan.
+#[pyclass(frozen, eq, module = "ghpackages")]
+#[derive(Clone, PartialEq)]
+pub struct CleanupDecision(Decision);
+
+#[pymethods]
+impl CleanupDecision {
+    /// The version's id.
+    #[getter]
+    fn version_id(&self) -> u64 {
+        self.0.version_id
+    }
+
+    /// The version's name.
+    #[getter]
+    fn name(&self) -> String {
+        self.0.name.clone()
+    }
+
+    /// The version's container or docker tags.
+    #[getter]
+    fn tags(&self) -> Vec<String> {
+        self.0.tags.clone()
+    }
+
+    /// When the version was created.
+    #[getter]
+    fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// `"delete"` or `"keep"`.
+    #[getter]
+    fn action(&self) -> &'static str {
+        match self.0.action {
+            Action::Delete => "delete",
+            Action::Keep => "keep",
+        }
+    }
+
+    /// The name of the rule that decided (`policy`, `keep_latest`, `tagged`, ...).
+    #[getter]
+    fn rule(&self) -> &'static str {
+        self.0.rule.name()
+    }
+
+    /// The decision in words.
+    #[getter]
+    fn reason(&self) -> String {
+        self.0.reason.clone()
+    }
+
+    /// The decision as a dict of JSON values.
+    fn to_dict(&self) -> PyResult<Json> {
+        Json::of(&self.0)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "CleanupDecision(version_id={}, action={}, rule={})",
+            self.0.version_id,
+            repr_str(self.action()),
+            repr_str(self.rule())
+        )
+    }
+}
+
+/// A cleanup plan: a decision for every version of a package, newest first.
+#[pyclass(frozen, module = "ghpackages")]
+pub struct CleanupPlan(Plan);
+
+#[pymethods]
+impl CleanupPlan {
+    /// The policy the plan applies, as a dict.
+    #[getter]
+    fn policy(&self) -> PyResult<Json> {
+        Json::of(&self.0.policy)
+    }
+
+    /// The instant ages were measured from.
+    #[getter]
+    fn now(&self) -> DateTime<Utc> {
+        self.0.now
+    }
+
+    /// Every decision, newest version first.
+    #[getter]
+    fn decisions(&self) -> Vec<CleanupDecision> {
+        self.0
+            .decisions
+            .iter()
+            .cloned()
+            .map(CleanupDecision)
+            .collect()
+    }
+
+    /// The versions to delete, oldest first (the order execution uses).
+    #[getter]
+    fn deletions(&self) -> Vec<CleanupDecision> {
+        self.0.deletions().cloned().map(CleanupDecision).collect()
+    }
+
+    /// The versions to keep, newest first.
+    #[getter]
+    fn kept(&self) -> Vec<CleanupDecision> {
+        self.0.kept().cloned().map(CleanupDecision).collect()
+    }
+
+    /// How many versions the plan deletes.
+    #[getter]
+    fn delete_count(&self) -> usize {
+        self.0.delete_count()
+    }
+
+    /// The plan as a dict of JSON values.
+    fn to_dict(&self) -> PyResult<Json> {
+        Json::of(&self.0)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "CleanupPlan(versions={}, delete={})",
+            self.0.decisions.len(),
+            self.0.delete_count()
+        )
+    }
+}
+
+impl CleanupPlan {
+    pub fn plan(&self) -> Plan {
+        self.0.clone()
+    }
+}
+
+/// Plans a cleanup of a package's versions (all of its active versions, e.g.
+/// from `list_all_package_versions`) under `policy`. Pure: nothing is sent.
+/// `now` is the instant ages are measured from (default: the current time);
+/// `visibility` and `downloads` (version id to count) are facts the REST API
+/// does not report in version lists.
+#[pyfunction]
+#[pyo3(signature = (versions, policy, *, now=None, visibility=None, downloads=None))]
+fn plan_cleanup(
+    versions: Vec<Bound<'_, PackageVersion>>,
+    policy: PolicyArg,
+    now: Option<DateTime<Utc>>,
+    visibility: Option<ApiEnum<Visibility>>,
+    downloads: Option<HashMap<u64, u64>>,
+) -> CleanupPlan {
+    let versions: Vec<ghpackages::PackageVersion> =
+        versions.iter().map(|v| v.get().0.clone()).collect();
+    let facts = cleanup::PackageFacts {
+        visibility: visibility.map(|v| v.0),
+        downloads: downloads
+            .unwrap_or_default()
+            .into_iter()
+            .collect::<BTreeMap<_, _>>(),
+    };
+    CleanupPlan(cleanup::plan_with(
+        &versions,
+        &facts,
+        &policy.0,
+        now.unwrap_or_else(Utc::now),
+    ))
+}
+
+/// The options of `execute_cleanup`; left out, they keep the core's defaults.
+pub fn execute_options(
+    journal: Option<PathBuf>,
+    concurrency: Option<i64>,
+    max_rate_limit_waits: Option<i64>,
+) -> PyResult<ExecuteOptions> {
+    let mut options = ExecuteOptions {
+        journal,
+        ..ExecuteOptions::default()
+    };
+    if let Some(concurrency) = count("concurrency", concurrency)? {
+        options.concurrency = concurrency as usize;
+    }
+    if let Some(waits) = count("max_rate_limit_waits", max_rate_limit_waits)? {
+        options.max_rate_limit_waits = waits;
+    }
+    Ok(options)
+}
+
+/// The options of `undo_cleanup`; left out, they keep the core's defaults.
+pub fn undo_options(
+    concurrency: Option<i64>,
+    now: Option<DateTime<Utc>>,
+    max_rate_limit_waits: Option<i64>,
+) -> PyResult<UndoOptions> {
+    let mut options = UndoOptions {
+        now,
+        ..UndoOptions::default()
+    };
+    if let Some(concurrency) = count("concurrency", concurrency)? {
+        options.concurrency = concurrency as usize;
+    }
+    if let Some(waits) = count("max_rate_limit_waits", max_rate_limit_waits)? {
+        options.max_rate_limit_waits = waits;
+    }
+    Ok(options)
+}
+
+/// Executes `plan` on one package; the report as a dict.
+pub async fn execute(
+    client: Client,
+    owner: Owner,
+    package_type: PackageType,
+    name: String,
+    plan: Plan,
+    options: ExecuteOptions,
+) -> PyResult<Json> {
+    let target = cleanup::Target::new(owner, package_type, name);
+    let report = cleanup::execute(&client, &target, &plan, &options)
+        .await
+        .map_err(to_py_err)?;
+    Json::of(&report)
+}
+
+/// Restores what the journal at `path` records as deleted; the report as a dict.
+pub async fn undo(client: Client, path: PathBuf, options: UndoOptions) -> PyResult<Json> {
+    let report = cleanup::undo_journal(&client, &path, &options)
+        .await
+        .map_err(to_py_err)?;
+    Json::of(&report)
+}
+
+/// Adds the cleanup classes and functions to the module.
+pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    module.add_class::<CleanupPlan>()?;
+    module.add_class::<CleanupDecision>()?;
+    module.add_function(wrap_pyfunction!(plan_cleanup, module)?)?;
+    Ok(())
+}

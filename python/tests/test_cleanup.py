@@ -1,0 +1,156 @@
+"""Cleanup: plan a prune under a retention policy, execute it with an undo
+journal, undo it. `octo-org/octo-app` (container) has 8 versions, 4 of them
+untagged: 100002, 100004, 100005, 100007."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import json
+from pathlib import Path
+
+import pytest
+
+from ghpackages import (
+    CleanupDecision,
+    CleanupPlan,
+    Client,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+    Visibility,
+    plan_cleanup,
+)
+
+from conftest import READONLY_TOKEN, Emulator
+
+UNTAGGED = [100002, 100004, 100005, 100007]
+
+
+def active_ids(client: Client) -> list[int]:
+    versions = client.org("octo-org").list_all_package_versions("container", "octo-app")
+    return sorted(v.id for v in versions)
+
+
+def test_plan_decides_every_version(client: Client) -> None:
+    versions = client.org("octo-org").list_all_package_versions("container", "octo-app")
+    plan = plan_cleanup(versions, {"tags": "untagged"})
+    assert isinstance(plan, CleanupPlan)
+    assert len(plan.decisions) == 8
+    assert plan.delete_count == 4
+    assert [d.version_id for d in plan.deletions] == UNTAGGED
+    assert all(isinstance(d, CleanupDecision) for d in plan.decisions)
+    assert {d.rule for d in plan.deletions} == {"policy"}
+    assert {d.action for d in plan.kept} == {"keep"}
+    kept_rules = {d.version_id: d.rule for d in plan.kept}
+    assert kept_rules[100008] == "newest"
+    assert kept_rules[100001] == "tagged"
+    assert all(d.reason for d in plan.decisions)
+    created = [d.created_at for d in plan.decisions]
+    assert created == sorted(created, reverse=True)
+    assert plan.policy["tags"] == "untagged"
+    assert plan.to_dict()["decisions"][0]["version_id"] == 100008
+    assert repr(plan) == "CleanupPlan(versions=8, delete=4)"
+    assert "action='delete'" in repr(plan.deletions[0])
+
+
+def test_policy_as_json_text_and_now(client: Client) -> None:
+    versions = client.org("octo-org").list_all_package_versions("container", "octo-app")
+    long_ago = datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc)
+    plan = plan_cleanup(versions, '{"older_than": "30d", "keep_latest": 2}', now=long_ago)
+    assert plan.now == long_ago
+    assert plan.delete_count == 0
+    assert {d.rule for d in plan.kept} >= {"too_recent", "keep_latest"}
+
+
+def test_plan_facts(client: Client) -> None:
+    versions = client.org("octo-org").list_all_package_versions("container", "octo-app")
+    downloads = {v.id: 10_000 for v in versions}
+    plan = plan_cleanup(
+        versions, {"tags": "untagged"}, visibility=Visibility.PUBLIC, downloads=downloads
+    )
+    assert plan.delete_count == 0
+    assert {d.rule for d in plan.decisions} >= {"github_download_limit"}
+
+
+def test_bad_policies(client: Client) -> None:
+    versions = client.org("octo-org").list_all_package_versions("container", "octo-app")
+    with pytest.raises(InvalidInputError) as caught:
+        plan_cleanup(versions, {"keep_everything": True})
+    assert caught.value.argument == "policy"
+    with pytest.raises(InvalidInputError):
+        plan_cleanup(versions, "{not json")
+    with pytest.raises(TypeError):
+        plan_cleanup(versions, 5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        plan_cleanup(["not a version"], {})  # type: ignore[list-item]
+
+
+def test_execute_and_undo(client: Client, tmp_path: Path) -> None:
+    org = client.org("octo-org")
+    versions = org.list_all_package_versions("container", "octo-app")
+    plan = plan_cleanup(versions, {"tags": "untagged"})
+    journal = tmp_path / "prune.jsonl"
+
+    report = org.execute_cleanup("container", "octo-app", plan, journal=journal, concurrency=2)
+    assert (report["deleted"], report["already_gone"], report["failed"]) == (4, 0, 0)
+    assert sorted(o["version_id"] for o in report["outcomes"]) == UNTAGGED
+    assert {o["status"] for o in report["outcomes"]} == {"deleted"}
+    assert report["target"]["package"] == "octo-app"
+    assert active_ids(client) == [100001, 100003, 100006, 100008]
+    lines = [json.loads(line) for line in journal.read_text().splitlines()]
+    assert sorted(e["version_id"] for e in lines if e["state"] == "deleted") == UNTAGGED
+
+    undone = client.undo_cleanup(str(journal))
+    assert (undone["restored"], undone["failed"]) == (4, 0)
+    assert active_ids(client) == list(range(100001, 100009))
+
+    again = client.undo_cleanup(journal)
+    assert again["already_active"] == 4
+
+
+def test_execute_needs_delete_scope(emulator: Emulator, tmp_path: Path) -> None:
+    client = emulator.client(READONLY_TOKEN)
+    org = client.org("octo-org")
+    plan = plan_cleanup(
+        org.list_all_package_versions("container", "octo-app"), {"tags": "untagged"}
+    )
+    with pytest.raises(PermissionDeniedError) as caught:
+        org.execute_cleanup("container", "octo-app", plan, journal=tmp_path / "j.jsonl")
+    assert "delete:packages" in str(caught.value)
+    assert active_ids(emulator.client()) == list(range(100001, 100009))
+
+
+def test_bad_cleanup_options(client: Client, tmp_path: Path) -> None:
+    org = client.org("octo-org")
+    plan = plan_cleanup(org.list_all_package_versions("container", "octo-app"), {"tags": "untagged"})
+    with pytest.raises(InvalidInputError):
+        org.execute_cleanup("container", "octo-app", plan, concurrency=0)
+    with pytest.raises(InvalidInputError):
+        org.execute_cleanup("container", "octo-app", plan, concurrency=-1)
+    with pytest.raises(TypeError):
+        org.execute_cleanup("container", "octo-app", {"tags": "untagged"})  # type: ignore[arg-type]
+    with pytest.raises(NotFoundError) as caught:
+        client.undo_cleanup(tmp_path / "missing.jsonl")
+    assert caught.value.status is None
+    assert active_ids(client) == list(range(100001, 100009))
+
+
+def test_async_execute_and_undo(emulator: Emulator, tmp_path: Path) -> None:
+    async def scenario() -> None:
+        client = emulator.async_client()
+        me = client.me()
+        versions = await me.list_all_package_versions("container", "hello_docker")
+        plan = plan_cleanup(versions, {"tags": "untagged"})
+        assert [d.version_id for d in plan.deletions] == [100031]
+        journal = tmp_path / "async.jsonl"
+        report = await me.execute_cleanup("container", "hello_docker", plan, journal=journal)
+        assert report["deleted"] == 1
+        remaining = await me.list_all_package_versions("container", "hello_docker")
+        assert sorted(v.id for v in remaining) == [100030, 100032]
+        undone = await client.undo_cleanup(journal)
+        assert undone["restored"] == 1
+        restored = await me.list_all_package_versions("container", "hello_docker")
+        assert len(restored) == 3
+
+    asyncio.run(scenario())
