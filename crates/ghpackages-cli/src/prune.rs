@@ -1,5 +1,6 @@
 //! `ghpkg prune` and `ghpkg undo`.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 
 use chrono::Utc;
@@ -208,7 +209,22 @@ pub async fn undo(ctx: &Context, args: UndoArgs) -> Result<Status> {
         concurrency: args.concurrency,
         ..UndoOptions::default()
     };
-    let report = cleanup::undo(&ctx.client, &entries, &options).await?;
+    // A journal has a line before and one after each deletion.
+    let versions: HashSet<_> = entries
+        .iter()
+        .map(|e| {
+            (
+                e.owner_type,
+                &e.owner,
+                e.package_type,
+                &e.package,
+                e.version_id,
+            )
+        })
+        .collect();
+    let progress = Progress::new("restoring", versions.len(), ctx.json);
+    let report =
+        cleanup::undo_with_progress(&ctx.client, &entries, &options, |_| progress.tick()).await?;
     if ctx.json {
         print_json(&report);
     } else {

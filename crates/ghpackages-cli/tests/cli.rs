@@ -120,6 +120,19 @@ async fn packages_list_as_table_and_json() {
         .collect();
     assert_eq!(names, ["octo-app", "octo-org/base-image", "nightly-builds"]);
 
+    // --api-url wins over GITHUB_API_URL; the GitHub Enterprise Server path works too.
+    let ghes = format!("{}/api/v3", emulator.base_url());
+    let mut flagged = command(
+        "http://127.0.0.1:9",
+        Some(ADMIN),
+        &[&args[..], &["--api-url", &ghes]].concat(),
+    );
+    let flagged = tokio::task::spawn_blocking(move || flagged.output().unwrap())
+        .await
+        .unwrap();
+    assert!(flagged.status.success(), "{}", stderr(&flagged));
+    assert_eq!(stdout(&flagged), text);
+
     let public = ghpkg(
         &emulator,
         Some(ADMIN),

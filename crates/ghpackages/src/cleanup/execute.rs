@@ -197,13 +197,18 @@ pub async fn execute_with_progress(
 
 /// Fails with one `forbidden` error when the token's classic scopes are known
 /// and lack `scope`. Scopes are learnt from any response; when none has been
-/// received yet, the package itself is fetched, which also fails early if it
-/// does not exist. Fine-grained and app tokens report no scopes: they pass.
+/// received yet, the package itself is fetched (its absence is not an error
+/// here). Fine-grained and app tokens report no scopes: they pass.
 pub(crate) async fn require_scope(client: &Client, target: &Target, scope: &str) -> Result<()> {
     if client.token_scopes().is_none() {
-        client
+        let probe = client
             .get_package(&target.owner, target.package_type, &target.name)
-            .await?;
+            .await;
+        // A missing package still tells the scopes; each operation reports it.
+        match probe {
+            Err(error) if error.kind() != ErrorKind::NotFound => return Err(error),
+            _ => {}
+        }
     }
     match client.token_scopes() {
         Some(scopes) if !scopes.iter().any(|s| s == scope) => {

@@ -48,5 +48,6 @@ pub use plan::{
 pub use policy::{Age, Pattern, PatternSpec, Policy, SemverFilter, TagFilter};
 pub use target::{OwnerType, Target};
 pub use undo::{
-    undo, undo_journal, UndoOptions, UndoOutcome, UndoReport, UndoStatus, RESTORE_WINDOW_DAYS,
+    undo, undo_journal, undo_with_progress, UndoOptions, UndoOutcome, UndoReport, UndoStatus,
+    RESTORE_WINDOW_DAYS,
 };

@@ -112,16 +112,27 @@ pub async fn undo_journal(
     undo(client, &entries, options).await
 }
 
-/// Restores every version the journal entries record as deleted, once each,
-/// paced like [`execute`](crate::cleanup::execute()). Deletions more than 30
-/// days old are reported `expired` without a request. A version recorded
-/// only as `pending` (the run stopped before the answer) is restored if it
-/// is gone, and reported `already_active` if it is not. Fails as a whole only
-/// on bad input or a token lacking `write:packages`.
+/// Restores the versions journal entries record. See [`undo_with_progress`].
 pub async fn undo(
     client: &Client,
     entries: &[JournalEntry],
     options: &UndoOptions,
+) -> Result<UndoReport> {
+    undo_with_progress(client, entries, options, |_| {}).await
+}
+
+/// Restores every version the journal entries record as deleted, once each,
+/// paced like [`execute`](crate::cleanup::execute()), calling `on_outcome` as
+/// each one completes. Deletions more than 30 days old are reported `expired`
+/// without a request. A version recorded only as `pending` (the run stopped
+/// before the answer) is restored if it is gone, and reported
+/// `already_active` if it is not. Fails as a whole only on bad input or a
+/// token lacking `write:packages`.
+pub async fn undo_with_progress(
+    client: &Client,
+    entries: &[JournalEntry],
+    options: &UndoOptions,
+    on_outcome: impl Fn(&UndoOutcome) + Send + Sync,
 ) -> Result<UndoReport> {
     if options.concurrency == 0 {
         return Err(Error::invalid_input(
@@ -141,7 +152,7 @@ pub async fn undo(
     }
     let pacer = Pacer::new(options.budget);
     let left = AtomicUsize::new(deletions.len());
-    let outcomes: Vec<UndoOutcome> = stream::iter(deletions)
+    let mut results = stream::iter(deletions)
         .map(|deletion| {
             let pacer = &pacer;
             let left = &left;
@@ -163,9 +174,12 @@ pub async fn undo(
                 }
             }
         })
-        .buffered(options.concurrency)
-        .collect()
-        .await;
+        .buffered(options.concurrency);
+    let mut outcomes = Vec::new();
+    while let Some(outcome) = results.next().await {
+        on_outcome(&outcome);
+        outcomes.push(outcome);
+    }
     let count = |status| outcomes.iter().filter(|o| o.status == status).count();
     Ok(UndoReport {
         restored: count(UndoStatus::Restored),
