@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use ghpackages::{Package, PackageVersion};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 fn spec_dir() -> PathBuf {
     match std::env::var_os("GHPACKAGES_SPEC_DIR") {
@@ -180,4 +180,67 @@ fn unknown_fields_are_kept_and_missing_required_fields_fail() {
     );
     value.as_object_mut().unwrap().remove("name");
     assert!(serde_json::from_value::<Package>(value).is_err());
+}
+
+/// The `properties` and `required` of schema `name` in the api.github.com spec.
+fn schema_fields(name: &str) -> (Vec<String>, Vec<String>) {
+    let text = std::fs::read_to_string(spec_dir().join("openapi-packages.json")).unwrap();
+    let spec: Value = serde_json::from_str(&text).unwrap();
+    let schema = &spec["components"]["schemas"][name];
+    let properties = schema["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    let required = schema["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|field| field.as_str().unwrap().to_owned())
+        .collect();
+    (properties, required)
+}
+
+/// For every property of schema `name` present in the object at `pointer` of
+/// `sample`: without it, `T` decodes exactly when the spec does not require it.
+fn check_required<T: DeserializeOwned>(name: &str, sample: &Value, pointer: &str) {
+    let (properties, required) = schema_fields(name);
+    let mut checked = 0;
+    for property in &properties {
+        let mut value = sample.clone();
+        let object = value.pointer_mut(pointer).unwrap().as_object_mut().unwrap();
+        if object.remove(property).is_none() {
+            continue;
+        }
+        let decodes = serde_json::from_value::<T>(value).is_ok();
+        let is_required = required.contains(property);
+        assert_eq!(
+            decodes, !is_required,
+            "{name}.{property}: required {is_required}, yet decodes without it: {decodes}"
+        );
+        checked += 1;
+    }
+    assert!(
+        checked >= required.len(),
+        "{name}: only {checked} properties checked"
+    );
+}
+
+#[test]
+fn required_fields_are_required_and_optional_ones_optional() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/seed");
+    let read = |file: &str| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(dir.join(file)).unwrap()).unwrap()
+    };
+    let package = read("package_get_user.json");
+    check_required::<Package>("package", &package, "");
+    check_required::<Package>("nullable-simple-user", &package, "/owner");
+    check_required::<Package>("nullable-minimal-repository", &package, "/repository");
+    check_required::<Package>("simple-user", &package, "/repository/owner");
+    let mut version = read("version_get_org.json");
+    version["license"] = json!("MIT");
+    version["description"] = json!("a version");
+    version["deleted_at"] = json!("2020-05-20T22:19:11Z");
+    check_required::<PackageVersion>("package-version", &version, "");
 }
