@@ -156,24 +156,8 @@ impl ClientBuilder {
         let user_agent = self
             .user_agent
             .unwrap_or_else(|| format!("ghpackages-rust/{}", env!("CARGO_PKG_VERSION")));
-        let mut headers = HeaderMap::new();
-        headers.insert(ACCEPT, HeaderValue::from_static(ACCEPT_JSON));
-        headers.insert(
-            HeaderName::from_static("x-github-api-version"),
-            header_value("api_version", &api_version)?,
-        );
+        let headers = default_headers(&api_version, token.as_ref())?;
         let user_agent_value = header_value("user_agent", &user_agent)?;
-        if let Some(token) = &token {
-            let mut value =
-                HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
-                    Error::invalid_input(
-                        "token",
-                        "token contains characters not allowed in a header",
-                    )
-                })?;
-            value.set_sensitive(true);
-            headers.insert(AUTHORIZATION, value);
-        }
         let connect_timeout = positive(
             "connect_timeout",
             self.connect_timeout,
@@ -259,6 +243,26 @@ impl fmt::Debug for ClientBuilder {
             .field("allow_insecure_http", &self.allow_insecure_http)
             .finish()
     }
+}
+
+/// The headers of every request: `Accept`, `X-GitHub-Api-Version` and, with a
+/// token, `Authorization` (marked sensitive, so HTTP-level debug output hides it).
+fn default_headers(api_version: &str, token: Option<&Secret>) -> Result<HeaderMap> {
+    let mut headers = HeaderMap::new();
+    headers.insert(ACCEPT, HeaderValue::from_static(ACCEPT_JSON));
+    headers.insert(
+        HeaderName::from_static("x-github-api-version"),
+        header_value("api_version", api_version)?,
+    );
+    if let Some(token) = token {
+        let mut value =
+            HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
+                Error::invalid_input("token", "token contains characters not allowed in a header")
+            })?;
+        value.set_sensitive(true);
+        headers.insert(AUTHORIZATION, value);
+    }
+    Ok(headers)
 }
 
 fn header_value(argument: &'static str, value: &str) -> Result<HeaderValue> {
