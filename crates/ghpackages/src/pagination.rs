@@ -34,7 +34,7 @@ pub struct ListPackagesOptions {
     pub package_type: PackageType,
     /// Only packages of this visibility.
     pub visibility: Option<Visibility>,
-    /// Page number, from 1.
+    /// Page number, from 1 (`page * per_page` at most 10000).
     pub page: Option<u32>,
     /// Items per page, 1..=100 (GitHub's default is 30).
     pub per_page: Option<u32>,
@@ -55,7 +55,9 @@ impl ListPackagesOptions {
 /// Options of the list-package-versions operations.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListVersionsOptions {
-    /// `active` (GitHub's default) or `deleted` versions.
+    /// `active` (GitHub's default) or `deleted` versions. Versions of another
+    /// user's packages ([`Owner::User`](crate::Owner::User)) can only be listed
+    /// `active`: GitHub's operation has no `state`, so `deleted` is refused.
     pub state: Option<VersionState>,
     /// Page number, from 1.
     pub page: Option<u32>,
