@@ -6,7 +6,7 @@
 const native = require('./index.js')
 
 class GitHubPackagesError extends Error {
-  constructor(message, details) {
+  constructor(message, details = { code: 'other' }) {
     super(message)
     this.name = 'GitHubPackagesError'
     this.code = details.code
@@ -15,6 +15,7 @@ class GitHubPackagesError extends Error {
     this.requestId = details.requestId ?? null
     this.retryAfterMs = details.retryAfterMs ?? null
     this.argument = details.argument ?? null
+    this.rateLimit = details.rateLimit ?? null
   }
 }
 

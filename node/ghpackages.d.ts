@@ -1,4 +1,4 @@
-import type { ErrorCode, ErrorDetails } from './types'
+import type { ErrorCode, ErrorDetails, RateLimit } from './types'
 
 export type * from './types'
 export { Client, Owner, errorCodes, planCleanup } from './index'
@@ -22,4 +22,6 @@ export declare class GitHubPackagesError extends Error {
   readonly retryAfterMs: number | null
   /** For `invalid_input`, the offending argument. */
   readonly argument: string | null
+  /** The rate-limit state the failed response reported, when relevant. */
+  readonly rateLimit: RateLimit | null
 }

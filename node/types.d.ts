@@ -45,6 +45,8 @@ export interface ErrorDetails {
   retryAfterMs?: number | null
   /** For `invalid_input`, the name of the offending argument (GitHub's spelling, e.g. `per_page`). */
   argument?: string | null
+  /** The rate-limit state the failed response reported, when relevant. */
+  rateLimit?: RateLimit | null
 }
 
 /** How failed requests are retried; unset fields keep the defaults. */

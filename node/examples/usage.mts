@@ -116,7 +116,7 @@ async function main(): Promise<void> {
   } catch (error) {
     if (error instanceof GitHubPackagesError) {
       const code: ErrorCode = error.code
-      console.log(code, error.status, error.documentationUrl, error.requestId, error.retryAfterMs, error.argument)
+      console.log(code, error.status, error.documentationUrl, error.requestId, error.retryAfterMs, error.argument, error.rateLimit?.reset)
     } else {
       throw error
     }

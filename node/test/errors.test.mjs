@@ -107,6 +107,8 @@ describe('errors from rate limits', () => {
       await me.listPackages({ packageType: 'npm' })
       const error = await me.listPackages({ packageType: 'npm' }).catch((e) => e)
       assert.ok([403, 429].includes(error.status))
+      assert.equal(error.rateLimit.remaining, 0)
+      assert.match(error.rateLimit.reset, /Z$/)
       await expectCode(Promise.reject(error), 'rate_limited', error.status)
     } finally {
       await emulator.stop()
@@ -190,4 +192,6 @@ test('GitHubPackagesError can be constructed and caught like any Error', () => {
   assert.equal(error.documentationUrl, null)
   assert.equal(error.requestId, null)
   assert.equal(error.message, 'boom')
+  assert.equal(error.rateLimit, null)
+  assert.equal(new GitHubPackagesError('no details').code, 'other')
 })

@@ -14,6 +14,8 @@ use napi::{Env, Error, JsValue, Result};
 use napi_derive::napi;
 use serde_json::{json, Value};
 
+use crate::client::rate_limit;
+
 type ErrorClass = FunctionRef<FnArgs<(String, Value)>, Unknown<'static>>;
 
 thread_local! {
@@ -68,6 +70,7 @@ pub fn to_js(env: &Env, error: &CoreError) -> Error {
         "requestId": error.request_id(),
         "retryAfterMs": error.retry_after().map(|wait| wait.as_millis() as u64),
         "argument": error.argument(),
+        "rateLimit": error.rate_limit().map(rate_limit),
     });
     match build(env, message.clone(), details) {
         Ok(value) => Error::from(value),
