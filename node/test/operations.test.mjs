@@ -1,8 +1,10 @@
 // Every operation, for each of the three owner families, against the emulator.
 
 import assert from 'node:assert/strict'
+import { createRequire } from 'node:module'
 import { after, before, describe, test } from 'node:test'
 
+import * as esm from '../ghpackages.mjs'
 import { Client, GitHubPackagesError, Owner } from '../ghpackages.mjs'
 import { TOKENS, startEmulator } from './emulator.mjs'
 
@@ -42,6 +44,14 @@ async function rejectsWith(promise, code) {
     return true
   })
 }
+
+test('the CommonJS and ES module entry points export the same objects', () => {
+  const cjs = createRequire(import.meta.url)('../ghpackages.cjs')
+  const names = ['Client', 'Owner', 'GitHubPackagesError', 'errorCodes', 'planCleanup']
+  assert.deepEqual(Object.keys(cjs).sort(), [...names].sort())
+  for (const name of names) assert.equal(esm[name], cjs[name], name)
+  assert.ok(new GitHubPackagesError('x', { code: 'other' }) instanceof Error)
+})
 
 for (const family of FAMILIES) {
   describe(`${family.kind} family`, () => {
