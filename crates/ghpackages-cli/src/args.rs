@@ -162,9 +162,13 @@ pub struct PruneArgs {
     #[arg(long)]
     pub allow_newest: bool,
     /// Never delete a version downloaded more than N times. The REST API
-    /// does not report download counts, so with this set every version is kept.
+    /// does not report download counts: versions missing from --downloads are kept.
     #[arg(long, value_name = "N")]
     pub max_downloads: Option<u64>,
+    /// Download counts by version id, as a JSON object ({"123": 40, ...}),
+    /// for --max-downloads and GitHub's 5,000-downloads rule.
+    #[arg(long, value_name = "FILE")]
+    pub downloads: Option<PathBuf>,
     /// Execute the plan. Without it, only the plan is shown.
     #[arg(long, short = 'y')]
     pub yes: bool,

@@ -1,7 +1,7 @@
 //! `ghpkg prune` and `ghpkg undo`.
 
-use std::collections::HashSet;
-use std::path::PathBuf;
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
 
 use chrono::Utc;
 use ghpackages::cleanup::{
@@ -111,6 +111,14 @@ pub fn undo_summary(report: &UndoReport) -> String {
     )
 }
 
+fn read_downloads(path: &Path) -> Result<BTreeMap<u64, u64>> {
+    let bad = |e: &dyn std::fmt::Display| {
+        Error::invalid_input("downloads", format!("cannot read {}: {e}", path.display()))
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| bad(&e))?;
+    serde_json::from_str(&text).map_err(|e| bad(&e))
+}
+
 fn default_journal() -> PathBuf {
     PathBuf::from(format!(
         "ghpkg-prune-{}.jsonl",
@@ -145,7 +153,10 @@ pub async fn prune(ctx: &Context, args: PruneArgs) -> Result<Status> {
         .await?;
     let facts = PackageFacts {
         visibility: Some(package.visibility),
-        ..PackageFacts::default()
+        downloads: match &args.downloads {
+            Some(path) => read_downloads(path)?,
+            None => BTreeMap::new(),
+        },
     };
     let plan = plan_with(&versions, &facts, &policy, Utc::now());
     if !ctx.json {

@@ -545,3 +545,71 @@ fn demo_walks_through_list_prune_and_undo() {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prune_uses_download_counts_when_given() {
+    let emulator = emulator(LimitsConfig::disabled()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let downloads = dir.path().join("downloads.json");
+    std::fs::write(
+        &downloads,
+        r#"{"100001": 120, "100002": 15, "100003": 340}"#,
+    )
+    .unwrap();
+    let output = ghpkg(
+        &emulator,
+        Some(ADMIN),
+        &[
+            "--org",
+            "octo-org",
+            "--json",
+            "prune",
+            "-t",
+            "container",
+            "octo-app",
+            "--older-than",
+            "1d",
+            "--max-downloads",
+            "100",
+            "--downloads",
+            downloads.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    let plan = json(&output);
+    let rule_of = |id: u64| {
+        plan["plan"]["decisions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["version_id"] == id)
+            .map(|d| d["rule"].as_str().unwrap().to_owned())
+            .unwrap()
+    };
+    assert_eq!(rule_of(100001), "downloads");
+    assert_eq!(rule_of(100002), "policy");
+    assert_eq!(rule_of(100003), "downloads");
+    assert_eq!(rule_of(100004), "downloads_unknown");
+
+    std::fs::write(&downloads, "[1, 2]").unwrap();
+    let bad = ghpkg(
+        &emulator,
+        Some(ADMIN),
+        &[
+            "--org",
+            "octo-org",
+            "prune",
+            "-t",
+            "container",
+            "octo-app",
+            "--older-than",
+            "1d",
+            "--downloads",
+            downloads.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert_error(&bad, 2, "downloads.json");
+    emulator.shutdown().await;
+}
