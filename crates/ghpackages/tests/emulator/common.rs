@@ -1,9 +1,12 @@
 //! Starting emulators and clients for the tests.
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use ghpackages::{Client, ClientBuilder, RetryPolicy};
 use ghpackages_emulator::{Emulator, EmulatorConfig, Fixture, LimitsConfig, RunningEmulator};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
 
 /// The demo token of `octocat`: admin of `octo-org`, every packages scope and `repo`.
 pub const OCTOCAT: &str = "ghp_demo_octocat";
@@ -74,4 +77,37 @@ pub fn dead_url() -> String {
     let port = listener.local_addr().unwrap().port();
     drop(listener);
     format!("http://127.0.0.1:{port}")
+}
+
+/// A loopback server that is not GitHub: it answers every request with
+/// `status` and the JSON `body`, as a misconfigured proxy would, and keeps
+/// the head of every request it received. Returns its URL and the heads.
+pub async fn not_github(status: &str, body: &str) -> (String, Arc<Mutex<Vec<String>>>) {
+    let response = format!(
+        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let heads = Arc::new(Mutex::new(Vec::new()));
+    let received = Arc::clone(&heads);
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut request = Vec::new();
+            let mut buffer = [0u8; 1024];
+            while !request.windows(4).any(|window| window == b"\r\n\r\n") {
+                match socket.read(&mut buffer).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(read) => request.extend_from_slice(&buffer[..read]),
+                }
+            }
+            received
+                .lock()
+                .unwrap()
+                .push(String::from_utf8_lossy(&request).into_owned());
+            let _ = socket.write_all(response.as_bytes()).await;
+            let _ = socket.shutdown().await;
+        }
+    });
+    (url, heads)
 }

@@ -10,8 +10,6 @@ use ghpackages::{
 };
 use ghpackages_emulator::{EmulatorConfig, FaultsConfig, Fixture, LimitsConfig};
 use serde_json::json;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 
 use crate::common::{self, MONA, OCTOCAT, OCTOCAT_READONLY};
 
@@ -280,34 +278,8 @@ async fn timeout() -> ErrorKind {
     checked(error, OCTOCAT, ErrorKind::Timeout)
 }
 
-/// A loopback server that is not GitHub: it answers every request with
-/// `status` and the JSON `body`, as a misconfigured proxy would.
-async fn not_github(status: &str, body: &str) -> String {
-    let response = format!(
-        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            let mut request = Vec::new();
-            let mut buffer = [0u8; 1024];
-            while !request.windows(4).any(|window| window == b"\r\n\r\n") {
-                match socket.read(&mut buffer).await {
-                    Ok(0) | Err(_) => break,
-                    Ok(read) => request.extend_from_slice(&buffer[..read]),
-                }
-            }
-            let _ = socket.write_all(response.as_bytes()).await;
-            let _ = socket.shutdown().await;
-        }
-    });
-    url
-}
-
 async fn decode_and_other() -> Vec<ErrorKind> {
-    let url = not_github("200 OK", r#"{"id": "not a number"}"#).await;
+    let (url, _) = common::not_github("200 OK", r#"{"id": "not a number"}"#).await;
     let client = common::builder(&url, Some(OCTOCAT)).build().unwrap();
     let decode = client
         .get_package(&Owner::org("octo-org"), PackageType::Npm, "octo-config")
@@ -326,7 +298,7 @@ async fn decode_and_other() -> Vec<ErrorKind> {
         .unwrap_err();
     assert_eq!(list.kind(), ErrorKind::Decode);
 
-    let url = not_github("418 I'm a teapot", r#"{"message":"I'm a teapot"}"#).await;
+    let (url, _) = common::not_github("418 I'm a teapot", r#"{"message":"I'm a teapot"}"#).await;
     let client = common::builder(&url, Some(OCTOCAT)).build().unwrap();
     let other = client
         .delete_package(&Owner::org("octo-org"), PackageType::Npm, "octo-config")

@@ -4,6 +4,7 @@
 
 mod common;
 mod errors;
+mod headers;
 mod logs;
 mod operations;
 mod pagination;
