@@ -226,6 +226,39 @@ static void test_status_names(void) {
           "status past the last");
 }
 
+/* The token comes from GITHUB_TOKEN unless one is given or the environment
+ * is ignored. Runs first: setenv is only safe before the library has
+ * started its threads. */
+static void test_env_token(void) {
+    setenv("GITHUB_TOKEN", "ghp_demo_octocat", 1);
+    ghpackages_owner org = {GHPACKAGES_OWNER_ORG, "octo-org"};
+    ghpackages_error *error = NULL;
+    ghpackages_package *package = NULL;
+
+    ghpackages_client_options from_env = {.base_url = base_url};
+    ghpackages_client *client = NULL;
+    expect("client with the token from GITHUB_TOKEN",
+           ghpackages_client_new(&from_env, &client, &error), GHPACKAGES_OK, &error);
+    expect("private package with the environment's token",
+           ghpackages_get_package(client, &org, GHPACKAGES_PACKAGE_TYPE_CONTAINER, "octo-app",
+                                  &package, &error),
+           GHPACKAGES_OK, &error);
+    ghpackages_package_free(package);
+    package = NULL;
+    ghpackages_client_free(client);
+
+    ghpackages_client_options no_env = {.base_url = base_url, .ignore_env_token = 1};
+    client = NULL;
+    expect("client ignoring the environment", ghpackages_client_new(&no_env, &client, &error),
+           GHPACKAGES_OK, &error);
+    expect("private package without a token",
+           ghpackages_get_package(client, &org, GHPACKAGES_PACKAGE_TYPE_CONTAINER, "octo-app",
+                                  &package, &error),
+           GHPACKAGES_UNAUTHORIZED, &error);
+    CHECK(package == NULL, "no package without a token");
+    ghpackages_client_free(client);
+}
+
 static void test_client_options(void) {
     ghpackages_client *client = NULL;
     ghpackages_error *error = NULL;
@@ -987,6 +1020,7 @@ int main(void) {
         return 2;
     }
 
+    test_env_token();
     test_status_names();
     test_client_options();
 
