@@ -52,7 +52,7 @@ pub enum Command {
     /// List packages that conflict with the Docker migration.
     Conflicts,
     /// Plan (and with --yes, execute) a cleanup of one package's versions.
-    Prune(PruneArgs),
+    Prune(Box<PruneArgs>),
     /// Restore every version a prune journal records as deleted.
     Undo(UndoArgs),
     /// Walk through list, prune plan, prune and undo against a built-in

@@ -93,7 +93,7 @@ async fn run(cli: Cli) -> Result<Status, Error> {
         Command::Packages(command) => commands::packages(&context()?, command).await,
         Command::Versions(command) => commands::versions(&context()?, command).await,
         Command::Conflicts => commands::conflicts(&context()?).await,
-        Command::Prune(prune) => prune::prune(&context()?, prune).await,
+        Command::Prune(prune) => prune::prune(&context()?, *prune).await,
         Command::Undo(undo) => prune::undo(&context()?, undo).await,
     }
 }
