@@ -7,6 +7,10 @@ use chrono::{DateTime, Utc};
 use crate::config::RetryPolicy;
 use crate::error::{Error, ErrorKind};
 
+/// GitHub's advice for a secondary rate limit without `Retry-After`: "wait
+/// for at least one minute before retrying".
+const SECONDARY_MIN_WAIT: Duration = Duration::from_secs(60);
+
 /// The wait before attempt `attempt + 1`, after `attempt` attempts failed
 /// (the last with `error`) and `waited` was already spent waiting; `None`
 /// when the request must not be retried.
@@ -14,6 +18,8 @@ use crate::error::{Error, ErrorKind};
 /// - Only [`Error::is_retryable`] errors are retried.
 /// - `Retry-After` is honoured as sent.
 /// - An exhausted primary rate limit waits until `X-RateLimit-Reset`.
+/// - Any other rate limit (a secondary one without `Retry-After`) waits at
+///   least a minute, as GitHub asks.
 /// - Otherwise the wait doubles from `initial_backoff` up to `max_backoff`,
 ///   with jitter (between half and all of it) so that concurrent clients
 ///   spread out.
@@ -39,6 +45,8 @@ pub(crate) fn delay(
             .to_std()
             .unwrap_or(Duration::ZERO)
             .max(backoff)
+    } else if error.kind() == ErrorKind::RateLimited {
+        backoff.max(SECONDARY_MIN_WAIT)
     } else {
         backoff
     };
@@ -139,7 +147,7 @@ mod tests {
             )
             .is_none());
         }
-        for (kind, status) in [(ErrorKind::Server, 500), (ErrorKind::RateLimited, 429)] {
+        for (kind, status) in [(ErrorKind::Server, 500), (ErrorKind::Server, 504)] {
             assert!(delay(
                 &policy(),
                 1,
@@ -183,5 +191,19 @@ mod tests {
         );
         let past = delay(&policy(), 1, Duration::ZERO, &exhausted(-5), now()).unwrap();
         assert!(past <= Duration::from_millis(100));
+    }
+
+    #[test]
+    fn secondary_limits_without_retry_after_wait_a_minute() {
+        let error = status_error(ErrorKind::RateLimited, 429);
+        assert_eq!(delay(&policy(), 1, Duration::ZERO, &error, now()), None);
+        let patient = RetryPolicy {
+            max_total_wait: Duration::from_secs(600),
+            ..policy()
+        };
+        assert_eq!(
+            delay(&patient, 1, Duration::ZERO, &error, now()),
+            Some(SECONDARY_MIN_WAIT)
+        );
     }
 }
