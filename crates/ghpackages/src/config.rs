@@ -7,9 +7,12 @@ pub const DEFAULT_BASE_URL: &str = "https://api.github.com";
 /// The default `X-GitHub-Api-Version`.
 pub const DEFAULT_API_VERSION: &str = "2022-11-28";
 
-/// How failed requests are retried: connection errors, 500/502/503/504, 429
-/// and secondary-rate-limit 403s, with exponential backoff and jitter,
-/// honouring `Retry-After` and `X-RateLimit-Reset`.
+/// How failed requests are retried: connection errors, timeouts,
+/// 500/502/503/504, 429 and rate-limit 403s, with exponential backoff and
+/// jitter, honouring `Retry-After` and `X-RateLimit-Reset` (a rate limit with
+/// neither waits at least a minute, as GitHub asks). Other 4xx answers are
+/// never retried. A wait that would take the total past `max_total_wait` is
+/// not made: the last error is returned at once.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Attempts in all, the first included (1 disables retries).
