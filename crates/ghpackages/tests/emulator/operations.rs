@@ -342,3 +342,27 @@ async fn without_a_token_no_credentials_are_sent() {
     assert_eq!(client.token_scopes(), None);
     emulator.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_client_serves_many_tasks_at_once() {
+    let emulator = common::demo().await;
+    let client = common::client(&emulator, "", Some(OCTOCAT));
+    let names = ["octo-app", "octo-org/base-image", "nightly-builds"];
+    let tasks: Vec<_> = (0..60)
+        .map(|n| {
+            let client = client.clone();
+            let name = names[n % names.len()];
+            tokio::spawn(async move {
+                client
+                    .get_package(&Owner::org("octo-org"), PackageType::Container, name)
+                    .await
+                    .map(|package| (name, package.name))
+            })
+        })
+        .collect();
+    for task in tasks {
+        let (asked, got) = task.await.unwrap().unwrap();
+        assert_eq!(asked, got);
+    }
+    emulator.shutdown().await;
+}
