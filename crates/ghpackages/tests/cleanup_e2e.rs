@@ -469,3 +469,22 @@ async fn bad_journals_and_options_are_refused() {
     ));
     spawnable(cleanup::execute(&client, &nightly(), &plan, &options));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unwritable_journal_stops_before_any_deletion() {
+    let emulator = emulator(LimitsConfig::disabled(), FaultsConfig::default()).await;
+    let client = client(&emulator, ADMIN, RetryPolicy::none());
+    let target = nightly();
+    let plan = plan_for(&client, &target, json!({"tags": "untagged"})).await;
+    let dir = tempfile::tempdir().unwrap();
+    let options = ExecuteOptions {
+        journal: Some(dir.path().join("no-such-dir").join("prune.jsonl")),
+        ..ExecuteOptions::default()
+    };
+    let error = cleanup::execute(&client, &target, &plan, &options)
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("journal"), "{error}");
+    assert_eq!(active_ids(&client, &target).await.len(), 350);
+    emulator.shutdown().await;
+}

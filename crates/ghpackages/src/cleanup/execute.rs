@@ -252,14 +252,20 @@ impl Task<'_> {
     }
 
     async fn delete(&self, decision: Decision) -> Result<Outcome> {
-        if let Some(journal) = self.journal {
-            journal
-                .append_async(self.entry(&decision, EntryState::Pending))
-                .await?;
-        }
         let mut waits = 0;
         let result = loop {
             self.pacer.acquire().await;
+            // Journaled once the request is about to go, so that `pending`
+            // lines name only deletions that may have happened.
+            if let (Some(journal), 0) = (self.journal, waits) {
+                let written = journal
+                    .append_async(self.entry(&decision, EntryState::Pending))
+                    .await;
+                if let Err(error) = written {
+                    self.pacer.release();
+                    return Err(error);
+                }
+            }
             let result = self
                 .client
                 .delete_package_version(
