@@ -79,6 +79,13 @@ def test_wrong_types(owner: Owner, call: Callable[[Owner], Any]) -> None:
         call(owner)
 
 
+def test_type_errors_name_the_argument(owner: Owner) -> None:
+    with pytest.raises(TypeError, match="package_type must be a str or a PackageType member, not int"):
+        owner.list_packages(5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="state must be a str or a VersionState member, not list"):
+        owner.list_package_versions("npm", "x", state=["active"])  # type: ignore[arg-type]
+
+
 def test_lazy_iterators_reject_bad_input(owner: Owner) -> None:
     with pytest.raises(InvalidInputError):
         list(owner.iter_packages("npm", per_page=0))

@@ -3,12 +3,34 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use ghpackages::Error;
+use ghpackages::{Error, PackageType, VersionState, Visibility};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDelta, PyDict, PyList, PyString};
 
 use crate::errors::to_py_err;
+
+/// The argument an enumeration is passed as, and its Python class, for
+/// messages about wrong types.
+pub trait ArgumentName {
+    const ARGUMENT: &'static str;
+    const CLASS: &'static str;
+}
+
+impl ArgumentName for PackageType {
+    const ARGUMENT: &'static str = "package_type";
+    const CLASS: &'static str = "PackageType";
+}
+
+impl ArgumentName for Visibility {
+    const ARGUMENT: &'static str = "visibility";
+    const CLASS: &'static str = "Visibility";
+}
+
+impl ArgumentName for VersionState {
+    const ARGUMENT: &'static str = "state";
+    const CLASS: &'static str = "VersionState";
+}
 
 /// One of the API's enumerations, given as a string or as a member of the
 /// Python enum (whose members are strings); the core parses and validates it.
@@ -16,7 +38,7 @@ pub struct ApiEnum<T>(pub T);
 
 impl<'py, T> FromPyObject<'_, 'py> for ApiEnum<T>
 where
-    T: FromStr<Err = Error>,
+    T: FromStr<Err = Error> + ArgumentName,
 {
     type Error = PyErr;
 
@@ -27,7 +49,11 @@ where
                 .name()
                 .map(|name| name.to_string())
                 .unwrap_or_default();
-            PyTypeError::new_err(format!("expected a str or enum member, not {type_name}"))
+            PyTypeError::new_err(format!(
+                "{} must be a str or a {} member, not {type_name}",
+                T::ARGUMENT,
+                T::CLASS
+            ))
         })?;
         text.to_cow()?.parse().map(ApiEnum).map_err(to_py_err)
     }

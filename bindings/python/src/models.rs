@@ -123,6 +123,18 @@ model! {
     }
 }
 
+impl From<ghpackages::Package> for Package {
+    fn from(package: ghpackages::Package) -> Self {
+        Package(package)
+    }
+}
+
+impl From<ghpackages::PackageVersion> for PackageVersion {
+    fn from(version: ghpackages::PackageVersion) -> Self {
+        PackageVersion(version)
+    }
+}
+
 model! {
     /// Registry-specific metadata of a version.
     PackageVersionMetadata(ghpackages::PackageVersionMetadata) {}

@@ -33,18 +33,6 @@ where
     call.await.map(U::from).map_err(to_py_err)
 }
 
-impl From<ghpackages::Package> for Package {
-    fn from(package: ghpackages::Package) -> Self {
-        Package(package)
-    }
-}
-
-impl From<ghpackages::PackageVersion> for PackageVersion {
-    fn from(version: ghpackages::PackageVersion) -> Self {
-        PackageVersion(version)
-    }
-}
-
 /// The result of operations that return nothing: Python's `None` (pyo3
 /// converts `()` to an empty tuple).
 struct Nothing;
