@@ -64,7 +64,7 @@ pub enum Command {
 pub enum PackagesCommand {
     /// List packages of one type.
     List {
-        #[arg(short = 't', long = "type", value_name = "TYPE", value_parser = package_type)]
+        #[arg(short = 't', long = "type", visible_alias = "package-type", value_name = "TYPE", value_parser = package_type)]
         package_type: PackageType,
         /// Only packages of this visibility (public, private, internal).
         #[arg(long, value_parser = visibility)]
@@ -106,7 +106,7 @@ pub enum VersionsCommand {
 #[derive(Debug, Args)]
 pub struct PackageArgs {
     /// The registry: npm, maven, rubygems, docker, nuget or container.
-    #[arg(short = 't', long = "type", value_name = "TYPE", value_parser = package_type)]
+    #[arg(short = 't', long = "type", visible_alias = "package-type", value_name = "TYPE", value_parser = package_type)]
     pub package_type: PackageType,
     /// The package's name.
     pub name: String,
