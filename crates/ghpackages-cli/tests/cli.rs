@@ -91,7 +91,7 @@ async fn packages_list_as_table_and_json() {
         "octo-org",
         "packages",
         "list",
-        "--type",
+        "--package-type",
         "container",
     ];
     let table = ghpkg(&emulator, Some(ADMIN), &args).await;
