@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Once;
 
 use chrono::Utc;
 use ghpackages::cleanup::{
@@ -175,17 +176,22 @@ pub async fn prune(ctx: &Context, args: PruneArgs) -> Result<Status> {
         return Ok(Status::Ok);
     }
     let journal = (plan.delete_count() > 0).then(|| args.journal.unwrap_or_else(default_journal));
-    if let (Some(path), false) = (&journal, ctx.json) {
-        eprintln!("journal: {}", path.display());
-    }
     let options = ExecuteOptions {
         concurrency: args.concurrency,
         journal,
         ..ExecuteOptions::default()
     };
     let progress = Progress::new("deleting", plan.delete_count(), ctx.json);
-    let report =
-        execute_with_progress(client, &target, &plan, &options, |_| progress.tick()).await?;
+    // Said once deleting has begun, so a run stopped before then leaves no
+    // word of a journal it never wrote.
+    let announce = Once::new();
+    let on_outcome = |_: &_| {
+        if let (Some(path), false) = (&options.journal, ctx.json) {
+            announce.call_once(|| eprintln!("journal: {}", path.display()));
+        }
+        progress.tick();
+    };
+    let report = execute_with_progress(client, &target, &plan, &options, on_outcome).await?;
     if ctx.json {
         print_json(&json!({"target": target, "plan": plan, "report": report}));
     } else {
