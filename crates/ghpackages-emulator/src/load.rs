@@ -39,12 +39,47 @@ fn account_id(db: &Db<'_>, login: &str, what: &str) -> Result<i64, FixtureError>
         .ok_or_else(|| FixtureError::Invalid(format!("{what} refers to unknown account {login:?}")))
 }
 
+/// GitHub's login rule: letters, digits and hyphens, not starting with a
+/// hyphen, at most 39 characters.
+fn check_login(login: &str) -> Result<(), FixtureError> {
+    let valid = !login.is_empty()
+        && login.len() <= 39
+        && !login.starts_with('-')
+        && login
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if valid {
+        Ok(())
+    } else {
+        Err(FixtureError::Invalid(format!(
+            "login {login:?}: use letters, digits and hyphens (at most 39, not starting with a hyphen)"
+        )))
+    }
+}
+
+/// GitHub's repository name rule: letters, digits, `.`, `-` and `_`.
+fn check_repository_name(name: &str) -> Result<(), FixtureError> {
+    let valid = !name.is_empty()
+        && name.len() <= 100
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'));
+    if valid {
+        Ok(())
+    } else {
+        Err(FixtureError::Invalid(format!(
+            "repository name {name:?}: use letters, digits, '.', '-' and '_'"
+        )))
+    }
+}
+
 /// Adds everything in `fixture` to the store. Accounts, tokens and
 /// repositories it refers to may come from the same fixture or exist already.
 pub fn load(db: &Db<'_>, fixture: &Fixture, now: i64) -> Result<LoadSummary, FixtureError> {
     let conn = db.conn();
     let mut summary = LoadSummary::default();
     for user in &fixture.users {
+        check_login(&user.login)?;
         conn.execute(
             "INSERT INTO accounts (id, login, kind, name, site_admin) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![
@@ -59,6 +94,7 @@ pub fn load(db: &Db<'_>, fixture: &Fixture, now: i64) -> Result<LoadSummary, Fix
         summary.users += 1;
     }
     for org in &fixture.orgs {
+        check_login(&org.login)?;
         conn.execute(
             "INSERT INTO accounts (id, login, kind, name, site_admin) VALUES (?1, ?2, ?3, ?4, 0)",
             params![
@@ -101,6 +137,7 @@ pub fn load(db: &Db<'_>, fixture: &Fixture, now: i64) -> Result<LoadSummary, Fix
         summary.tokens += 1;
     }
     for repo in &fixture.repositories {
+        check_repository_name(&repo.name)?;
         let owner_id = account_id(db, &repo.owner, "repository")?;
         conn.execute(
             "INSERT INTO repositories (id, owner_id, name, private, description) \
@@ -140,6 +177,22 @@ fn load_package(db: &Db<'_>, package: &PackageFixture, now: i64) -> Result<usize
         ),
         None => None,
     };
+    if package.name.is_empty() || package.name.len() > 255 {
+        return Err(FixtureError::Invalid(format!(
+            "package name {:?} must have 1 to 255 characters",
+            package.name
+        )));
+    }
+    if package.deleted_at.is_none()
+        && db
+            .package(owner_id, package.package_type, &package.name)?
+            .is_some()
+    {
+        return Err(FixtureError::Invalid(format!(
+            "package {:?}: {} already has a live {} package of that name",
+            package.name, package.owner, package.package_type
+        )));
+    }
     let mut versions: Vec<VersionFixture> = package.versions.clone();
     if let Some(generator) = &package.generate {
         versions.extend(generator.expand(&package.name));

@@ -1,12 +1,16 @@
 //! JSON shapes of the API (`package`, `package-version`, `simple-user`,
 //! `minimal-repository`), with every URL built from the server's own address.
+//!
+//! The answers are written straight into a buffer: they are mostly URLs
+//! whose parts are known to need no JSON escaping (logins and repository
+//! names are validated on load, package names are percent-encoded, the base
+//! URL is checked), so only free text goes through the escaper. This is the
+//! hot path of the emulator.
 
-use std::fmt::{self, Display};
+use std::fmt::{self, Display, Write};
 
 use chrono::{TimeZone, Utc};
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
-use serde::ser::{SerializeMap, Serializer};
-use serde::Serialize;
 
 use crate::store::{Account, Package, Repository, Version};
 use crate::types::{AccountKind, PackageType};
@@ -17,6 +21,7 @@ const SEGMENT: &AsciiSet = &CONTROLS
     .add(b'"')
     .add(b'#')
     .add(b'%')
+    .add(b'\\')
     .add(b'/')
     .add(b'<')
     .add(b'>')
@@ -44,8 +49,18 @@ pub struct Time(pub i64);
 
 impl Display for Time {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use chrono::{Datelike, Timelike};
         match Utc.timestamp_opt(self.0, 0).single() {
-            Some(t) => write!(f, "{}", t.format("%Y-%m-%dT%H:%M:%SZ")),
+            Some(t) => write!(
+                f,
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+                t.year(),
+                t.month(),
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second()
+            ),
             None => f.write_str("1970-01-01T00:00:00Z"),
         }
     }
@@ -69,9 +84,9 @@ impl Display for NodeId<'_> {
             for i in 0..4 {
                 if i <= chunk.len() {
                     let index = ((n >> (18 - 6 * i)) & 63) as usize;
-                    write!(f, "{}", ALPHABET[index] as char)?;
+                    f.write_char(char::from(ALPHABET[index]))?;
                 } else {
-                    f.write_str("=")?;
+                    f.write_char('=')?;
                 }
             }
         }
@@ -79,34 +94,165 @@ impl Display for NodeId<'_> {
     }
 }
 
-/// The `simple-user` object of an account.
-pub struct Owner<'a> {
-    /// The account.
-    pub account: &'a Account,
-    /// Addresses.
-    pub urls: Urls<'a>,
+/// Whether a string can be written inside a JSON string as is.
+pub fn needs_no_escaping(text: &str) -> bool {
+    text.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\')
 }
 
-impl Serialize for Owner<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let a = self.account;
-        let api = self.urls.api;
-        let login = a.login.as_str();
-        let user = format_args!("{api}/users/{login}");
-        let mut m = s.serialize_map(Some(18))?;
-        m.serialize_entry("login", login)?;
-        m.serialize_entry("id", &a.id)?;
-        m.serialize_entry("node_id", &collect(NodeId(a.kind.as_str(), a.id)))?;
-        m.serialize_entry(
+/// A JSON document being written.
+#[derive(Default)]
+pub struct Json {
+    buf: String,
+    /// Whether the next member or element needs a comma first.
+    comma: bool,
+}
+
+impl Json {
+    /// The written bytes.
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.buf.into_bytes()
+    }
+
+    fn separate(&mut self) {
+        if self.comma {
+            self.buf.push(',');
+        }
+        self.comma = true;
+    }
+
+    fn key(&mut self, key: &str) {
+        self.separate();
+        self.buf.push('"');
+        self.buf.push_str(key);
+        self.buf.push_str("\":");
+    }
+
+    /// `[`, then elements written by `item`, then `]`.
+    pub fn array<T>(&mut self, items: &[T], mut item: impl FnMut(&mut Json, &T)) {
+        self.buf.push('[');
+        self.comma = false;
+        for value in items {
+            self.separate();
+            self.comma = false;
+            item(self, value);
+            self.comma = true;
+        }
+        self.buf.push(']');
+        self.comma = true;
+    }
+
+    fn object(&mut self, fields: impl FnOnce(&mut Json)) {
+        self.buf.push('{');
+        self.comma = false;
+        fields(self);
+        self.buf.push('}');
+        self.comma = true;
+    }
+
+    fn member_object(&mut self, key: &str, fields: impl FnOnce(&mut Json)) {
+        self.key(key);
+        self.comma = false;
+        self.object(fields);
+    }
+
+    /// A string member, escaped.
+    fn text(&mut self, key: &str, value: &str) {
+        self.key(key);
+        escape_into(&mut self.buf, value);
+    }
+
+    /// An optional string member: `null` when absent.
+    fn opt_text(&mut self, key: &str, value: Option<&str>) {
+        match value {
+            Some(value) => self.text(key, value),
+            None => self.raw(key, "null"),
+        }
+    }
+
+    /// A string member made of parts that need no escaping.
+    fn safe(&mut self, key: &str, value: impl Display) {
+        self.key(key);
+        let _ = write!(self.buf, "\"{value}\"");
+    }
+
+    /// A number, boolean or `null`.
+    fn raw(&mut self, key: &str, value: impl Display) {
+        self.key(key);
+        let _ = write!(self.buf, "{value}");
+    }
+
+    fn strings(&mut self, key: &str, values: &[String]) {
+        self.key(key);
+        self.buf.push('[');
+        for (i, value) in values.iter().enumerate() {
+            if i > 0 {
+                self.buf.push(',');
+            }
+            escape_into(&mut self.buf, value);
+        }
+        self.buf.push(']');
+    }
+}
+
+fn escape_into(buf: &mut String, text: &str) {
+    buf.push('"');
+    if needs_no_escaping(text) {
+        buf.push_str(text);
+    } else {
+        for c in text.chars() {
+            match c {
+                '"' => buf.push_str("\\\""),
+                '\\' => buf.push_str("\\\\"),
+                '\n' => buf.push_str("\\n"),
+                '\r' => buf.push_str("\\r"),
+                '\t' => buf.push_str("\\t"),
+                c if u32::from(c) < 0x20 => {
+                    let _ = write!(buf, "\\u{:04x}", u32::from(c));
+                }
+                c => buf.push(c),
+            }
+        }
+    }
+    buf.push('"');
+}
+
+/// Something with a JSON shape.
+pub trait Render {
+    /// Writes the value.
+    fn render(&self, out: &mut Json);
+}
+
+impl<T: Render> Render for [T] {
+    fn render(&self, out: &mut Json) {
+        out.array(self, |out, item| item.render(out));
+    }
+}
+
+/// The JSON text of a value.
+pub fn to_json<T: Render + ?Sized>(value: &T) -> Vec<u8> {
+    let mut out = Json {
+        buf: String::with_capacity(4096),
+        comma: false,
+    };
+    value.render(&mut out);
+    out.into_bytes()
+}
+
+/// The `simple-user` object of an account.
+fn owner(out: &mut Json, key: &str, a: &Account, urls: Urls<'_>) {
+    let api = urls.api;
+    let login = a.login.as_str();
+    out.member_object(key, |m| {
+        m.text("login", login);
+        m.raw("id", a.id);
+        m.safe("node_id", NodeId(a.kind.as_str(), a.id));
+        m.safe(
             "avatar_url",
-            &collect(format_args!("{}/avatars/u/{}?v=4", self.urls.root, a.id)),
-        )?;
-        m.serialize_entry("gravatar_id", "")?;
-        m.serialize_entry("url", &collect(user))?;
-        m.serialize_entry(
-            "html_url",
-            &collect(format_args!("{}/{login}", self.urls.root)),
-        )?;
+            format_args!("{}/avatars/u/{}?v=4", urls.root, a.id),
+        );
+        m.raw("gravatar_id", "\"\"");
+        m.safe("url", format_args!("{api}/users/{login}"));
+        m.safe("html_url", format_args!("{}/{login}", urls.root));
         for (key, suffix) in [
             ("followers_url", "/followers"),
             ("following_url", "/following{/other_user}"),
@@ -118,31 +264,11 @@ impl Serialize for Owner<'_> {
             ("events_url", "/events{/privacy}"),
             ("received_events_url", "/received_events"),
         ] {
-            m.serialize_entry(key, &collect(format_args!("{api}/users/{login}{suffix}")))?;
+            m.safe(key, format_args!("{api}/users/{login}{suffix}"));
         }
-        m.serialize_entry("type", a.kind.as_str())?;
-        m.serialize_entry("site_admin", &a.site_admin)?;
-        m.end()
-    }
-}
-
-/// Serializes anything `Display` as a JSON string without an intermediate `String`.
-fn collect<T: Display>(value: T) -> Collect<T> {
-    Collect(value)
-}
-
-struct Collect<T>(T);
-
-impl<T: Display> Serialize for Collect<T> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&self.0)
-    }
-}
-
-struct Repo<'a> {
-    repo: &'a Repository,
-    owner: &'a Account,
-    urls: Urls<'a>,
+        m.text("type", a.kind.as_str());
+        m.raw("site_admin", a.site_admin);
+    });
 }
 
 const REPO_URLS: &[(&str, &str)] = &[
@@ -187,40 +313,32 @@ const REPO_URLS: &[(&str, &str)] = &[
     ("deployments_url", "/deployments"),
 ];
 
-impl Serialize for Repo<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let r = self.repo;
-        let owner = self.owner.login.as_str();
-        let name = r.name.as_str();
-        let api = self.urls.api;
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("id", &r.id)?;
-        m.serialize_entry("node_id", &collect(NodeId("Repository", r.id)))?;
-        m.serialize_entry("name", name)?;
-        m.serialize_entry("full_name", &collect(format_args!("{owner}/{name}")))?;
-        m.serialize_entry("private", &r.private)?;
-        m.serialize_entry(
-            "owner",
-            &Owner {
-                account: self.owner,
-                urls: self.urls,
-            },
-        )?;
-        m.serialize_entry(
+/// The `minimal-repository` object of a package's repository.
+fn repository(out: &mut Json, r: &Repository, owner_account: &Account, urls: Urls<'_>) {
+    let owner_login = owner_account.login.as_str();
+    let name = r.name.as_str();
+    let api = urls.api;
+    out.member_object("repository", |m| {
+        m.raw("id", r.id);
+        m.safe("node_id", NodeId("Repository", r.id));
+        m.text("name", name);
+        m.safe("full_name", format_args!("{owner_login}/{name}"));
+        m.raw("private", r.private);
+        owner(m, "owner", owner_account, urls);
+        m.safe(
             "html_url",
-            &collect(format_args!("{}/{owner}/{name}", self.urls.root)),
-        )?;
-        m.serialize_entry("description", &r.description)?;
-        m.serialize_entry("fork", &false)?;
-        m.serialize_entry("url", &collect(format_args!("{api}/repos/{owner}/{name}")))?;
+            format_args!("{}/{owner_login}/{name}", urls.root),
+        );
+        m.opt_text("description", r.description.as_deref());
+        m.raw("fork", false);
+        m.safe("url", format_args!("{api}/repos/{owner_login}/{name}"));
         for (key, suffix) in REPO_URLS {
-            m.serialize_entry(
+            m.safe(
                 key,
-                &collect(format_args!("{api}/repos/{owner}/{name}{suffix}")),
-            )?;
+                format_args!("{api}/repos/{owner_login}/{name}{suffix}"),
+            );
         }
-        m.end()
-    }
+    });
 }
 
 /// The API URL of a package.
@@ -288,37 +406,25 @@ pub struct PackageJson<'a> {
     pub urls: Urls<'a>,
 }
 
-impl Serialize for PackageJson<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+impl Render for PackageJson<'_> {
+    fn render(&self, out: &mut Json) {
         let p = self.package;
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("id", &p.id)?;
-        m.serialize_entry("name", &p.name)?;
-        m.serialize_entry("package_type", p.package_type.as_str())?;
-        m.serialize_entry(
-            "owner",
-            &Owner {
-                account: &p.owner,
-                urls: self.urls,
-            },
-        )?;
-        m.serialize_entry("version_count", &p.version_count)?;
-        m.serialize_entry("visibility", p.visibility.as_str())?;
-        m.serialize_entry("url", &collect(package_url(p, self.urls)))?;
-        m.serialize_entry("created_at", &collect(Time(p.created_at)))?;
-        m.serialize_entry("updated_at", &collect(Time(p.updated_at)))?;
-        if let Some(repo) = &p.repository {
-            m.serialize_entry(
-                "repository",
-                &Repo {
-                    repo,
-                    owner: &p.owner,
-                    urls: self.urls,
-                },
-            )?;
-        }
-        m.serialize_entry("html_url", &collect(PackageHtml(p, self.urls)))?;
-        m.end()
+        let urls = self.urls;
+        out.object(|m| {
+            m.raw("id", p.id);
+            m.text("name", &p.name);
+            m.text("package_type", p.package_type.as_str());
+            owner(m, "owner", &p.owner, urls);
+            m.raw("version_count", p.version_count);
+            m.text("visibility", p.visibility.as_str());
+            m.safe("url", package_url(p, urls));
+            m.safe("created_at", Time(p.created_at));
+            m.safe("updated_at", Time(p.updated_at));
+            if let Some(repo) = &p.repository {
+                repository(m, repo, &p.owner, urls);
+            }
+            m.safe("html_url", PackageHtml(p, urls));
+        });
     }
 }
 
@@ -332,90 +438,64 @@ pub struct VersionJson<'a> {
     pub urls: Urls<'a>,
 }
 
-struct Metadata<'a>(PackageType, &'a [String]);
-
-impl Serialize for Metadata<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("package_type", self.0.as_str())?;
-        match self.0 {
-            PackageType::Container => {
-                m.serialize_entry("container", &Tags(&[("tags", self.1)]))?;
-            }
-            // GitHub names the property `tag` while its schema requires `tags`.
-            PackageType::Docker => {
-                m.serialize_entry("docker", &Tags(&[("tag", self.1), ("tags", self.1)]))?;
-            }
-            _ => {}
-        }
-        m.end()
-    }
-}
-
-struct Tags<'a>(&'a [(&'a str, &'a [String])]);
-
-impl Serialize for Tags<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(self.0.len()))?;
-        for (key, tags) in self.0 {
-            m.serialize_entry(key, tags)?;
-        }
-        m.end()
-    }
-}
-
-impl Serialize for VersionJson<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+impl Render for VersionJson<'_> {
+    fn render(&self, out: &mut Json) {
         let p = self.package;
         let v = self.version;
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("id", &v.id)?;
-        m.serialize_entry("name", &v.name)?;
-        m.serialize_entry(
-            "url",
-            &collect(format_args!(
-                "{}/versions/{}",
-                package_url(p, self.urls),
-                v.id
-            )),
-        )?;
-        m.serialize_entry("package_html_url", &collect(PackageHtml(p, self.urls)))?;
-        if let Some(license) = &v.license {
-            m.serialize_entry("license", license)?;
-        }
-        m.serialize_entry("created_at", &collect(Time(v.created_at)))?;
-        m.serialize_entry("updated_at", &collect(Time(v.updated_at)))?;
-        if let Some(description) = &v.description {
-            m.serialize_entry("description", description)?;
-        }
-        if let Some(deleted) = v.deleted_at {
-            m.serialize_entry("deleted_at", &collect(Time(deleted)))?;
-        }
-        if p.package_type == PackageType::Container || p.repository.is_none() {
-            m.serialize_entry(
-                "html_url",
-                &collect(format_args!(
-                    "{}/{}{}/packages/{}/{}/{}",
-                    self.urls.root,
-                    owner_web_prefix(p.owner.kind),
-                    p.owner.login,
-                    p.package_type,
-                    segment(&p.name),
-                    v.id
-                )),
-            )?;
-        } else {
-            m.serialize_entry(
-                "html_url",
-                &collect(format_args!(
-                    "{}?version={}",
-                    PackageHtml(p, self.urls),
-                    utf8_percent_encode(&v.name, SEGMENT)
-                )),
-            )?;
-        }
-        m.serialize_entry("metadata", &Metadata(p.package_type, &v.tags))?;
-        m.end()
+        let urls = self.urls;
+        out.object(|m| {
+            m.raw("id", v.id);
+            m.text("name", &v.name);
+            m.safe(
+                "url",
+                format_args!("{}/versions/{}", package_url(p, urls), v.id),
+            );
+            m.safe("package_html_url", PackageHtml(p, urls));
+            if let Some(license) = &v.license {
+                m.text("license", license);
+            }
+            m.safe("created_at", Time(v.created_at));
+            m.safe("updated_at", Time(v.updated_at));
+            if let Some(description) = &v.description {
+                m.text("description", description);
+            }
+            if let Some(deleted) = v.deleted_at {
+                m.safe("deleted_at", Time(deleted));
+            }
+            if p.package_type == PackageType::Container || p.repository.is_none() {
+                m.safe(
+                    "html_url",
+                    format_args!(
+                        "{}/{}{}/packages/{}/{}/{}",
+                        urls.root,
+                        owner_web_prefix(p.owner.kind),
+                        p.owner.login,
+                        p.package_type,
+                        segment(&p.name),
+                        v.id
+                    ),
+                );
+            } else {
+                m.safe(
+                    "html_url",
+                    format_args!("{}?version={}", PackageHtml(p, urls), segment(&v.name)),
+                );
+            }
+            m.member_object("metadata", |meta| {
+                meta.text("package_type", p.package_type.as_str());
+                match p.package_type {
+                    PackageType::Container => {
+                        meta.member_object("container", |c| c.strings("tags", &v.tags));
+                    }
+                    // GitHub names the property `tag` while its schema requires `tags`.
+                    PackageType::Docker => meta.member_object("docker", |d| {
+                        d.strings("tag", &v.tags);
+                        d.strings("tags", &v.tags);
+                    }),
+                    _ => {}
+                }
+            });
+        });
     }
 }
 
@@ -442,11 +522,28 @@ mod tests {
     }
 
     #[test]
+    fn free_text_is_escaped_and_output_is_valid_json() {
+        let mut out = Json::default();
+        out.object(|m| {
+            m.text("a", "quote \" back \\ nl \n bell \u{7} é");
+            m.opt_text("b", None);
+            m.strings("c", &["x\"y".to_owned(), "z".to_owned()]);
+        });
+        let value: serde_json::Value = serde_json::from_slice(&out.into_bytes()).unwrap();
+        assert_eq!(value["a"], "quote \" back \\ nl \n bell \u{7} é");
+        assert!(value["b"].is_null());
+        assert_eq!(value["c"][0], "x\"y");
+        assert!(needs_no_escaping("http://h/orgs/o/packages/npm/a%2Fb"));
+        assert!(!needs_no_escaping("a\"b"));
+    }
+
+    #[test]
     fn names_with_slashes_become_one_segment() {
         assert_eq!(
             segment("octo-org/base image").to_string(),
             "octo-org%2Fbase%20image"
         );
         assert_eq!(segment("@scope/pkg").to_string(), "@scope%2Fpkg");
+        assert!(needs_no_escaping(&segment("a\"b\\c\u{1}").to_string()));
     }
 }

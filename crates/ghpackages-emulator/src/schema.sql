@@ -42,8 +42,8 @@ CREATE TABLE IF NOT EXISTS packages (
     docker_conflict INTEGER NOT NULL DEFAULT 0
 );
 
--- One live package per namespace; deleted ones keep their name so they can
--- be restored while the namespace stays free.
+-- One live package per namespace (deleted ones keep their name so they can be
+-- restored while the namespace stays free).
 CREATE UNIQUE INDEX IF NOT EXISTS packages_live_namespace
     ON packages (owner_id, package_type, name) WHERE deleted_at IS NULL;
 CREATE INDEX IF NOT EXISTS packages_namespace ON packages (owner_id, package_type, name);

@@ -13,6 +13,7 @@ use crate::faults::{FaultListener, Faults, Peer};
 use crate::fixture::FixtureError;
 use crate::limits::Limiter;
 use crate::load::load;
+use crate::render::needs_no_escaping;
 use crate::state::AppState;
 use crate::store::Store;
 
@@ -28,6 +29,11 @@ pub enum StartError {
     /// The address could not be bound.
     #[error("cannot listen: {0}")]
     Io(#[from] std::io::Error),
+    /// The public base URL is not a plain `http(s)://` URL.
+    #[error(
+        "invalid public URL {0:?}: expected http:// or https:// without quotes or backslashes"
+    )]
+    PublicUrl(String),
     /// The fault settings are invalid.
     #[error("invalid faults: {0}")]
     Faults(String),
@@ -41,6 +47,13 @@ impl Emulator {
     /// address and serves in the background until [`RunningEmulator::shutdown`].
     pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, StartError> {
         config.faults.validate().map_err(StartError::Faults)?;
+        if let Some(url) = &config.public_base_url {
+            if !(url.starts_with("http://") || url.starts_with("https://"))
+                || !needs_no_escaping(url)
+            {
+                return Err(StartError::PublicUrl(url.clone()));
+            }
+        }
         let store = Store::open(config.database.as_deref())?;
         if let Some(fixture) = &config.fixture {
             let now = config.clock.now_secs();

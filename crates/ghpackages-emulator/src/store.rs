@@ -6,6 +6,7 @@
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
+use rusqlite::config::DbConfig;
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 
 use crate::types::{AccountKind, PackageType, Role, Visibility};
@@ -192,6 +193,10 @@ impl Store {
             }
             None => Connection::open_in_memory()?,
         };
+        // Plans must not depend on bound values: otherwise SQLite marks the
+        // statements to be re-prepared on every new binding, which undoes the
+        // statement cache.
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.set_prepared_statement_cache_capacity(64);

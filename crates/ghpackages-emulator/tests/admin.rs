@@ -94,6 +94,18 @@ async fn entities_created_through_the_admin_api_are_served() {
         )
         .await;
     unknown.assert_error(422, "colour");
+    let twice = env
+        .admin(
+            Method::POST,
+            "/packages",
+            Some(json!({"owner": "acme", "package_type": "container", "name": "web/api"})),
+        )
+        .await;
+    twice.assert_error(422, "already has a live container package");
+    let odd = env
+        .admin(Method::POST, "/users", Some(json!({"login": "bad\"login"})))
+        .await;
+    odd.assert_error(422, "letters, digits and hyphens");
 }
 
 #[tokio::test]

@@ -7,12 +7,11 @@ use axum::http::header::{CONTENT_TYPE, HOST, LINK};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
 
 use crate::error::{internal, ApiError};
 use crate::identity::Identity;
 use crate::params::Query;
-use crate::render::Urls;
+use crate::render::{needs_no_escaping, to_json, Render, Urls};
 use crate::state::AppState;
 use crate::store::{Account, Db};
 use crate::types::AccountKind;
@@ -142,6 +141,7 @@ impl FromRequestParts<AppState> for Call {
                     .headers
                     .get(HOST)
                     .and_then(|h| h.to_str().ok())
+                    .filter(|h| needs_no_escaping(h))
                     .or_else(|| parts.uri.authority().map(|a| a.as_str()))
                     .unwrap_or("localhost");
                 format!("http://{host}")
@@ -173,18 +173,17 @@ impl FromRequestParts<AppState> for Call {
 static JSON: HeaderValue = HeaderValue::from_static("application/json; charset=utf-8");
 
 /// A 200 JSON answer, with a `Link` header when given.
-pub fn json<T: Serialize>(value: &T, link: Option<String>) -> Response {
-    match serde_json::to_vec(value) {
-        Ok(body) => {
-            let mut response =
-                (StatusCode::OK, [(CONTENT_TYPE, JSON.clone())], body).into_response();
-            if let Some(link) = link.and_then(|l| HeaderValue::from_str(&l).ok()) {
-                response.headers_mut().insert(LINK, link);
-            }
-            response
-        }
-        Err(err) => internal(err).into_response(),
+pub fn json<T: Render + ?Sized>(value: &T, link: Option<String>) -> Response {
+    let mut response = (
+        StatusCode::OK,
+        [(CONTENT_TYPE, JSON.clone())],
+        to_json(value),
+    )
+        .into_response();
+    if let Some(link) = link.and_then(|l| HeaderValue::from_str(&l).ok()) {
+        response.headers_mut().insert(LINK, link);
     }
+    response
 }
 
 /// A 204 answer.

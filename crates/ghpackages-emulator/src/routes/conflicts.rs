@@ -30,5 +30,5 @@ pub async fn list(State(state): State<AppState>, call: Call) -> Result<Response,
         .iter()
         .map(|package| PackageJson { package, urls })
         .collect();
-    Ok(json(&body, None))
+    Ok(json(body.as_slice(), None))
 }

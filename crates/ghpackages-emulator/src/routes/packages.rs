@@ -46,7 +46,7 @@ pub async fn list(State(state): State<AppState>, call: Call) -> Result<Response,
         .map(|package| PackageJson { package, urls })
         .collect();
     let link = link_header(&call.self_url(), &call.query, paging, total);
-    Ok(json(&body, link))
+    Ok(json(body.as_slice(), link))
 }
 
 /// The live package the path names, if the caller may see it; 404 otherwise.

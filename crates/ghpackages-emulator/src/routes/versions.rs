@@ -48,7 +48,7 @@ pub async fn list(State(state): State<AppState>, call: Call) -> Result<Response,
         })
         .collect();
     let link = link_header(&call.self_url(), &call.query, paging, total);
-    Ok(json(&body, link))
+    Ok(json(body.as_slice(), link))
 }
 
 /// `GET .../versions/{package_version_id}`
