@@ -60,6 +60,15 @@ def test_kind_maps_to_its_class(kind: str) -> None:
     assert caught.value.status is None
 
 
+def test_exceptions_raised_by_python_code_have_every_attribute() -> None:
+    error = NotFoundError("raised by a test double")
+    assert (error.code, error.status, error.message, error.request_id) == ("not_found", None, "", None)
+    assert (error.documentation_url, error.rate_limit, error.retry_after) == (None, None, None)
+    assert RateLimitError("x").reset_at is None
+    assert InvalidInputError("x").argument is None
+    assert GitHubPackagesError("x").code == "other"
+
+
 def test_builtin_bases() -> None:
     assert issubclass(InvalidInputError, ValueError)
     assert issubclass(TimeoutError, builtins.TimeoutError)

@@ -104,6 +104,19 @@ fn classes(py: Python<'_>) -> PyResult<&Classes> {
         let builtins = py.import("builtins")?;
         let exception = builtins.getattr("Exception")?;
         let base = new_class(py, BASE_NAME, PyTuple::new(py, [exception])?, BASE_DOC)?;
+        // Class-level defaults, so that exceptions raised by Python code
+        // (a test double, say) have every attribute too.
+        base.setattr("code", ErrorKind::Other.name())?;
+        base.setattr("message", "")?;
+        for attribute in [
+            "status",
+            "documentation_url",
+            "request_id",
+            "rate_limit",
+            "retry_after",
+        ] {
+            base.setattr(attribute, py.None())?;
+        }
         let mut by_kind = Vec::new();
         for &kind in ErrorKind::ALL {
             if let Some((name, builtin, doc)) = class_of(kind) {
@@ -112,6 +125,12 @@ fn classes(py: Python<'_>) -> PyResult<&Classes> {
                     bases.push(builtins.getattr(builtin)?);
                 }
                 let class = new_class(py, name, PyTuple::new(py, bases)?, doc)?;
+                class.setattr("code", kind.name())?;
+                match kind {
+                    ErrorKind::RateLimited => class.setattr("reset_at", py.None())?,
+                    ErrorKind::InvalidInput => class.setattr("argument", py.None())?,
+                    _ => {}
+                }
                 by_kind.push((kind, class.unbind()));
             }
         }
