@@ -488,3 +488,22 @@ async fn an_unwritable_journal_stops_before_any_deletion() {
     assert_eq!(active_ids(&client, &target).await.len(), 350);
     emulator.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusals_are_waited_out_with_retry_after_not_failed() {
+    let emulator = emulator(fast_github_limits(), FaultsConfig::default()).await;
+    // No client retries and no pacing: the secondary limit will refuse, and
+    // the executor alone must wait as told and try again.
+    let client = client(&emulator, ADMIN, RetryPolicy::none());
+    let target = nightly();
+    let plan = plan_for(&client, &target, json!({"tags": "untagged"})).await;
+    let options = ExecuteOptions {
+        budget: RateBudget::unlimited(),
+        ..ExecuteOptions::default()
+    };
+    let report = cleanup::execute(&client, &target, &plan, &options)
+        .await
+        .unwrap();
+    assert_eq!((report.deleted, report.failed), (300, 0));
+    emulator.shutdown().await;
+}

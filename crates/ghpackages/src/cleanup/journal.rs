@@ -155,3 +155,75 @@ fn io_error(path: &Path, what: &str, error: std::io::Error) -> Error {
         format!("cannot {what} journal {}: {error}", path.display()),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(state: EntryState, version_id: u64) -> JournalEntry {
+        JournalEntry {
+            state,
+            owner_type: OwnerType::Org,
+            owner: Some("octo-org".into()),
+            package_type: PackageType::Container,
+            package: "app".into(),
+            version_id,
+            version: "sha256:ab".into(),
+            tags: vec!["pr-1".into()],
+            at: "2026-11-27T12:00:00Z".parse().unwrap(),
+        }
+    }
+
+    #[test]
+    fn lines_have_a_stable_shape() {
+        let line = serde_json::to_string(&entry(EntryState::Deleted, 42)).unwrap();
+        assert_eq!(
+            line,
+            r#"{"state":"deleted","owner_type":"org","owner":"octo-org","package_type":"container","package":"app","version_id":42,"version":"sha256:ab","tags":["pr-1"],"at":"2026-11-27T12:00:00Z"}"#
+        );
+        let mine = JournalEntry {
+            owner_type: OwnerType::AuthenticatedUser,
+            owner: None,
+            ..entry(EntryState::Pending, 1)
+        };
+        let line = serde_json::to_string(&mine).unwrap();
+        assert!(!line.contains("\"owner\":"), "{line}");
+        assert_eq!(
+            mine.target().unwrap().owner,
+            crate::Owner::AuthenticatedUser
+        );
+    }
+
+    #[test]
+    fn appended_entries_read_back_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let journal = Journal::open(&path).unwrap();
+        journal.append(&entry(EntryState::Pending, 1)).unwrap();
+        journal.append(&entry(EntryState::Deleted, 1)).unwrap();
+        // Reopening appends rather than truncating.
+        let again = Journal::open(&path).unwrap();
+        again.append(&entry(EntryState::Pending, 2)).unwrap();
+        let read = read_journal(&path).unwrap();
+        let summary: Vec<(EntryState, u64)> =
+            read.iter().map(|e| (e.state, e.version_id)).collect();
+        assert_eq!(
+            summary,
+            [
+                (EntryState::Pending, 1),
+                (EntryState::Deleted, 1),
+                (EntryState::Pending, 2)
+            ]
+        );
+        assert_eq!(journal.path(), path);
+    }
+
+    #[test]
+    fn an_org_entry_without_login_is_refused() {
+        let broken = JournalEntry {
+            owner: None,
+            ..entry(EntryState::Deleted, 1)
+        };
+        assert_eq!(broken.target().unwrap_err().kind(), ErrorKind::InvalidInput);
+    }
+}

@@ -29,25 +29,34 @@
 //! ```
 
 mod execute;
+mod graph;
 mod journal;
 mod pacer;
+mod package;
 mod plan;
 mod policy;
 mod target;
 mod undo;
+mod validate;
 
 pub use execute::{
     execute, execute_with_progress, ExecuteOptions, ExecutionReport, Outcome, OutcomeError,
     OutcomeStatus,
 };
+pub use graph::{GraphStatus, GraphSummary, ManifestGraph, ManifestLinks};
 pub use journal::{read_journal, EntryState, Journal, JournalEntry};
 pub use pacer::RateBudget;
+pub use package::{plan_package, PlanOptions};
 pub use plan::{
-    plan, plan_with, Action, Decision, PackageFacts, Plan, Rule, GITHUB_PUBLIC_DOWNLOAD_LIMIT,
+    plan, plan_with, plan_with_graph, Action, Decision, PackageFacts, Plan, Rule,
+    GITHUB_PUBLIC_DOWNLOAD_LIMIT,
 };
 pub use policy::{Age, Pattern, PatternSpec, Policy, SemverFilter, TagFilter};
 pub use target::{OwnerType, Target};
 pub use undo::{
     undo, undo_journal, undo_with_progress, UndoOptions, UndoOutcome, UndoReport, UndoStatus,
     RESTORE_WINDOW_DAYS,
+};
+pub use validate::{
+    validate_package, MissingManifest, UnreadableManifest, ValidateOptions, ValidationReport,
 };

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::cleanup::graph::{self, GraphStatus, GraphSummary, ManifestGraph};
 use crate::cleanup::policy::{Policy, SemverFilter, TagFilter};
 use crate::models::PackageVersion;
 use crate::types::Visibility;
@@ -77,6 +78,16 @@ pub enum Rule {
     Downloads,
     /// Kept: `max_downloads` is set and the version's count is unknown.
     DownloadsUnknown,
+    /// Kept: a manifest listed by a kept multi-platform index.
+    IndexChild,
+    /// Kept: a signature, attestation or other referrer of a kept manifest.
+    Referrer,
+    /// Deleted: held only by manifests the plan deletes (the children of a
+    /// deleted index, the signatures of a deleted image).
+    OrphanedReference,
+    /// Kept: the package's manifest graph could not be read, so nothing in
+    /// it is deleted.
+    GraphUnreadable,
 }
 
 impl Rule {
@@ -100,6 +111,10 @@ impl Rule {
             Rule::TooRecent => "too_recent",
             Rule::Downloads => "downloads",
             Rule::DownloadsUnknown => "downloads_unknown",
+            Rule::IndexChild => "index_child",
+            Rule::Referrer => "referrer",
+            Rule::OrphanedReference => "orphaned_reference",
+            Rule::GraphUnreadable => "graph_unreadable",
         }
     }
 }
@@ -132,6 +147,10 @@ pub struct Plan {
     pub now: DateTime<Utc>,
     /// One decision per version, most recently created first.
     pub decisions: Vec<Decision>,
+    /// For a container package planned with its manifest graph: what the
+    /// graph was and whether it could be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub graph: Option<GraphSummary>,
 }
 
 impl Plan {
@@ -180,6 +199,48 @@ pub fn plan_with(
     policy: &Policy,
     now: DateTime<Utc>,
 ) -> Plan {
+    plan_core(versions, facts, policy, None, now)
+}
+
+/// [`plan_with`] for a container package whose manifest graph is known
+/// (see [`plan_package`](crate::cleanup::plan_package), which reads it).
+/// Still pure. After the policy's decisions, in this order:
+///
+/// 1. an unreadable graph keeps everything (`graph_unreadable`: fail closed);
+/// 2. a kept index keeps the manifests it lists (`index_child`), a kept
+///    manifest keeps its signatures, attestations and other referrers
+///    (OCI `subject`, or cosign tags `sha256-<hex>.sig|.att|.sbom`;
+///    `referrer`), transitively, so a child listed by two indexes stays while
+///    either stays;
+/// 3. with `delete_referenced`, a manifest held only by deleted manifests,
+///    with no tag of its own and kept only by a policy filter (not by a
+///    protection), is deleted too (`orphaned_reference`);
+/// 4. GitHub's refusals (`last_tagged_version`, `last_version`), after which
+///    rule 2 runs again for whatever they kept.
+pub fn plan_with_graph(
+    versions: &[PackageVersion],
+    facts: &PackageFacts,
+    policy: &Policy,
+    graph: &ManifestGraph,
+    delete_referenced: bool,
+    now: DateTime<Utc>,
+) -> Plan {
+    plan_core(
+        versions,
+        facts,
+        policy,
+        Some((graph, delete_referenced)),
+        now,
+    )
+}
+
+fn plan_core(
+    versions: &[PackageVersion],
+    facts: &PackageFacts,
+    policy: &Policy,
+    graph: Option<(&ManifestGraph, bool)>,
+    now: DateTime<Utc>,
+) -> Plan {
     let mut ordered: Vec<&PackageVersion> = versions.iter().collect();
     ordered.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
     let mut decisions: Vec<Decision> = ordered
@@ -199,14 +260,32 @@ pub fn plan_with(
             }
         })
         .collect();
-    // Container manifest graphs (indexes protecting their children) will be
-    // applied here, between the policy and GitHub's own refusals.
+    if let Some((graph, delete_referenced)) = graph {
+        match &graph.unreadable {
+            Some(reason) => graph::refuse_all(&mut decisions, reason),
+            None => graph::apply(&mut decisions, graph, delete_referenced),
+        }
+    }
     keep_last_tagged_version(&mut decisions, &ordered);
     keep_last_version(&mut decisions);
+    if let Some((graph, _)) = graph.filter(|(g, _)| g.unreadable.is_none()) {
+        graph::protect_held(&mut decisions, graph);
+    }
     Plan {
         policy: policy.clone(),
         now,
         decisions,
+        graph: graph.map(|(graph, delete_referenced)| GraphSummary {
+            status: if graph.unreadable.is_some() {
+                GraphStatus::Unreadable
+            } else {
+                GraphStatus::Read
+            },
+            manifests: graph.manifests.len(),
+            fetched: 0,
+            delete_referenced,
+            error: graph.unreadable.clone(),
+        }),
     }
 }
 
