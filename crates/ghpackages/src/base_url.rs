@@ -120,7 +120,7 @@ impl BaseUrl {
     }
 }
 
-fn is_loopback(host: &Host<&str>) -> bool {
+pub(crate) fn is_loopback(host: &Host<&str>) -> bool {
     match host {
         Host::Domain(name) => {
             let name = name.to_ascii_lowercase();

@@ -24,6 +24,7 @@ use crate::page_stream::ListRequest;
 use crate::pagination::{ListPackagesOptions, ListVersionsOptions, Page};
 use crate::paths;
 use crate::rate_limit::RateLimit;
+use crate::registry::RegistryBase;
 use crate::secret::Secret;
 use crate::types::PackageType;
 use crate::validate;
@@ -57,6 +58,7 @@ pub struct ClientBuilder {
     retry: Option<RetryPolicy>,
     page_concurrency: Option<usize>,
     allow_insecure_http: bool,
+    registry_url: Option<String>,
 }
 
 impl ClientBuilder {
@@ -132,6 +134,16 @@ impl ClientBuilder {
         self
     }
 
+    /// Base URL of the container registry (`ghcr.io`, or `containers.HOST`
+    /// on GitHub Enterprise Server). By default derived from the API base:
+    /// `api.github.com` → `https://ghcr.io`, `https://HOST/api/v3` →
+    /// `https://containers.HOST`, a loopback API → the same scheme, host and
+    /// port (the emulator serves the registry too).
+    pub fn registry_url(mut self, url: impl Into<String>) -> Self {
+        self.registry_url = Some(url.into());
+        self
+    }
+
     /// Validates the settings and builds the client.
     ///
     /// Fails with [`ErrorKind::InvalidInput`] naming the setting (`base_url`,
@@ -147,6 +159,19 @@ impl ClientBuilder {
                 format!(
                     "refusing to send the token over plain http to {}; use https, or allow_insecure_http",
                     base.authority()
+                ),
+            ));
+        }
+        let registry = match &self.registry_url {
+            Some(url) => RegistryBase::parse(url)?,
+            None => RegistryBase::derive(base.as_str())?,
+        };
+        if token.is_some() && registry.is_insecure_remote() && !self.allow_insecure_http {
+            return Err(Error::invalid_input(
+                "registry_url",
+                format!(
+                    "refusing to send the token over plain http to {}; use https, or allow_insecure_http",
+                    registry.as_str()
                 ),
             ));
         }
@@ -200,6 +225,8 @@ impl ClientBuilder {
                     scopes: Mutex::new(None),
                 },
                 has_token: token.is_some(),
+                token,
+                registry,
                 api_version,
                 user_agent,
                 page_concurrency,
@@ -241,6 +268,7 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("page_concurrency", &self.page_concurrency)
             .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("registry_url", &self.registry_url)
             .finish()
     }
 }
@@ -308,6 +336,9 @@ pub struct Client {
 pub(crate) struct Inner {
     pub(crate) http: Http,
     has_token: bool,
+    /// Kept for the registry's token handshake; never printed.
+    token: Option<Secret>,
+    registry: RegistryBase,
     api_version: String,
     user_agent: String,
     pub(crate) page_concurrency: usize,
@@ -325,6 +356,7 @@ impl fmt::Debug for Client {
             .field("retry", &inner.http.retry)
             .field("page_concurrency", &inner.page_concurrency)
             .field("allow_insecure_http", &inner.allow_insecure_http)
+            .field("registry_url", &inner.registry.as_str())
             .finish()
     }
 }
@@ -420,6 +452,24 @@ impl Client {
     /// Whether a token is configured.
     pub fn has_token(&self) -> bool {
         self.inner.has_token
+    }
+
+    /// The container registry's base URL (no trailing slash); see
+    /// [`ClientBuilder::registry_url`].
+    pub fn registry_url(&self) -> &str {
+        self.inner.registry.as_str()
+    }
+
+    pub(crate) fn http(&self) -> &Http {
+        &self.inner.http
+    }
+
+    pub(crate) fn token(&self) -> Option<&Secret> {
+        self.inner.token.as_ref()
+    }
+
+    pub(crate) fn registry(&self) -> &RegistryBase {
+        &self.inner.registry
     }
 
     /// The `X-GitHub-Api-Version` sent with every request.

@@ -67,6 +67,7 @@ pub mod models;
 pub mod owner;
 pub mod pagination;
 pub mod rate_limit;
+pub mod registry;
 pub mod types;
 
 mod base_url;
