@@ -2,7 +2,7 @@ import builtins
 import datetime
 import enum
 import os
-from collections.abc import Awaitable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import Any, Generic, Literal, NoReturn, Optional, TypeVar, Union, final
 
 _T = TypeVar("_T")
@@ -16,6 +16,8 @@ _VersionStateArg = Union["VersionState", str]
 # A cleanup policy: a dict or its JSON text.
 _Policy = Union[dict[str, Any], str]
 _Path = Union[str, os.PathLike[str]]
+# Called with each outcome of a cleanup or undo, as a dict.
+_OnOutcome = Callable[[dict[str, Any]], object]
 
 __all__ = [
     "__version__",
@@ -405,6 +407,7 @@ class Owner:
         journal: Optional[_Path] = None,
         concurrency: Optional[int] = None,
         max_rate_limit_waits: Optional[int] = None,
+        on_outcome: Optional[_OnOutcome] = None,
     ) -> dict[str, Any]: ...
 
 @final
@@ -494,6 +497,7 @@ class AsyncOwner:
         journal: Optional[_Path] = None,
         concurrency: Optional[int] = None,
         max_rate_limit_waits: Optional[int] = None,
+        on_outcome: Optional[_OnOutcome] = None,
     ) -> Awaitable[dict[str, Any]]: ...
 
 @final
@@ -524,6 +528,7 @@ class Client:
         concurrency: Optional[int] = None,
         now: Optional[datetime.datetime] = None,
         max_rate_limit_waits: Optional[int] = None,
+        on_outcome: Optional[_OnOutcome] = None,
     ) -> dict[str, Any]: ...
     @property
     def base_url(self) -> str: ...
@@ -562,6 +567,7 @@ class AsyncClient:
         concurrency: Optional[int] = None,
         now: Optional[datetime.datetime] = None,
         max_rate_limit_waits: Optional[int] = None,
+        on_outcome: Optional[_OnOutcome] = None,
     ) -> Awaitable[dict[str, Any]]: ...
     @property
     def base_url(self) -> str: ...

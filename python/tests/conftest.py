@@ -56,6 +56,8 @@ class Emulator:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
 
     def admin(self, method: str, path: str, body: Any = None) -> Any:
         """Calls the admin API (`/_emulator/...`)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import datetime
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -92,8 +93,14 @@ def test_execute_and_undo(client: Client, tmp_path: Path) -> None:
     plan = plan_cleanup(versions, {"tags": "untagged"})
     journal = tmp_path / "prune.jsonl"
 
-    report = org.execute_cleanup("container", "octo-app", plan, journal=journal, concurrency=2)
+    progress: list[dict[str, object]] = []
+    report = org.execute_cleanup(
+        "container", "octo-app", plan, journal=journal, concurrency=2, on_outcome=progress.append
+    )
     assert (report["deleted"], report["already_gone"], report["failed"]) == (4, 0, 0)
+    assert sorted(progress, key=lambda o: str(o["version_id"])) == sorted(
+        report["outcomes"], key=lambda o: str(o["version_id"])
+    )
     assert sorted(o["version_id"] for o in report["outcomes"]) == UNTAGGED
     assert {o["status"] for o in report["outcomes"]} == {"deleted"}
     assert report["target"]["package"] == "octo-app"
@@ -101,8 +108,11 @@ def test_execute_and_undo(client: Client, tmp_path: Path) -> None:
     lines = [json.loads(line) for line in journal.read_text().splitlines()]
     assert sorted(e["version_id"] for e in lines if e["state"] == "deleted") == UNTAGGED
 
-    undone = client.undo_cleanup(str(journal))
+    restores: list[dict[str, object]] = []
+    undone = client.undo_cleanup(str(journal), on_outcome=restores.append)
     assert (undone["restored"], undone["failed"]) == (4, 0)
+    assert sorted(o["version_id"] for o in restores) == UNTAGGED  # type: ignore[type-var]
+    assert {o["status"] for o in restores} == {"restored"}
     assert active_ids(client) == list(range(100001, 100009))
 
     again = client.undo_cleanup(journal)
@@ -134,6 +144,27 @@ def test_bad_cleanup_options(client: Client, tmp_path: Path) -> None:
         client.undo_cleanup(tmp_path / "missing.jsonl")
     assert caught.value.status is None
     assert active_ids(client) == list(range(100001, 100009))
+
+
+def test_failing_progress_callback_does_not_stop_the_run(
+    client: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    org = client.org("octo-org")
+    plan = plan_cleanup(org.list_all_package_versions("container", "octo-app"), {"tags": "untagged"})
+    calls: list[object] = []
+
+    def broken(outcome: dict[str, object]) -> None:
+        calls.append(outcome)
+        raise RuntimeError("callback failed")
+
+    unraisable: list[BaseException | None] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: unraisable.append(u.exc_value))
+    report = org.execute_cleanup("container", "octo-app", plan, on_outcome=broken)
+    assert report["deleted"] == 4
+    assert len(calls) == 4
+    assert [str(e) for e in unraisable] == ["callback failed"] * 4
+    with pytest.raises(TypeError, match="on_outcome must be callable"):
+        client.undo_cleanup(tmp_path / "j.jsonl", on_outcome="print")  # type: ignore[arg-type]
 
 
 def test_async_execute_and_undo(emulator: Emulator, tmp_path: Path) -> None:

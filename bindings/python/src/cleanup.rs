@@ -265,6 +265,34 @@ pub fn undo_options(
     Ok(options)
 }
 
+/// The `on_outcome` argument: a callable, checked before anything runs.
+pub fn callback(on_outcome: Option<Bound<'_, PyAny>>) -> PyResult<Option<Py<PyAny>>> {
+    match on_outcome {
+        Some(callback) if !callback.is_callable() => {
+            Err(PyTypeError::new_err("on_outcome must be callable"))
+        }
+        callback => Ok(callback.map(Bound::unbind)),
+    }
+}
+
+/// Calls the Python `callback`, if any, with each outcome as a dict. It runs
+/// on a runtime thread; an exception it raises cannot stop the run, so it
+/// goes to `sys.unraisablehook`, as for other callbacks Python cannot return to.
+fn progress<T: Serialize>(callback: Option<Py<PyAny>>) -> impl Fn(&T) + Send + Sync {
+    move |outcome: &T| {
+        if let Some(callback) = &callback {
+            Python::attach(|py| {
+                let called = Json::of(outcome)
+                    .and_then(|json| json.into_pyobject(py))
+                    .and_then(|outcome| callback.call1(py, (outcome,)));
+                if let Err(error) = called {
+                    error.write_unraisable(py, Some(callback.bind(py)));
+                }
+            });
+        }
+    }
+}
+
 /// Executes `plan` on one package; the report as a dict.
 pub async fn execute(
     client: Client,
@@ -273,17 +301,25 @@ pub async fn execute(
     name: String,
     plan: Plan,
     options: ExecuteOptions,
+    on_outcome: Option<Py<PyAny>>,
 ) -> PyResult<Json> {
     let target = cleanup::Target::new(owner, package_type, name);
-    let report = cleanup::execute(&client, &target, &plan, &options)
-        .await
-        .map_err(to_py_err)?;
+    let report =
+        cleanup::execute_with_progress(&client, &target, &plan, &options, progress(on_outcome))
+            .await
+            .map_err(to_py_err)?;
     Json::of(&report)
 }
 
 /// Restores what the journal at `path` records as deleted; the report as a dict.
-pub async fn undo(client: Client, path: PathBuf, options: UndoOptions) -> PyResult<Json> {
-    let report = cleanup::undo_journal(&client, &path, &options)
+pub async fn undo(
+    client: Client,
+    path: PathBuf,
+    options: UndoOptions,
+    on_outcome: Option<Py<PyAny>>,
+) -> PyResult<Json> {
+    let entries = cleanup::read_journal(&path).map_err(to_py_err)?;
+    let report = cleanup::undo_with_progress(&client, &entries, &options, progress(on_outcome))
         .await
         .map_err(to_py_err)?;
     Json::of(&report)

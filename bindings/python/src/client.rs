@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 
-use crate::cleanup::{undo, undo_options};
+use crate::cleanup::{callback, undo, undo_options};
 use crate::convert::{count, optional_seconds, repr_str};
 use crate::errors::to_py_err;
 use crate::owner::{AsyncOwner, Owner};
@@ -237,9 +237,10 @@ macro_rules! client_class {
 
             /// Restores every version a cleanup journal records as deleted
             /// (within GitHub's 30-day window). `now` decides which deletions
-            /// are too old (default: the current time). Returns the report
-            /// as a dict.
-            #[pyo3(signature = (journal, *, concurrency=None, now=None, max_rate_limit_waits=None))]
+            /// are too old (default: the current time). `on_outcome` is
+            /// called with each version's outcome (a dict) as it completes,
+            /// from a worker thread. Returns the report as a dict.
+            #[pyo3(signature = (journal, *, concurrency=None, now=None, max_rate_limit_waits=None, on_outcome=None))]
             fn undo_cleanup(
                 &self,
                 py: Python<'_>,
@@ -247,9 +248,11 @@ macro_rules! client_class {
                 concurrency: Option<i64>,
                 now: Option<DateTime<Utc>>,
                 max_rate_limit_waits: Option<i64>,
+                on_outcome: Option<Bound<'_, PyAny>>,
             ) -> PyResult<Py<PyAny>> {
+                let on_outcome = callback(on_outcome)?;
                 let options = undo_options(concurrency, now, max_rate_limit_waits)?;
-                $run(py, undo(self.client.clone(), journal, options))
+                $run(py, undo(self.client.clone(), journal, options, on_outcome))
             }
 
             fn __repr__(&self) -> String {

@@ -11,7 +11,7 @@ use futures::{StreamExt, TryStreamExt};
 use ghpackages::{ListPackagesOptions, ListVersionsOptions, PackageType, VersionState, Visibility};
 use pyo3::prelude::*;
 
-use crate::cleanup::{self, execute_options, CleanupPlan, Json};
+use crate::cleanup::{self, callback, execute_options, CleanupPlan, Json};
 use crate::convert::{count, id, repr_str, ApiEnum};
 use crate::errors::to_py_err;
 use crate::models::{Package, PackageVersion};
@@ -256,9 +256,10 @@ impl Target {
         name: String,
         plan: ghpackages::cleanup::Plan,
         options: ghpackages::cleanup::ExecuteOptions,
+        on_outcome: Option<Py<PyAny>>,
     ) -> impl Future<Output = PyResult<Json>> + Send + 'static {
         let Target { client, owner } = self.clone();
-        cleanup::execute(client, owner, package_type, name, plan, options)
+        cleanup::execute(client, owner, package_type, name, plan, options, on_outcome)
     }
 
     fn docker_migration_conflicts(
@@ -478,8 +479,9 @@ macro_rules! owner_class {
             /// Executes a plan from `plan_cleanup` on one of the owner's
             /// packages: deletions paced to GitHub's rate limits, each
             /// recorded in the `journal` file (JSON lines) for `undo_cleanup`.
-            /// Returns the report as a dict.
-            #[pyo3(signature = (package_type, package_name, plan, *, journal=None, concurrency=None, max_rate_limit_waits=None))]
+            /// `on_outcome` is called with each version's outcome (a dict) as
+            /// it completes, from a worker thread. Returns the report as a dict.
+            #[pyo3(signature = (package_type, package_name, plan, *, journal=None, concurrency=None, max_rate_limit_waits=None, on_outcome=None))]
             #[allow(clippy::too_many_arguments)]
             fn execute_cleanup(
                 &self,
@@ -490,7 +492,9 @@ macro_rules! owner_class {
                 journal: Option<PathBuf>,
                 concurrency: Option<i64>,
                 max_rate_limit_waits: Option<i64>,
+                on_outcome: Option<Bound<'_, PyAny>>,
             ) -> PyResult<Py<PyAny>> {
+                let on_outcome = callback(on_outcome)?;
                 let options = execute_options(journal, concurrency, max_rate_limit_waits)?;
                 $run(
                     py,
@@ -499,6 +503,7 @@ macro_rules! owner_class {
                         package_name,
                         plan.get().plan(),
                         options,
+                        on_outcome,
                     ),
                 )
             }
