@@ -3,7 +3,7 @@
 //! result is put in the request's extensions for the rate limiter and the
 //! handlers; the `X-OAuth-Scopes` header is added to authenticated answers.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, Request, State};
@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::error::{internal, ApiError};
 use crate::faults::Peer;
+use crate::limits::ClientKey;
 use crate::state::AppState;
 use crate::store::{Account, TokenOwner};
 
@@ -82,12 +83,21 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         .extensions()
         .get::<ConnectInfo<Peer>>()
         .map(|info| info.0.addr.ip());
+    // GitHub counts a refused token against the address's budget.
+    let refuse = |request: &Request| {
+        let client = ClientKey::Address(ip.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST)));
+        let now = state.clock.now().timestamp_millis();
+        let answer = ApiError::bad_credentials().into_response();
+        state
+            .limiter()
+            .charge_unrouted(client, request.method(), now, answer)
+    };
     let user = match credentials(request.headers()) {
         Credentials::None => None,
-        Credentials::Malformed => return ApiError::bad_credentials().into_response(),
+        Credentials::Malformed => return refuse(&request),
         Credentials::Token(token) => match state.store.read(|db| db.token_owner(token)) {
             Ok(Some(owner)) => Some(Arc::new(owner)),
-            Ok(None) => return ApiError::bad_credentials().into_response(),
+            Ok(None) => return refuse(&request),
             Err(err) => return internal(err).into_response(),
         },
     };

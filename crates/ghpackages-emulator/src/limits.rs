@@ -433,6 +433,30 @@ impl Limiter {
     }
 }
 
+impl Limiter {
+    /// Charges `response`, an answer given before routing (a refused token), to
+    /// `client` like any other request: it gains the `X-RateLimit-*` headers, or is
+    /// replaced by the refusal once the budget is spent.
+    pub fn charge_unrouted(
+        &self,
+        client: ClientKey,
+        method: &Method,
+        clock_ms: i64,
+        mut response: Response,
+    ) -> Response {
+        if !self.config.enabled {
+            return response;
+        }
+        match self.admit(client, method, "", clock_ms) {
+            Ok(admission) => {
+                admission.headers.apply(response.headers_mut());
+                response
+            }
+            Err(rejection) => rejection.into_response(self.config.exceeded_status),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

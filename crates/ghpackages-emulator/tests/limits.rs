@@ -189,6 +189,18 @@ async fn every_api_answer_carries_consistent_rate_limit_headers() {
     let refused = get(&emulator, "/user/packages?package_type=npm", None).await;
     assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(rate_headers(&refused), (60, 58, 2, reset));
+    // A refused token counts against the address too.
+    let unknown = get(&emulator, PACKAGE, Some("ghp_not_a_token")).await;
+    assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(rate_headers(&unknown), (60, 57, 3, reset));
+    let malformed = client
+        .get(format!("{base}{PACKAGE}"))
+        .header("authorization", "Basic c29tZW9uZQ==")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(malformed.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(rate_headers(&malformed), (60, 56, 4, reset));
 
     // Another user has a budget of their own.
     let other = get(&emulator, PACKAGE, Some(OTHER_TOKEN)).await;

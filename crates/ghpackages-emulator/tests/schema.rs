@@ -280,7 +280,11 @@ async fn every_get_answer_of_every_family_matches_the_spec() {
         .collect();
     let covered: BTreeSet<&String> = walk.validated.keys().collect();
     assert_eq!(covered, expected, "GET operations left unvalidated");
-    assert_eq!(expected.len(), 15, "5 GET operations for each of 3 families");
+    assert_eq!(
+        expected.len(),
+        15,
+        "5 GET operations for each of 3 families"
+    );
     walk.emulator.shutdown().await;
 }
 
