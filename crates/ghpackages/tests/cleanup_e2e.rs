@@ -271,7 +271,16 @@ async fn a_token_without_delete_scope_stops_before_any_deletion() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_crash_mid_prune_leaves_a_journal_that_undoes_every_deletion() {
-    let emulator = emulator(fast_github_limits(), FaultsConfig::default()).await;
+    // Slower windows (ten seconds): the crash surely comes before the second one.
+    let limits = LimitsConfig {
+        time_factor: 6.0,
+        ..LimitsConfig::default()
+    };
+    let emulator = emulator(limits, FaultsConfig::default()).await;
+    let budget = RateBudget {
+        window_ms: 10_000,
+        ..RateBudget::default()
+    };
     let client = client(&emulator, ADMIN, RetryPolicy::default());
     let target = nightly();
     let before = active_ids(&client, &target).await;
@@ -279,7 +288,7 @@ async fn a_crash_mid_prune_leaves_a_journal_that_undoes_every_deletion() {
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("prune.jsonl");
     let options = ExecuteOptions {
-        budget: fast_budget(),
+        budget,
         journal: Some(journal.clone()),
         ..ExecuteOptions::default()
     };
@@ -321,7 +330,7 @@ async fn a_crash_mid_prune_leaves_a_journal_that_undoes_every_deletion() {
         &client,
         &journal,
         &UndoOptions {
-            budget: fast_budget(),
+            budget,
             ..UndoOptions::default()
         },
     )

@@ -16,7 +16,7 @@ use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::rate_limit::RateLimit;
@@ -83,6 +83,8 @@ struct State {
     paused_until: Option<Instant>,
     next_send: Instant,
     spacing: Duration,
+    /// The primary window's reset, and the fewest requests seen left in it.
+    primary: Option<(DateTime<Utc>, u64)>,
 }
 
 /// Shared by the concurrent tasks of one cleanup.
@@ -102,6 +104,7 @@ impl Pacer {
                 paused_until: None,
                 next_send: Instant::now(),
                 spacing: Duration::ZERO,
+                primary: None,
             }),
         }
     }
@@ -169,7 +172,15 @@ impl Pacer {
             return;
         };
         let mut state = self.lock();
-        let usable = (rate_limit.remaining as usize).saturating_sub(state.in_flight);
+        // Answers arrive out of order: within one window, the lowest
+        // `remaining` seen is the freshest; an older window's is stale.
+        let remaining = match state.primary {
+            Some((reset, _)) if rate_limit.reset < reset => return,
+            Some((reset, seen)) if rate_limit.reset == reset => seen.min(rate_limit.remaining),
+            _ => rate_limit.remaining,
+        };
+        state.primary = Some((rate_limit.reset, remaining));
+        let usable = (remaining as usize).saturating_sub(state.in_flight);
         if usable == 0 {
             let until = Instant::now() + until_reset + RESET_MARGIN;
             state.paused_until = Some(state.paused_until.map_or(until, |t| t.max(until)));
@@ -246,13 +257,20 @@ mod tests {
         pacer.observe(Some(&limit), 50);
         let spacing = pacer.lock().spacing;
         assert!(spacing > Duration::from_secs(9) && spacing <= Duration::from_secs(10));
-        pacer.observe(
-            Some(&RateLimit {
-                remaining: 80,
-                ..limit.clone()
-            }),
-            50,
-        );
+        // A late answer from earlier in the same window changes nothing.
+        let late = RateLimit {
+            remaining: 80,
+            ..limit.clone()
+        };
+        pacer.observe(Some(&late), 50);
+        assert!(pacer.lock().spacing > Duration::from_secs(9));
+        // A new window brings a new budget.
+        let next = RateLimit {
+            remaining: 80,
+            reset: limit.reset + TimeDelta::seconds(1),
+            ..limit.clone()
+        };
+        pacer.observe(Some(&next), 50);
         assert_eq!(pacer.lock().spacing, Duration::ZERO);
         let skewed = RateLimit {
             reset: Utc::now() + TimeDelta::days(31),
