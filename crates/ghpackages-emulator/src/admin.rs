@@ -1,7 +1,7 @@
 //! The admin API under `/_emulator/`, guarded by the admin token: load data,
 //! create entities, move the clock, change rate limits and faults.
 
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
@@ -66,9 +66,17 @@ fn invalid(message: impl Into<String>) -> ApiError {
     ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message, REST_DOCS)
 }
 
+/// The JSON body: 400 `Problems parsing JSON` when it is not JSON (as GitHub
+/// answers), 422 when it is JSON of the wrong shape.
 fn body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
     body.map(|Json(value)| value)
-        .map_err(|rejection| invalid(rejection.body_text()))
+        .map_err(|rejection| match rejection {
+            JsonRejection::JsonDataError(err) => invalid(err.body_text()),
+            other => ApiError::bad_request(
+                format!("Problems parsing JSON: {}", other.body_text()),
+                REST_DOCS,
+            ),
+        })
 }
 
 async fn health() -> Json<serde_json::Value> {
@@ -100,8 +108,9 @@ struct ResetQuery {
 /// demo fixture when asked.
 async fn reset(
     State(state): State<AppState>,
-    Query(query): Query<ResetQuery>,
+    query: Result<Query<ResetQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
+    let Query(query) = query.map_err(|rejection| invalid(rejection.body_text()))?;
     let fixture = match query.fixture.as_deref() {
         None => None,
         Some("demo") => Some(Fixture::demo()),

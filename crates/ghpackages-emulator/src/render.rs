@@ -428,29 +428,61 @@ impl Render for PackageJson<'_> {
     }
 }
 
+/// What every version of one package shares in its JSON, computed once per
+/// answer rather than once per version.
+pub struct VersionContext<'a> {
+    package: &'a Package,
+    /// `.../packages/{type}/{name}`.
+    package_url: String,
+    /// The package's web page.
+    package_html: String,
+    /// The prefix of version web pages that end in `/{id}`, for containers
+    /// and packages without a repository; `None` for `?version=` pages.
+    html_by_id: Option<String>,
+}
+
+impl<'a> VersionContext<'a> {
+    /// The shared parts for `package`.
+    pub fn new(package: &'a Package, urls: Urls<'_>) -> Self {
+        let p = package;
+        let html_by_id =
+            (p.package_type == PackageType::Container || p.repository.is_none()).then(|| {
+                format!(
+                    "{}/{}{}/packages/{}/{}/",
+                    urls.root,
+                    owner_web_prefix(p.owner.kind),
+                    p.owner.login,
+                    p.package_type,
+                    segment(&p.name)
+                )
+            });
+        VersionContext {
+            package,
+            package_url: package_url(p, urls).to_string(),
+            package_html: PackageHtml(p, urls).to_string(),
+            html_by_id,
+        }
+    }
+}
+
 /// The `package-version` object.
 pub struct VersionJson<'a> {
-    /// The package the version belongs to.
-    pub package: &'a Package,
+    /// What the package's versions share.
+    pub context: &'a VersionContext<'a>,
     /// The version.
     pub version: &'a Version,
-    /// Addresses.
-    pub urls: Urls<'a>,
 }
 
 impl Render for VersionJson<'_> {
     fn render(&self, out: &mut Json) {
-        let p = self.package;
+        let c = self.context;
+        let p = c.package;
         let v = self.version;
-        let urls = self.urls;
         out.object(|m| {
             m.raw("id", v.id);
             m.text("name", &v.name);
-            m.safe(
-                "url",
-                format_args!("{}/versions/{}", package_url(p, urls), v.id),
-            );
-            m.safe("package_html_url", PackageHtml(p, urls));
+            m.safe("url", format_args!("{}/versions/{}", c.package_url, v.id));
+            m.safe("package_html_url", &c.package_html);
             if let Some(license) = &v.license {
                 m.text("license", license);
             }
@@ -462,24 +494,12 @@ impl Render for VersionJson<'_> {
             if let Some(deleted) = v.deleted_at {
                 m.safe("deleted_at", Time(deleted));
             }
-            if p.package_type == PackageType::Container || p.repository.is_none() {
-                m.safe(
+            match &c.html_by_id {
+                Some(prefix) => m.safe("html_url", format_args!("{prefix}{}", v.id)),
+                None => m.safe(
                     "html_url",
-                    format_args!(
-                        "{}/{}{}/packages/{}/{}/{}",
-                        urls.root,
-                        owner_web_prefix(p.owner.kind),
-                        p.owner.login,
-                        p.package_type,
-                        segment(&p.name),
-                        v.id
-                    ),
-                );
-            } else {
-                m.safe(
-                    "html_url",
-                    format_args!("{}?version={}", PackageHtml(p, urls), segment(&v.name)),
-                );
+                    format_args!("{}?version={}", c.package_html, segment(&v.name)),
+                ),
             }
             m.member_object("metadata", |meta| {
                 meta.text("package_type", p.package_type.as_str());

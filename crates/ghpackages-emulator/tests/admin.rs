@@ -117,8 +117,10 @@ async fn reset_and_fixture_loading() {
         .await
         .assert_error(401, "Bad credentials");
     let demo = env.admin(Method::POST, "/reset?fixture=demo", None).await;
-    assert_eq!(demo.body["packages"], 18);
-    assert_eq!(demo.body["tokens"], 6);
+    let fixture = ghpackages_emulator::Fixture::demo();
+    assert_eq!(demo.body["packages"], fixture.packages.len());
+    assert_eq!(demo.body["tokens"], fixture.tokens.len());
+    assert_eq!(demo.body["users"], 3);
     let again = env
         .admin(
             Method::POST,

@@ -10,7 +10,7 @@ use crate::access::{check_scopes, require_user, Action};
 use crate::error::ApiError;
 use crate::links::link_header;
 use crate::params;
-use crate::render::VersionJson;
+use crate::render::{VersionContext, VersionJson};
 use crate::rules::{self, RESTORE_WINDOW_SECS};
 use crate::state::AppState;
 
@@ -38,13 +38,12 @@ pub async fn list(State(state): State<AppState>, call: Call) -> Result<Response,
         )?;
         Ok((package, page))
     })?;
-    let urls = call.urls();
+    let context = VersionContext::new(&package, call.urls());
     let body: Vec<VersionJson<'_>> = items
         .iter()
         .map(|version| VersionJson {
-            package: &package,
+            context: &context,
             version,
-            urls,
         })
         .collect();
     let link = link_header(&call.self_url(), &call.query, paging, total);
@@ -66,11 +65,11 @@ pub async fn get(State(state): State<AppState>, call: Call) -> Result<Response, 
             .ok_or_else(|| version_not_found(docs))?;
         Ok((package, version))
     })?;
+    let context = VersionContext::new(&package, call.urls());
     Ok(json(
         &VersionJson {
-            package: &package,
+            context: &context,
             version: &version,
-            urls: call.urls(),
         },
         None,
     ))
