@@ -132,7 +132,7 @@ impl Settings<'_, '_> {
             builder = builder.page_concurrency(pages as usize);
         }
         // The HTTP client may set up timers and DNS resolution on the runtime.
-        let _runtime = runtime().enter();
+        let _runtime = runtime()?.enter();
         builder.build().map_err(to_py_err)
     }
 }

@@ -118,13 +118,14 @@ impl Target {
         converted(async move { client.list_packages(&owner, &options).await })
     }
 
-    fn packages(&self, options: ListPackagesOptions) -> ItemStream {
+    fn packages(&self, options: ListPackagesOptions) -> PyResult<ItemStream> {
         // The stream may spawn its page fetches as soon as it exists.
-        let _runtime = runtime().enter();
-        self.client
+        let _runtime = runtime()?.enter();
+        Ok(self
+            .client
             .packages_stream(&self.owner, &options)
             .map_ok(Item::from)
-            .boxed()
+            .boxed())
     }
 
     fn list_all_packages(
@@ -186,12 +187,13 @@ impl Target {
         package_type: PackageType,
         name: &str,
         options: ListVersionsOptions,
-    ) -> ItemStream {
-        let _runtime = runtime().enter();
-        self.client
+    ) -> PyResult<ItemStream> {
+        let _runtime = runtime()?.enter();
+        Ok(self
+            .client
             .package_versions_stream(&self.owner, package_type, name, &options)
             .map_ok(Item::from)
-            .boxed()
+            .boxed())
     }
 
     fn list_all_package_versions(
@@ -314,7 +316,7 @@ macro_rules! owner_class {
                 per_page: Option<i64>,
             ) -> PyResult<$iterator> {
                 let options = package_options(package_type, visibility, page, per_page)?;
-                Ok($iterator::new(self.target.packages(options)))
+                Ok($iterator::new(self.target.packages(options)?))
             }
 
             /// Every package of `package_type`, as one list.
@@ -401,7 +403,7 @@ macro_rules! owner_class {
                     package_type.0,
                     &package_name,
                     options,
-                )))
+                )?))
             }
 
             /// Every version of a package, as one list.

@@ -4,8 +4,10 @@
 //! one runtime however many clients it creates.
 
 use std::future::Future;
+use std::sync::OnceLock;
 use std::time::Duration;
 
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::IntoPyObjectExt;
 use tokio::runtime::Runtime;
@@ -13,9 +15,21 @@ use tokio::runtime::Runtime;
 /// How often a blocking call looks for signals (Ctrl-C) while it waits.
 const SIGNAL_POLL: Duration = Duration::from_millis(100);
 
-/// The process-wide runtime.
-pub fn runtime() -> &'static Runtime {
-    pyo3_async_runtimes::tokio::get_runtime()
+/// The process the runtime started in. Its threads do not survive `fork()`:
+/// in a forked child every request would wait forever.
+static RUNTIME_PID: OnceLock<u32> = OnceLock::new();
+
+/// The process-wide runtime, unless this process was forked after using it.
+pub fn runtime() -> PyResult<&'static Runtime> {
+    let started_in = *RUNTIME_PID.get_or_init(std::process::id);
+    if started_in != std::process::id() {
+        return Err(PyRuntimeError::new_err(
+            "ghpackages cannot be used in a process forked after it was used (its runtime \
+             threads stayed in the parent); start such processes with multiprocessing's \
+             spawn or forkserver method",
+        ));
+    }
+    Ok(pyo3_async_runtimes::tokio::get_runtime())
 }
 
 /// Runs `future` to completion with the thread detached from Python, so
@@ -26,8 +40,9 @@ where
     F: Future<Output = PyResult<T>> + Send,
     T: Send,
 {
+    let runtime = runtime()?;
     py.detach(|| {
-        runtime().block_on(async {
+        runtime.block_on(async {
             tokio::pin!(future);
             loop {
                 tokio::select! {
@@ -56,5 +71,6 @@ where
     F: Future<Output = PyResult<T>> + Send + 'static,
     T: for<'py> IntoPyObject<'py> + Send + 'static,
 {
+    runtime()?;
     pyo3_async_runtimes::tokio::future_into_py(py, future).map(Bound::unbind)
 }
