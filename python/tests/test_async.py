@@ -48,10 +48,10 @@ def test_every_operation(emulator: Emulator, family: Family) -> None:
         assert isinstance(package, Package)
 
         package_type, name = family.deletable
-        assert await owner.delete_package(package_type, name) is None
+        assert await owner.delete_package(package_type, name) is None  # type: ignore[func-returns-value]
         with pytest.raises(NotFoundError):
             await owner.get_package(package_type, name)
-        assert await owner.restore_package(package_type, name, token="t") is None
+        assert await owner.restore_package(package_type, name, token="t") is None  # type: ignore[func-returns-value]
         assert (await owner.get_package(package_type, name)).name == name
 
         versions = await owner.list_package_versions("container", family.container)
@@ -140,7 +140,7 @@ def test_bad_input_raises_at_the_call(closed_port_url: str) -> None:
         with pytest.raises(InvalidInputError):
             me.list_packages("gems")
         with pytest.raises(TypeError):
-            me.get_package_version("npm", "x", "1")
+            me.get_package_version("npm", "x", "1")  # type: ignore[arg-type]
         with pytest.raises(InvalidInputError):
             await me.list_packages("npm", per_page=0)
 
