@@ -177,7 +177,7 @@ async fn deletions_survive_sigterm_and_restart_on_the_same_file() {
 #[tokio::test]
 async fn sigterm_and_sigint_let_requests_in_flight_finish() {
     for signal in ["TERM", "INT"] {
-        let server = Server::start(&["--demo", "--fault-latency-ms", "1500"]);
+        let server = Server::start(&["--demo", "--fault-latency-ms", "3000"]);
         let url = format!(
             "{}/orgs/octo-org/packages?package_type=container",
             server.base_url
@@ -190,7 +190,7 @@ async fn sigterm_and_sigint_let_requests_in_flight_finish() {
                 .await
         });
         // Let the request reach the server and start its injected wait.
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        tokio::time::sleep(Duration::from_millis(1_000)).await;
         server.signal(signal);
         let response = in_flight
             .await
