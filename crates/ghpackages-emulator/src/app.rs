@@ -17,6 +17,7 @@ use crate::admin;
 use crate::faults;
 use crate::identity::{identify, Identity};
 use crate::limits::ClientKey;
+use crate::registry;
 use crate::routes::{self, ApiPrefix};
 use crate::state::AppState;
 
@@ -42,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(github_headers));
     Router::new()
         .nest("/_emulator", admin::routes(state.clone()))
+        .merge(registry::routes())
         .merge(api)
         .with_state(state)
 }

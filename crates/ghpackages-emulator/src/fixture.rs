@@ -6,6 +6,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::registry::ManifestFixture;
 use crate::types::{PackageType, Role, Visibility};
 
 /// The embedded demo fixture (`fixtures/demo.json`).
@@ -188,6 +189,10 @@ pub struct VersionFixture {
     /// Description.
     #[serde(default)]
     pub description: Option<String>,
+    /// For a container version: its manifest, as the registry serves it
+    /// (an index with children, an image, a signature or attestation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<Box<ManifestFixture>>,
 }
 
 /// Many versions described by a pattern: version `n` (1-based) is named
@@ -243,6 +248,7 @@ impl VersionGenerator {
                     deleted_at: None,
                     license: None,
                     description: None,
+                    manifest: None,
                 }
             })
             .collect()

@@ -18,6 +18,7 @@ pub mod limits;
 pub mod links;
 pub mod load;
 pub mod params;
+pub mod registry;
 pub mod render;
 mod routes;
 pub mod rules;

@@ -264,6 +264,19 @@ pub fn insert_versions(
             secs(&version.deleted_at),
         ])
         .map_err(|e| FixtureError::Invalid(format!("version {:?}: {e}", version.name)))?;
+        if version.manifest.is_some() && package_type != PackageType::Container {
+            return Err(FixtureError::Invalid(format!(
+                "version {:?}: only container versions have a manifest",
+                version.name
+            )));
+        }
+        crate::registry::store_manifest(
+            db,
+            conn.last_insert_rowid(),
+            &version.name,
+            version.manifest.as_deref(),
+        )
+        .map_err(FixtureError::Invalid)?;
         conn.execute(
             "UPDATE packages SET updated_at = MAX(updated_at, ?2) WHERE id = ?1",
             params![package_id, updated],

@@ -63,3 +63,19 @@ CREATE TABLE IF NOT EXISTS versions (
 
 CREATE INDEX IF NOT EXISTS versions_by_package
     ON versions (package_id, created_at DESC, id DESC);
+
+-- The registry side of container versions: the manifest served for a
+-- version (no row: a plain single-platform image; NULL body: unreadable).
+CREATE TABLE IF NOT EXISTS manifests (
+    version_id INTEGER PRIMARY KEY,
+    media_type TEXT NOT NULL,
+    body TEXT
+);
+
+-- Registry tokens handed out by /token: the user (NULL: anonymous) and the
+-- one repository they grant pulls of.
+CREATE TABLE IF NOT EXISTS registry_tokens (
+    token TEXT PRIMARY KEY,
+    user_id INTEGER,
+    repository TEXT NOT NULL
+);

@@ -501,7 +501,8 @@ impl Db<'_> {
     /// Removes every row.
     pub fn clear(&self) -> StoreResult<()> {
         self.conn.execute_batch(
-            "DELETE FROM versions; DELETE FROM packages; DELETE FROM repositories; \
+            "DELETE FROM manifests; DELETE FROM registry_tokens; \
+             DELETE FROM versions; DELETE FROM packages; DELETE FROM repositories; \
              DELETE FROM tokens; DELETE FROM memberships; DELETE FROM accounts;",
         )
     }
