@@ -4,6 +4,12 @@
 //!    recent, older than 90 days, untagged only, keep releases...).
 //! 2. [`plan`] it against a package's versions: a pure, deterministic
 //!    [`Plan`] with a [`Decision`] per version naming the [`Rule`] that made it.
+//!    [`plan_package`] does it in one call, and for container packages reads
+//!    the [`ManifestGraph`] from the registry first, so that a kept
+//!    multi-platform index keeps its platform manifests and a kept image its
+//!    signatures and attestations ([`plan_with_graph`]; fail closed: an
+//!    unreadable graph deletes nothing). After a prune, [`validate_package`]
+//!    pulls every remaining tag's graph and reports missing manifests.
 //! 3. [`execute`] the plan: concurrent deletions paced to GitHub's rate
 //!    limits, each journaled to a JSON-lines file before and after it happens.
 //! 4. If the policy was wrong, [`undo_journal`] restores every version the
