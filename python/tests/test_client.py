@@ -67,6 +67,7 @@ def test_headers_sent(raw_server: RawServer) -> None:
         api_version="2099-01-01",
         user_agent="cleanup-job/1.0",
     )
+    assert (client.api_version, client.user_agent) == ("2099-01-01", "cleanup-job/1.0")
     client.org("octo-org").get_package("npm", "x")
     path, headers = raw_server.requests[-1]
     assert path == "/orgs/octo-org/packages/npm/x"
@@ -74,6 +75,12 @@ def test_headers_sent(raw_server: RawServer) -> None:
     assert lowered["x-github-api-version"] == "2099-01-01"
     assert lowered["user-agent"] == "cleanup-job/1.0"
     assert lowered["authorization"].endswith("t0k3n")
+
+
+def test_default_headers() -> None:
+    client = AsyncClient("t")
+    assert client.api_version == "2022-11-28"
+    assert client.user_agent.startswith("ghpackages")
 
 
 def test_rate_limit_and_scopes(emulator: Emulator) -> None:

@@ -64,6 +64,7 @@ def test_exceptions_raised_by_python_code_have_every_attribute() -> None:
     error = NotFoundError("raised by a test double")
     assert (error.code, error.status, error.message, error.request_id) == ("not_found", None, "", None)
     assert (error.documentation_url, error.rate_limit, error.retry_after) == (None, None, None)
+    assert error.retryable is False
     assert RateLimitError("x").reset_at is None
     assert InvalidInputError("x").argument is None
     assert GitHubPackagesError("x").code == "other"
@@ -79,6 +80,7 @@ def test_builtin_bases() -> None:
 
 
 def assert_from_github(error: GitHubPackagesError, status: int, code: str) -> None:
+    assert error.retryable is False
     assert error.status == status
     assert error.code == code
     assert error.message
@@ -136,6 +138,7 @@ def test_rate_limited_primary(start_emulator: Callable[..., Emulator]) -> None:
     assert isinstance(error.reset_at, datetime.datetime)
     assert error.reset_at.tzinfo is not None
     assert error.reset_at == error.rate_limit.reset
+    assert error.retryable is True
 
 
 def test_rate_limited_secondary_has_retry_after(start_emulator: Callable[..., Emulator]) -> None:
@@ -184,6 +187,7 @@ def test_server_error(start_emulator: Callable[..., Emulator]) -> None:
         client.org("octo-org").get_package("npm", "octo-config")
     assert caught.value.status is not None and 500 <= caught.value.status <= 599
     assert caught.value.code == "server"
+    assert caught.value.retryable is True
 
 
 def test_server_error_after_retries(start_emulator: Callable[..., Emulator]) -> None:
@@ -199,6 +203,7 @@ def test_transport_error(closed_port_url: str) -> None:
         client.me().list_packages("npm")
     assert caught.value.code == "transport"
     assert caught.value.status is None
+    assert caught.value.retryable is True
     assert isinstance(caught.value, ConnectionError)
 
 

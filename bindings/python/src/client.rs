@@ -223,6 +223,18 @@ macro_rules! client_class {
                 self.client.has_token()
             }
 
+            /// The `X-GitHub-Api-Version` sent.
+            #[getter]
+            fn api_version(&self) -> String {
+                self.client.api_version().to_owned()
+            }
+
+            /// The `User-Agent` sent.
+            #[getter]
+            fn user_agent(&self) -> String {
+                self.client.user_agent().to_owned()
+            }
+
             /// The rate-limit state of the last response received, if any.
             #[getter]
             fn rate_limit(&self) -> Option<RateLimit> {

@@ -16,7 +16,8 @@ use crate::pages::RateLimit;
 const MODULE: &str = "ghpackages";
 const BASE_NAME: &str = "GitHubPackagesError";
 const BASE_DOC: &str = "Base class of every error raised by ghpackages. Attributes: code (the \
-core's error kind name), status, message, documentation_url, request_id, rate_limit, retry_after.";
+core's error kind name), status, message, documentation_url, request_id, rate_limit, \
+retry_after, retryable (whether the same request may succeed later).";
 
 /// The Python class of a kind: its name, the builtin it also derives from,
 /// and its docstring. `None` maps the kind to the base class itself, which is
@@ -108,6 +109,7 @@ fn classes(py: Python<'_>) -> PyResult<&Classes> {
         // (a test double, say) have every attribute too.
         base.setattr("code", ErrorKind::Other.name())?;
         base.setattr("message", "")?;
+        base.setattr("retryable", false)?;
         for attribute in [
             "status",
             "documentation_url",
@@ -171,6 +173,7 @@ fn exception(py: Python<'_>, error: &Error) -> PyResult<PyErr> {
     instance.setattr("request_id", error.request_id())?;
     instance.setattr("rate_limit", error.rate_limit().cloned().map(RateLimit))?;
     instance.setattr("retry_after", error.retry_after().map(|d| d.as_secs_f64()))?;
+    instance.setattr("retryable", error.is_retryable())?;
     match error.kind() {
         ErrorKind::RateLimited => {
             instance.setattr("reset_at", error.rate_limit().map(|limit| limit.reset))?
