@@ -196,8 +196,8 @@ fn _error_kinds() -> Vec<&'static str> {
     ErrorKind::ALL.iter().map(|kind| kind.name()).collect()
 }
 
-/// Raises the exception an error of `kind` maps to; for tests of kinds no
-/// server response can provoke.
+/// Raises the exception an error of `kind` maps to, for the test that walks
+/// every kind (some kinds no server response can provoke).
 #[pyfunction]
 fn _raise_error(kind: &str, message: &str) -> PyResult<()> {
     match ErrorKind::ALL.iter().find(|k| k.name() == kind) {
