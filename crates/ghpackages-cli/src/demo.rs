@@ -141,18 +141,23 @@ async fn walk_through(base_url: &str) -> Result<Status> {
         cleanup::execute_with_progress(&client, &target, &plan, &options, |_| progress.tick())
             .await?;
     println!("{}", report_summary(&report));
-    let writes_per_minute = RateBudget::default().points / RateBudget::default().write_cost;
+    let per_minute = (RateBudget::default().points / RateBudget::default().write_cost) as usize;
+    let pace = match report.deleted.div_ceil(per_minute) {
+        0 | 1 => "within a minute".to_owned(),
+        minutes => format!("about {} min", minutes - 1),
+    };
     println!(
-        "   (GitHub allows {writes_per_minute} deletions a minute per endpoint; at real speed this takes about {:.0}s)",
-        (report.deleted as f64 / writes_per_minute as f64).ceil().max(1.0) * 60.0 - 60.0
+        "   (GitHub allows {per_minute} deletions a minute per endpoint: at its real pace, {pace})"
     );
+    let lines = std::fs::read_to_string(&journal).unwrap_or_default();
     println!(
-        "   {PACKAGE} now has {} versions; journal: {} lines",
+        "   {PACKAGE} now has {} versions; the journal has {} lines, such as:",
         count_versions(&client, &target).await?,
-        std::fs::read_to_string(&journal)
-            .map(|t| t.lines().count())
-            .unwrap_or(0)
+        lines.lines().count()
     );
+    if let Some(line) = lines.lines().find(|l| l.contains(r#""state":"deleted""#)) {
+        println!("   {line}");
+    }
 
     step(
         4,
