@@ -148,7 +148,7 @@ pub struct LimitArgs {
     #[arg(long, value_name = "403|429", default_value = "403", value_parser = parse_status)]
     pub rate_limit_status: StatusCode,
     /// How much faster than the clock rate-limit windows pass (60: an hour in a minute).
-    #[arg(long, value_name = "F", default_value_t = 1.0)]
+    #[arg(long, value_name = "F", default_value_t = 1.0, value_parser = parse_factor)]
     pub time_factor: f64,
 }
 
@@ -157,6 +157,15 @@ fn parse_status(text: &str) -> Result<StatusCode, String> {
         "403" => Ok(StatusCode::FORBIDDEN),
         "429" => Ok(StatusCode::TOO_MANY_REQUESTS),
         _ => Err(format!("expected 403 or 429, got {text:?}")),
+    }
+}
+
+fn parse_factor(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(factor) if (MIN_FACTOR..=MAX_FACTOR).contains(&factor) => Ok(factor),
+        _ => Err(format!(
+            "expected a number from {MIN_FACTOR} to {MAX_FACTOR}, got {text:?}"
+        )),
     }
 }
 

@@ -599,10 +599,18 @@ async fn binary_flags_set_and_disable_the_limits() {
         assert!(response.headers().get("x-ratelimit-remaining").is_none());
     }
 
-    let refused = Command::new(env!("CARGO_BIN_EXE_ghpackages-emulator"))
-        .args(["--port", "0", "--rate-limit-status", "500"])
-        .output()
-        .unwrap();
-    assert!(!refused.status.success());
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("403 or 429"));
+    for (bad, complaint) in [
+        (["--rate-limit-status", "500"], "403 or 429"),
+        (["--time-factor", "0"], "expected a number"),
+        (["--time-factor", "fast"], "expected a number"),
+    ] {
+        let refused = Command::new(env!("CARGO_BIN_EXE_ghpackages-emulator"))
+            .args(["--port", "0"])
+            .args(bad)
+            .output()
+            .unwrap();
+        assert!(!refused.status.success(), "{bad:?} accepted");
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(stderr.contains(complaint), "{bad:?}: {stderr}");
+    }
 }
