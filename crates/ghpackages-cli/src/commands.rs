@@ -32,8 +32,8 @@ impl Context {
             });
         } else {
             match version_id {
-                Some(id) => println!("{action} version {id} of {target}"),
-                None => println!("{action} {target}"),
+                Some(id) => out!("{action} version {id} of {target}"),
+                None => out!("{action} {target}"),
             }
         }
     }
@@ -203,7 +203,7 @@ fn show_package(package: &Package) {
         ("url", package.html_url.clone()),
     ];
     for (key, value) in fields {
-        println!("{key:<11} {value}");
+        out!("{key:<11} {value}");
     }
 }
 

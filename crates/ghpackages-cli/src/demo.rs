@@ -11,7 +11,7 @@ use ghpackages_emulator::{Emulator, EmulatorConfig, Fixture, LimitsConfig};
 
 use crate::output::{Progress, Table};
 use crate::prune::{plan_summary, plan_table, report_summary, undo_summary};
-use crate::Status;
+use crate::{print_json, Status};
 
 /// The demo fixture's org admin (see the emulator's README).
 const TOKEN: &str = "ghp_demo_octocat";
@@ -22,9 +22,20 @@ const SPEED: f64 = 60.0;
 /// Plan rows shown before the rest are summarized.
 const SHOWN_ROWS: usize = 12;
 
-fn step(number: u32, title: &str, command: &str) {
-    println!("\n== {number}. {title}");
-    println!("   $ {command}");
+/// Narration: on stdout, or on stderr when stdout carries the JSON result.
+macro_rules! say {
+    ($json:expr, $($arg:tt)*) => {
+        if $json {
+            eprintln!($($arg)*)
+        } else {
+            out!($($arg)*)
+        }
+    };
+}
+
+fn step(json: bool, number: u32, title: &str, command: &str) {
+    say!(json, "\n== {number}. {title}");
+    say!(json, "   $ {command}");
 }
 
 async fn count_versions(client: &Client, target: &Target) -> Result<usize> {
@@ -39,7 +50,7 @@ async fn count_versions(client: &Client, target: &Target) -> Result<usize> {
     Ok(versions.len())
 }
 
-pub async fn run() -> Result<Status> {
+pub async fn run(json: bool) -> Result<Status> {
     let config = EmulatorConfig {
         fixture: Some(Fixture::demo()),
         limits: LimitsConfig {
@@ -51,14 +62,20 @@ pub async fn run() -> Result<Status> {
     let emulator = Emulator::start(config)
         .await
         .map_err(|e| Error::new(ErrorKind::Other, format!("cannot start the emulator: {e}")))?;
-    let result = walk_through(emulator.base_url()).await;
+    let result = walk_through(emulator.base_url(), json).await;
     emulator.shutdown().await;
     result
 }
 
-async fn walk_through(base_url: &str) -> Result<Status> {
-    println!("ghpkg demo: a local GitHub Packages emulator with demo data (no token, no network)");
-    println!("emulator: {base_url} (GitHub's rate limits, {SPEED}x faster)");
+async fn walk_through(base_url: &str, json: bool) -> Result<Status> {
+    say!(
+        json,
+        "ghpkg demo: a local GitHub Packages emulator with demo data (no token, no network)"
+    );
+    say!(
+        json,
+        "emulator: {base_url} (GitHub's rate limits, {SPEED}x faster)"
+    );
     let client = Client::builder().base_url(base_url).token(TOKEN).build()?;
     let owner = Owner::org(ORG);
     let target = Target::new(owner.clone(), PackageType::Container, PACKAGE);
@@ -69,6 +86,7 @@ async fn walk_through(base_url: &str) -> Result<Status> {
     };
 
     step(
+        json,
         1,
         "The organization's container packages",
         "ghpkg --org octo-org packages list --type container",
@@ -84,9 +102,10 @@ async fn walk_through(base_url: &str) -> Result<Status> {
             package.version_count.to_string(),
         ]);
     }
-    table.print();
+    say!(json, "{}", table.render().trim_end());
 
     step(
+        json,
         2,
         "Plan a prune: untagged nightly builds older than 30 days, keeping the 10 newest",
         "ghpkg --org octo-org prune --type container nightly-builds --untagged --older-than 30d --keep-latest 10",
@@ -97,7 +116,11 @@ async fn walk_through(base_url: &str) -> Result<Status> {
         tags: TagFilter::Untagged,
         ..Policy::default()
     };
-    println!("   policy as JSON (--policy FILE): {}", policy.to_json());
+    say!(
+        json,
+        "   policy as JSON (--policy FILE): {}",
+        policy.to_json()
+    );
     let versions = client
         .list_all_package_versions(
             &owner,
@@ -117,16 +140,17 @@ async fn walk_through(base_url: &str) -> Result<Status> {
     let rendered = plan_table(&plan).render();
     let lines: Vec<&str> = rendered.lines().collect();
     for line in lines.iter().take(SHOWN_ROWS + 1) {
-        println!("{line}");
+        say!(json, "{line}");
     }
     if lines.len() > SHOWN_ROWS + 1 {
-        println!("... {} more rows", lines.len() - SHOWN_ROWS - 1);
+        say!(json, "... {} more rows", lines.len() - SHOWN_ROWS - 1);
     }
-    println!("{}", plan_summary(&plan));
+    say!(json, "{}", plan_summary(&plan));
 
     let journal = std::env::temp_dir().join(format!("ghpkg-demo-{}.jsonl", std::process::id()));
     let _ = std::fs::remove_file(&journal);
     step(
+        json,
         3,
         "Execute it, paced to the rate limits, journaling every deletion",
         "ghpkg --org octo-org prune ... --yes --journal prune.jsonl",
@@ -140,26 +164,29 @@ async fn walk_through(base_url: &str) -> Result<Status> {
     let report =
         cleanup::execute_with_progress(&client, &target, &plan, &options, |_| progress.tick())
             .await?;
-    println!("{}", report_summary(&report));
+    say!(json, "{}", report_summary(&report));
     let per_minute = (RateBudget::default().points / RateBudget::default().write_cost) as usize;
     let pace = match report.deleted.div_ceil(per_minute) {
         0 | 1 => "within a minute".to_owned(),
         minutes => format!("about {} min", minutes - 1),
     };
-    println!(
+    say!(
+        json,
         "   (GitHub allows {per_minute} deletions a minute per endpoint: at its real pace, {pace})"
     );
     let lines = std::fs::read_to_string(&journal).unwrap_or_default();
-    println!(
-        "   {PACKAGE} now has {} versions; the journal has {} lines, such as:",
-        count_versions(&client, &target).await?,
+    let after_prune = count_versions(&client, &target).await?;
+    say!(
+        json,
+        "   {PACKAGE} now has {after_prune} versions; the journal has {} lines, such as:",
         lines.lines().count()
     );
     if let Some(line) = lines.lines().find(|l| l.contains(r#""state":"deleted""#)) {
-        println!("   {line}");
+        say!(json, "   {line}");
     }
 
     step(
+        json,
         4,
         "Undo: restore everything the journal records",
         "ghpkg undo prune.jsonl",
@@ -171,13 +198,23 @@ async fn walk_through(base_url: &str) -> Result<Status> {
     let undone = cleanup::undo_journal(&client, &journal, &undo_options).await;
     let _ = std::fs::remove_file(&journal);
     let undone = undone?;
-    println!("{}", undo_summary(&undone));
-    println!(
-        "   {PACKAGE} has {} versions again",
-        count_versions(&client, &target).await?
-    );
+    let after_undo = count_versions(&client, &target).await?;
+    say!(json, "{}", undo_summary(&undone));
+    say!(json, "   {PACKAGE} has {after_undo} versions again");
     let ok = report.is_success() && undone.is_success();
-    println!(
+    if json {
+        print_json(&serde_json::json!({
+            "emulator": base_url,
+            "packages": packages,
+            "plan": plan,
+            "report": report,
+            "versions_after_prune": after_prune,
+            "undo": undone,
+            "versions_after_undo": after_undo,
+        }));
+    }
+    say!(
+        json,
         "\ndone: run `ghpkg --help` to use it against GitHub (token from GITHUB_TOKEN or GH_TOKEN)"
     );
     Ok(if ok { Status::Ok } else { Status::SomeFailed })

@@ -4,9 +4,18 @@
 //! 2 usage or invalid input; 3 authentication or permission; 4 not found;
 //! 5 rate limited.
 
+/// `println!` that ends the program quietly when stdout is closed
+/// (`ghpkg versions list ... | head`) instead of panicking.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::output::write_stdout(format_args!($($arg)*))
+    };
+}
+
 mod args;
 mod commands;
 mod demo;
+mod graph;
 mod output;
 mod prune;
 
@@ -40,7 +49,11 @@ impl Context {
             (None, Some(user)) => Owner::user(user),
             (None, None) => Owner::AuthenticatedUser,
         };
-        let client = Client::builder().base_url(&global.api_url).build()?;
+        let mut builder = Client::builder().base_url(&global.api_url);
+        if let Some(registry) = &global.registry_url {
+            builder = builder.registry_url(registry);
+        }
+        let client = builder.build()?;
         if owner == Owner::AuthenticatedUser && !client.has_token() {
             return Err(Error::new(
                 ErrorKind::Unauthorized,
@@ -56,7 +69,7 @@ impl Context {
 }
 
 pub fn print_json(value: &impl Serialize) {
-    println!(
+    out!(
         "{}",
         serde_json::to_string_pretty(value).expect("API values always serialize")
     );
@@ -89,12 +102,13 @@ fn report_error(error: &Error, json: bool) {
 async fn run(cli: Cli) -> Result<Status, Error> {
     let context = || Context::new(&cli.global);
     match cli.command {
-        Command::Demo => demo::run().await,
+        Command::Demo => demo::run(cli.global.json).await,
         Command::Packages(command) => commands::packages(&context()?, command).await,
         Command::Versions(command) => commands::versions(&context()?, command).await,
         Command::Conflicts => commands::conflicts(&context()?).await,
         Command::Prune(prune) => prune::prune(&context()?, *prune).await,
         Command::Undo(undo) => prune::undo(&context()?, undo).await,
+        Command::Validate(validate) => graph::validate(&context()?, validate).await,
     }
 }
 

@@ -1,8 +1,27 @@
 //! Human output: aligned tables, short digests, and a progress line.
 
+use std::fmt;
 use std::io::{IsTerminal, Write};
 
 use chrono::{DateTime, Utc};
+
+/// Writes one line to stdout. When stdout is closed by the reader, the
+/// program ends with success, as `head` and `grep -q` expect.
+pub fn write_stdout(args: fmt::Arguments<'_>) {
+    let mut stdout = std::io::stdout().lock();
+    let written = stdout
+        .write_fmt(args)
+        .and_then(|()| stdout.write_all(b"\n"))
+        .and_then(|()| stdout.flush());
+    match written {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => {
+            eprintln!("ghpkg: error: cannot write to stdout: {e}");
+            std::process::exit(1);
+        }
+    }
+}
 
 /// A table printed with columns padded to their widest cell.
 pub struct Table {
@@ -49,7 +68,7 @@ impl Table {
     }
 
     pub fn print(&self) {
-        print!("{}", self.render());
+        out!("{}", self.render().trim_end_matches('\n'));
     }
 }
 

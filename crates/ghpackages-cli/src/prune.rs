@@ -6,11 +6,11 @@ use std::sync::Once;
 
 use chrono::Utc;
 use ghpackages::cleanup::{
-    self, execute_with_progress, plan_with, Action, ExecuteOptions, ExecutionReport, OutcomeStatus,
-    PackageFacts, Pattern, Plan, Policy, SemverFilter, TagFilter, Target, UndoOptions, UndoReport,
-    UndoStatus,
+    self, execute_with_progress, plan_package, Action, ExecuteOptions, ExecutionReport,
+    OutcomeStatus, Pattern, Plan, PlanOptions, Policy, SemverFilter, TagFilter, Target,
+    UndoOptions, UndoReport, UndoStatus,
 };
-use ghpackages::{Error, ListVersionsOptions, Result};
+use ghpackages::{Error, Result};
 use serde_json::json;
 
 use crate::args::{PruneArgs, UndoArgs};
@@ -141,34 +141,36 @@ pub async fn prune(ctx: &Context, args: PruneArgs) -> Result<Status> {
         &args.package.name,
     );
     let client = &ctx.client;
-    let package = client
-        .get_package(&target.owner, target.package_type, &target.name)
-        .await?;
-    let versions = client
-        .list_all_package_versions(
-            &target.owner,
-            target.package_type,
-            &target.name,
-            &ListVersionsOptions::default(),
-        )
-        .await?;
-    let facts = PackageFacts {
-        visibility: Some(package.visibility),
+    let options = PlanOptions {
+        manifest_graph: !args.no_manifest_graph,
+        delete_referenced: !args.keep_referenced,
+        concurrency: args.concurrency,
         downloads: match &args.downloads {
             Some(path) => read_downloads(path)?,
             None => BTreeMap::new(),
         },
     };
-    let plan = plan_with(&versions, &facts, &policy, Utc::now());
+    let plan = plan_package(
+        client,
+        &target.owner,
+        target.package_type,
+        &target.name,
+        &policy,
+        &options,
+    )
+    .await?;
     if !ctx.json {
         plan_table(&plan).print();
-        println!("{}", plan_summary(&plan));
+        if let Some(line) = crate::graph::graph_line(&plan) {
+            out!("{line}");
+        }
+        out!("{}", plan_summary(&plan));
     }
     if !args.yes {
         if ctx.json {
             print_json(&json!({"target": target, "plan": plan, "report": null}));
         } else if plan.delete_count() > 0 {
-            println!(
+            out!(
                 "dry run: nothing was deleted; run again with --yes to delete {} versions",
                 plan.delete_count()
             );
@@ -208,9 +210,9 @@ pub async fn prune(ctx: &Context, args: PruneArgs) -> Result<Status> {
         if report.failed > 0 {
             failures.print();
         }
-        println!("{}", report_summary(&report));
+        out!("{}", report_summary(&report));
         if let Some(path) = &report.journal {
-            println!("undo with: ghpkg undo {}", path.display());
+            out!("undo with: ghpkg undo {}", path.display());
         }
     }
     Ok(if report.is_success() {
@@ -267,7 +269,7 @@ pub async fn undo(ctx: &Context, args: UndoArgs) -> Result<Status> {
             ]);
         }
         table.print();
-        println!("{}", undo_summary(&report));
+        out!("{}", undo_summary(&report));
     }
     Ok(if report.failed == 0 && report.expired == 0 {
         Status::Ok

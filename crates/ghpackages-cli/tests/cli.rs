@@ -628,3 +628,35 @@ async fn prune_uses_download_counts_when_given() {
     assert_error(&bad, 2, "downloads.json");
     emulator.shutdown().await;
 }
+
+#[test]
+fn demo_in_json_narrates_on_stderr() {
+    let output = Command::new(env!("CARGO_BIN_EXE_ghpkg"))
+        .args(["demo", "--json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let result = json(&output);
+    let deleted = result["report"]["deleted"].as_u64().unwrap();
+    assert!(deleted > 0);
+    assert_eq!(result["report"]["failed"], 0);
+    assert_eq!(result["undo"]["restored"].as_u64(), Some(deleted));
+    assert!(stderr(&output).contains("== 4."));
+}
+
+#[test]
+fn a_closed_stdout_ends_quietly() {
+    use std::io::Read;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ghpkg"))
+        .arg("demo")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The reader is gone, as with `ghpkg ... | head -c 16`.
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
+}
