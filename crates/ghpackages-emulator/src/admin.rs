@@ -68,7 +68,7 @@ fn invalid(message: impl Into<String>) -> ApiError {
 
 /// The JSON body: 400 `Problems parsing JSON` when it is not JSON (as GitHub
 /// answers), 422 when it is JSON of the wrong shape.
-fn body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
+pub(crate) fn body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
     body.map(|Json(value)| value)
         .map_err(|rejection| match rejection {
             JsonRejection::JsonDataError(err) => invalid(err.body_text()),

@@ -25,6 +25,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::extract::connect_info::Connected;
+use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::Next;
@@ -35,9 +36,8 @@ use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 
+use crate::admin;
 use crate::error::{ApiError, REST_DOCS};
-
-const ADMIN_DOCS: &str = "https://docs.github.com/rest";
 
 /// Which faults to inject. `Default` injects none.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -276,18 +276,11 @@ pub async fn get_faults(State(faults): State<Arc<Faults>>) -> Json<FaultsConfig>
 /// `PUT /_emulator/faults`: replaces the faults; fields left out take their defaults.
 pub async fn put_faults(
     State(faults): State<Arc<Faults>>,
-    body: Result<Json<FaultsConfig>, axum::extract::rejection::JsonRejection>,
+    body: Result<Json<FaultsConfig>, JsonRejection>,
 ) -> Result<Json<FaultsConfig>, ApiError> {
-    let Json(config) = body.map_err(|rejection| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("Invalid faults: {}", rejection.body_text()),
-            ADMIN_DOCS,
-        )
-    })?;
     faults
-        .set(config)
-        .map_err(|message| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message, ADMIN_DOCS))?;
+        .set(admin::body(body)?)
+        .map_err(|message| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message, REST_DOCS))?;
     Ok(Json(faults.config()))
 }
 

@@ -310,7 +310,7 @@ async fn admin_api_refuses_faults_without_the_admin_token() {
 }
 
 #[tokio::test]
-async fn invalid_faults_are_refused_with_422() {
+async fn invalid_faults_are_refused_with_422_and_non_json_with_400() {
     let emulator = start(FaultsConfig::default()).await;
     let token = emulator.admin_token().to_owned();
     for body in [
@@ -336,6 +336,21 @@ async fn invalid_faults_are_refused_with_422() {
         let error: Value = response.json().await.unwrap();
         assert_eq!(error["status"], "422");
     }
+    // A body that is not JSON is a 400, as GitHub answers it.
+    let not_json = client()
+        .put(format!("{}/_emulator/faults", emulator.base_url()))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body("error_rate=1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(not_json.status(), StatusCode::BAD_REQUEST);
+    let error: Value = not_json.json().await.unwrap();
+    assert!(error["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("Problems parsing JSON"));
     let current: Value = admin(&emulator, reqwest::Method::GET, Some(&token), None)
         .await
         .json()
