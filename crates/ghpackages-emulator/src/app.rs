@@ -88,13 +88,24 @@ static MEDIA_TYPE: HeaderName = HeaderName::from_static("x-github-media-type");
 static API_VERSION: HeaderName = HeaderName::from_static("x-github-api-version-selected");
 
 /// Headers GitHub puts on every API answer: a request id (clients report it
-/// in errors), the media type and the API version.
+/// in errors), the media type and the API version. Each answer is logged at
+/// trace level, without the query string (a restore's `token` is a secret).
 async fn github_headers(request: Request, next: Next) -> Response {
     static COUNTER: AtomicU64 = AtomicU64::new(1);
     let id = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let request_id = format!("E1E1:{:X}:{id:08X}", std::process::id());
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
     let mut response = next.run(request).await;
+    tracing::trace!(
+        request_id = %request_id,
+        %method,
+        %path,
+        status = response.status().as_u16(),
+        "answered"
+    );
     let headers = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&format!("E1E1:{:X}:{id:08X}", std::process::id())) {
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
         headers.insert(REQUEST_ID.clone(), value);
     }
     headers.insert(

@@ -85,36 +85,39 @@ async fn run(args: Args) -> Result<(), String> {
         limits: args.limits.to_config(),
         faults: args.faults.to_config()?,
     };
+    // Handlers are installed before the URL is printed: a supervisor may send
+    // SIGTERM as soon as it has read it.
+    let signal = shutdown_signal().map_err(|e| format!("cannot handle signals: {e}"))?;
     let emulator = Emulator::start(config).await.map_err(|e| e.to_string())?;
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{}", emulator.base_url())
         .and_then(|()| stdout.flush())
         .map_err(|e| e.to_string())?;
     drop(stdout);
-    wait_for_signal().await;
+    signal.await;
     emulator.shutdown().await;
     Ok(())
 }
 
-/// Returns on SIGINT or SIGTERM.
-async fn wait_for_signal() {
+/// A future that completes on SIGINT or SIGTERM; the handlers are installed
+/// when this returns.
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
+        let mut terminate = signal(SignalKind::terminate())?;
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        Ok(async move {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
             }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
+        })
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
     }
 }

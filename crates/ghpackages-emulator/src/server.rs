@@ -84,6 +84,7 @@ impl Emulator {
             let _ = stopped.await;
         });
         let task = tokio::spawn(async move { server.await });
+        tracing::info!(%addr, "serving the GitHub Packages API");
         Ok(RunningEmulator {
             base_url: format!("http://{addr}"),
             addr,
