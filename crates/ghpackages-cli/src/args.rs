@@ -39,6 +39,10 @@ pub struct Global {
     /// Print JSON on stdout instead of tables (errors become JSON on stderr).
     #[arg(long, global = true)]
     pub json: bool,
+    /// Container registry base URL (default: derived from --api-url:
+    /// ghcr.io, or https://containers.HOST on GitHub Enterprise Server).
+    #[arg(long, global = true, value_name = "URL", env = "GHPKG_REGISTRY_URL")]
+    pub registry_url: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -55,6 +59,9 @@ pub enum Command {
     Prune(Box<PruneArgs>),
     /// Restore every version a prune journal records as deleted.
     Undo(UndoArgs),
+    /// Pull the manifest graph of every tag of a container package and
+    /// report any manifest an index lists that the registry no longer has.
+    Validate(ValidateArgs),
     /// Walk through list, prune plan, prune and undo against a built-in
     /// emulator with demo data: no token, no network.
     Demo,
@@ -175,7 +182,26 @@ pub struct PruneArgs {
     /// Undo journal to append deletions to (default: ghpkg-prune-TIME.jsonl).
     #[arg(long, value_name = "FILE")]
     pub journal: Option<PathBuf>,
-    /// Deletions in flight at once.
+    /// Deletions (and manifest fetches) in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub concurrency: usize,
+    /// Plan a container package from its versions alone, without reading its
+    /// manifest graph from the registry (can break multi-platform images and
+    /// orphan signatures).
+    #[arg(long)]
+    pub no_manifest_graph: bool,
+    /// Keep the platform manifests, signatures and attestations that only a
+    /// deleted manifest referenced (deleted with it by default).
+    #[arg(long)]
+    pub keep_referenced: bool,
+}
+
+/// `ghpkg validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// The container package's name.
+    pub name: String,
+    /// Manifest fetches in flight at once.
     #[arg(long, value_name = "N", default_value_t = 8)]
     pub concurrency: usize,
 }

@@ -15,6 +15,7 @@ macro_rules! out {
 mod args;
 mod commands;
 mod demo;
+mod graph;
 mod output;
 mod prune;
 
@@ -48,7 +49,11 @@ impl Context {
             (None, Some(user)) => Owner::user(user),
             (None, None) => Owner::AuthenticatedUser,
         };
-        let client = Client::builder().base_url(&global.api_url).build()?;
+        let mut builder = Client::builder().base_url(&global.api_url);
+        if let Some(registry) = &global.registry_url {
+            builder = builder.registry_url(registry);
+        }
+        let client = builder.build()?;
         if owner == Owner::AuthenticatedUser && !client.has_token() {
             return Err(Error::new(
                 ErrorKind::Unauthorized,
@@ -103,6 +108,7 @@ async fn run(cli: Cli) -> Result<Status, Error> {
         Command::Conflicts => commands::conflicts(&context()?).await,
         Command::Prune(prune) => prune::prune(&context()?, *prune).await,
         Command::Undo(undo) => prune::undo(&context()?, undo).await,
+        Command::Validate(validate) => graph::validate(&context()?, validate).await,
     }
 }
 

@@ -6,11 +6,11 @@ use std::sync::Once;
 
 use chrono::Utc;
 use ghpackages::cleanup::{
-    self, execute_with_progress, plan_with, Action, ExecuteOptions, ExecutionReport, OutcomeStatus,
-    PackageFacts, Pattern, Plan, Policy, SemverFilter, TagFilter, Target, UndoOptions, UndoReport,
-    UndoStatus,
+    self, execute_with_progress, plan_package, Action, ExecuteOptions, ExecutionReport,
+    OutcomeStatus, Pattern, Plan, PlanOptions, Policy, SemverFilter, TagFilter, Target,
+    UndoOptions, UndoReport, UndoStatus,
 };
-use ghpackages::{Error, ListVersionsOptions, Result};
+use ghpackages::{Error, Result};
 use serde_json::json;
 
 use crate::args::{PruneArgs, UndoArgs};
@@ -141,27 +141,29 @@ pub async fn prune(ctx: &Context, args: PruneArgs) -> Result<Status> {
         &args.package.name,
     );
     let client = &ctx.client;
-    let package = client
-        .get_package(&target.owner, target.package_type, &target.name)
-        .await?;
-    let versions = client
-        .list_all_package_versions(
-            &target.owner,
-            target.package_type,
-            &target.name,
-            &ListVersionsOptions::default(),
-        )
-        .await?;
-    let facts = PackageFacts {
-        visibility: Some(package.visibility),
+    let options = PlanOptions {
+        manifest_graph: !args.no_manifest_graph,
+        delete_referenced: !args.keep_referenced,
+        concurrency: args.concurrency,
         downloads: match &args.downloads {
             Some(path) => read_downloads(path)?,
             None => BTreeMap::new(),
         },
     };
-    let plan = plan_with(&versions, &facts, &policy, Utc::now());
+    let plan = plan_package(
+        client,
+        &target.owner,
+        target.package_type,
+        &target.name,
+        &policy,
+        &options,
+    )
+    .await?;
     if !ctx.json {
         plan_table(&plan).print();
+        if let Some(line) = crate::graph::graph_line(&plan) {
+            out!("{line}");
+        }
         out!("{}", plan_summary(&plan));
     }
     if !args.yes {

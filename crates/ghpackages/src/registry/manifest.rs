@@ -143,19 +143,34 @@ impl Manifest {
     }
 }
 
-/// Whether `text` is a digest: `sha256:` and 64 lowercase hex digits, or
-/// `sha512:` and 128.
+/// Whether `text` is a digest by the OCI grammar (`algorithm:encoded`: an
+/// algorithm of lowercase letters and digits joined by `+._-`, an encoded
+/// part of letters, digits and `=_-`), which also makes it safe in a URL path.
 pub fn is_digest(text: &str) -> bool {
-    let hex = |h: &str, len: usize| {
-        h.len() == len
-            && h.bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    let Some((algorithm, encoded)) = text.split_once(':') else {
+        return false;
     };
-    match text.split_once(':') {
-        Some(("sha256", h)) => hex(h, 64),
-        Some(("sha512", h)) => hex(h, 128),
-        _ => false,
-    }
+    let component = |part: &str| {
+        !part.is_empty()
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    };
+    algorithm.split(['+', '.', '_', '-']).all(component)
+        && !encoded.is_empty()
+        && encoded
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'=' | b'_' | b'-'))
+}
+
+/// A full SHA-256 digest: `sha256:` and 64 lowercase hex digits.
+fn is_sha256(text: &str) -> bool {
+    text.strip_prefix("sha256:").is_some_and(|hex| {
+        hex.len() == 64
+            && hex
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
 }
 
 /// The subject digest of a cosign-style tag (`sha256-<hex>.sig`, `.att`,
@@ -164,9 +179,8 @@ pub fn referrer_tag_subject(tag: &str) -> Option<String> {
     let stem = [".sig", ".att", ".sbom"]
         .iter()
         .find_map(|suffix| tag.strip_suffix(suffix))?;
-    let (algorithm, hex) = stem.split_once('-')?;
-    let digest = format!("{algorithm}:{hex}");
-    is_digest(&digest).then_some(digest)
+    let digest = format!("sha256:{}", stem.strip_prefix("sha256-")?);
+    is_sha256(&digest).then_some(digest)
 }
 
 #[cfg(test)]
@@ -225,7 +239,7 @@ mod tests {
             "not json".to_owned(),
             r#"{"mediaType":"application/vnd.oci.image.config.v1+json"}"#.to_owned(),
             format!(r#"{{"mediaType":"{OCI_INDEX}"}}"#),
-            format!(r#"{{"mediaType":"{OCI_INDEX}","manifests":[{{"digest":"sha256:xyz"}}]}}"#),
+            format!(r#"{{"mediaType":"{OCI_INDEX}","manifests":[{{"digest":"sha256:../../x"}}]}}"#),
             r#"{"schemaVersion":2}"#.to_owned(),
         ] {
             let error = Manifest::parse(&d, None, body.as_bytes()).unwrap_err();
@@ -236,9 +250,22 @@ mod tests {
     #[test]
     fn digests_and_referrer_tags() {
         assert!(is_digest(&digest('0')));
-        assert!(!is_digest("sha256:ABC"));
-        assert!(!is_digest(&digest('0').to_uppercase()));
-        assert!(!is_digest("md5:abc"));
+        assert!(is_digest("sha256:74bcebb4c60c"));
+        assert!(is_digest(
+            "multihash+base58:QmRZxt2b1FVZPNqd8hsiykDL3TdBDeTSPX9Kv46"
+        ));
+        for bad in [
+            "sha256",
+            "sha256:",
+            ":abc",
+            "SHA256:abc",
+            "sha256:a/b",
+            "sha256:a b",
+            "a..b:c",
+            "1.0.0",
+        ] {
+            assert!(!is_digest(bad), "{bad}");
+        }
         let hex = "a".repeat(64);
         assert_eq!(
             referrer_tag_subject(&format!("sha256-{hex}.sig")),
