@@ -23,10 +23,10 @@ impl ItemStream {
     pub fn new<T: serde::Serialize + Send + 'static>(
         items: BoxStream<'static, ghpackages::Result<T>>,
     ) -> Self {
-        // Fused: reading on after the end keeps answering `null`.
+        // The core's streams are fused, so reading on after the end keeps
+        // answering `null`.
         let items = items
             .map(|item| item.and_then(|item| json(&item)))
-            .fuse()
             .boxed();
         ItemStream {
             items: Arc::new(Mutex::new(items)),

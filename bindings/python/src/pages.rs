@@ -208,10 +208,10 @@ impl Page {
 /// Every item of a list, fetched as the core's stream fetches it.
 pub type ItemStream = BoxStream<'static, ghpackages::Result<Item>>;
 
-/// A stream iterators can share; fused, since Python may ask an exhausted
-/// iterator for more and streams may panic when polled after their end.
+/// A stream iterators can share. The core's streams are fused, so Python may
+/// ask an exhausted iterator for more.
 fn shared(stream: ItemStream) -> Arc<Mutex<ItemStream>> {
-    Arc::new(Mutex::new(stream.fuse().boxed()))
+    Arc::new(Mutex::new(stream))
 }
 
 /// Lazy iterator over every item of a list (`for item in ...`).

@@ -61,7 +61,8 @@ impl ListRequest {
         })
     }
 
-    /// Every item from page `first` on, in order.
+    /// Every item from page `first` on, in order. Fused: polling it again
+    /// after its end answers `None`, so callers need no guard of their own.
     pub(crate) fn items<T>(self, first: Option<u32>) -> BoxStream<'static, Result<T>>
     where
         T: DeserializeOwned + Send + 'static,
@@ -71,6 +72,7 @@ impl ListRequest {
                 Ok(page) => stream::iter(page.items.into_iter().map(Ok)).boxed(),
                 Err(error) => stream::once(async move { Err(error) }).boxed(),
             })
+            .fuse()
             .boxed()
     }
 

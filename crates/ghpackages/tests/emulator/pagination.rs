@@ -184,15 +184,17 @@ async fn hundreds_of_versions_in_order() {
 async fn a_stream_ends_after_its_first_error() {
     let emulator = common::demo().await;
     let client = common::client(&emulator, "", Some(OCTOCAT));
-    let results: Vec<_> = client
-        .package_versions_stream(
-            &Owner::org("octo-org"),
-            PackageType::Npm,
-            "no-such-package",
-            &Default::default(),
-        )
-        .collect()
-        .await;
+    let mut stream = client.package_versions_stream(
+        &Owner::org("octo-org"),
+        PackageType::Npm,
+        "no-such-package",
+        &Default::default(),
+    );
+    let results: Vec<_> = stream.by_ref().collect().await;
+    assert!(
+        stream.next().await.is_none(),
+        "an ended stream stays ended when polled again"
+    );
     assert_eq!(results.len(), 1);
     let error = results.into_iter().next().unwrap().unwrap_err();
     assert_eq!(error.kind(), ErrorKind::NotFound);
