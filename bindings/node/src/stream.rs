@@ -25,9 +25,7 @@ impl ItemStream {
     ) -> Self {
         // The core's streams are fused, so reading on after the end keeps
         // answering `null`.
-        let items = items
-            .map(|item| item.and_then(|item| json(&item)))
-            .boxed();
+        let items = items.map(|item| item.and_then(|item| json(&item))).boxed();
         ItemStream {
             items: Arc::new(Mutex::new(items)),
         }
