@@ -410,6 +410,20 @@ class Owner:
         max_rate_limit_waits: Optional[int] = None,
         on_outcome: Optional[_OnOutcome] = None,
     ) -> dict[str, Any]: ...
+    def plan_package_cleanup(
+        self,
+        package_type: _PackageTypeArg,
+        package_name: str,
+        policy: _Policy,
+        *,
+        manifest_graph: Optional[bool] = None,
+        delete_referenced: Optional[bool] = None,
+        concurrency: Optional[int] = None,
+        downloads: Optional[dict[int, int]] = None,
+    ) -> CleanupPlan: ...
+    def validate_container(
+        self, package_name: str, *, concurrency: Optional[int] = None
+    ) -> dict[str, Any]: ...
 
 @final
 class AsyncOwner:
@@ -499,6 +513,20 @@ class AsyncOwner:
         concurrency: Optional[int] = None,
         max_rate_limit_waits: Optional[int] = None,
         on_outcome: Optional[_OnOutcome] = None,
+    ) -> Awaitable[dict[str, Any]]: ...
+    def plan_package_cleanup(
+        self,
+        package_type: _PackageTypeArg,
+        package_name: str,
+        policy: _Policy,
+        *,
+        manifest_graph: Optional[bool] = None,
+        delete_referenced: Optional[bool] = None,
+        concurrency: Optional[int] = None,
+        downloads: Optional[dict[int, int]] = None,
+    ) -> Awaitable[CleanupPlan]: ...
+    def validate_container(
+        self, package_name: str, *, concurrency: Optional[int] = None
     ) -> Awaitable[dict[str, Any]]: ...
 
 @final
@@ -619,6 +647,8 @@ class CleanupPlan:
     def decisions(self) -> list[CleanupDecision]: ...
     @property
     def deletions(self) -> list[CleanupDecision]: ...
+    @property
+    def graph(self) -> Optional[dict[str, Any]]: ...
     @property
     def kept(self) -> list[CleanupDecision]: ...
     @property

@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
-use ghpackages::cleanup::{self, Action, Decision, ExecuteOptions, Plan, Policy, UndoOptions};
+use ghpackages::cleanup::{
+    self, Action, Decision, ExecuteOptions, Plan, PlanOptions, Policy, UndoOptions, ValidateOptions,
+};
 use ghpackages::{Client, Owner, PackageType, Visibility};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
@@ -156,6 +158,14 @@ impl CleanupPlan {
             .cloned()
             .map(CleanupDecision)
             .collect()
+    }
+
+    /// For a container package planned with its manifest graph, what the
+    /// graph was (a dict: `status` read / unreadable / not_needed,
+    /// `manifests`, `fetched`, `delete_referenced`, `error`); else `None`.
+    #[getter]
+    fn graph(&self) -> PyResult<Json> {
+        Json::of(&self.0.graph)
     }
 
     /// The versions to delete, oldest first (the order execution uses).
@@ -308,6 +318,53 @@ pub async fn execute(
         cleanup::execute_with_progress(&client, &target, &plan, &options, progress(on_outcome))
             .await
             .map_err(to_py_err)?;
+    Json::of(&report)
+}
+
+/// The options of `plan_package_cleanup`; left out, they keep the core's defaults.
+pub fn plan_options(
+    manifest_graph: Option<bool>,
+    delete_referenced: Option<bool>,
+    concurrency: Option<i64>,
+    downloads: Option<HashMap<u64, u64>>,
+) -> PyResult<PlanOptions> {
+    let defaults = PlanOptions::default();
+    Ok(PlanOptions {
+        manifest_graph: manifest_graph.unwrap_or(defaults.manifest_graph),
+        delete_referenced: delete_referenced.unwrap_or(defaults.delete_referenced),
+        concurrency: count("concurrency", concurrency)?
+            .map_or(defaults.concurrency, |c| c as usize),
+        downloads: downloads.unwrap_or_default().into_iter().collect(),
+    })
+}
+
+/// Plans a cleanup of one package with the core's `plan_package` (the
+/// manifest graph of a container package included).
+pub async fn plan_package(
+    client: Client,
+    owner: Owner,
+    package_type: PackageType,
+    name: String,
+    policy: PolicyArg,
+    options: PlanOptions,
+) -> PyResult<CleanupPlan> {
+    cleanup::plan_package(&client, &owner, package_type, &name, &policy.0, &options)
+        .await
+        .map(CleanupPlan)
+        .map_err(to_py_err)
+}
+
+/// Pulls the manifest graph of every tag of a container package; the
+/// report as a dict.
+pub async fn validate(
+    client: Client,
+    owner: Owner,
+    name: String,
+    options: ValidateOptions,
+) -> PyResult<Json> {
+    let report = cleanup::validate_package(&client, &owner, &name, &options)
+        .await
+        .map_err(to_py_err)?;
     Json::of(&report)
 }
 

@@ -264,6 +264,26 @@ impl Target {
         cleanup::execute(client, owner, package_type, name, plan, options, on_outcome)
     }
 
+    fn plan_package_cleanup(
+        &self,
+        package_type: PackageType,
+        name: String,
+        policy: cleanup::PolicyArg,
+        options: ghpackages::cleanup::PlanOptions,
+    ) -> impl Future<Output = PyResult<CleanupPlan>> + Send + 'static {
+        let Target { client, owner } = self.clone();
+        cleanup::plan_package(client, owner, package_type, name, policy, options)
+    }
+
+    fn validate_container(
+        &self,
+        name: String,
+        options: ghpackages::cleanup::ValidateOptions,
+    ) -> impl Future<Output = PyResult<Json>> + Send + 'static {
+        let Target { client, owner } = self.clone();
+        cleanup::validate(client, owner, name, options)
+    }
+
     fn docker_migration_conflicts(
         &self,
     ) -> impl Future<Output = PyResult<List<Package>>> + Send + 'static {
@@ -508,6 +528,52 @@ macro_rules! owner_class {
                         on_outcome,
                     ),
                 )
+            }
+
+            /// Plans a cleanup of one of the owner's packages: reads the
+            /// package and its versions and, for a container package, its
+            /// manifest graph from the registry (`manifest_graph`, on by
+            /// default), so that kept images keep their platform manifests and
+            /// signatures. An unreadable graph deletes nothing (see the plan's
+            /// `graph`). `delete_referenced` (on by default) deletes what only
+            /// a deleted manifest references.
+            #[pyo3(signature = (package_type, package_name, policy, *, manifest_graph=None, delete_referenced=None, concurrency=None, downloads=None))]
+            #[allow(clippy::too_many_arguments)]
+            fn plan_package_cleanup(
+                &self,
+                py: Python<'_>,
+                package_type: ApiEnum<PackageType>,
+                package_name: String,
+                policy: cleanup::PolicyArg,
+                manifest_graph: Option<bool>,
+                delete_referenced: Option<bool>,
+                concurrency: Option<i64>,
+                downloads: Option<std::collections::HashMap<u64, u64>>,
+            ) -> PyResult<Py<PyAny>> {
+                let options =
+                    cleanup::plan_options(manifest_graph, delete_referenced, concurrency, downloads)?;
+                $run(
+                    py,
+                    self.target
+                        .plan_package_cleanup(package_type.0, package_name, policy, options),
+                )
+            }
+
+            /// Pulls the manifest graph of every tag of one of the owner's
+            /// container packages; a dict listing `missing` and `unreadable`
+            /// manifests (both empty when the graph is whole).
+            #[pyo3(signature = (package_name, *, concurrency=None))]
+            fn validate_container(
+                &self,
+                py: Python<'_>,
+                package_name: String,
+                concurrency: Option<i64>,
+            ) -> PyResult<Py<PyAny>> {
+                let mut options = ghpackages::cleanup::ValidateOptions::default();
+                if let Some(concurrency) = count("concurrency", concurrency)? {
+                    options.concurrency = concurrency as usize;
+                }
+                $run(py, self.target.validate_container(package_name, options))
             }
 
             fn __repr__(&self) -> String {

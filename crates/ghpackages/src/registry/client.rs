@@ -144,11 +144,14 @@ impl RegistryClient {
         repository: &str,
         digests: &[String],
     ) -> Vec<(String, Result<Arc<Manifest>>)> {
-        let mut distinct: Vec<&String> = digests.iter().collect();
+        let mut distinct: Vec<String> = digests.to_vec();
         distinct.sort();
         distinct.dedup();
-        let fetched: HashMap<&String, Result<Arc<Manifest>>> = stream::iter(distinct)
-            .map(|digest| async move { (digest, self.manifest(repository, digest).await) })
+        let fetched: HashMap<String, Result<Arc<Manifest>>> = stream::iter(distinct)
+            .map(|digest: String| async move {
+                let manifest = self.manifest(repository, &digest).await;
+                (digest, manifest)
+            })
             .buffer_unordered(self.concurrency)
             .collect()
             .await;
