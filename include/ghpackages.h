@@ -563,9 +563,11 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * Plans a cleanup of one package: reads the package and all its versions,
- * and decides for each version, by the policy, whether it is deleted or kept
- * and which rule decided. Deletes nothing.
+ * Plans a cleanup of one package: reads the package and all its versions
+ * (and, for a container package, its manifest graph from the registry), and
+ * decides for each version, by the policy, whether it is deleted or kept and
+ * which rule decided. Deletes nothing. The same as
+ * `ghpackages_cleanup_plan_with_options` with the default options.
  *
  * @param client the client.
  * @param owner the package's owner.
@@ -577,7 +579,8 @@ extern "C" {
  * @param[out] plan_json receives the plan as JSON: `policy`, `now`, and
  *        `decisions` (one per version, newest first, each with `version_id`,
  *        `name`, `tags`, `created_at`, `action` `"delete"` or `"keep"`,
- *        `rule` and `reason`).
+ *        `rule` and `reason`; for a container package also `graph`, whose
+ *        `status` `"unreadable"` means nothing is deleted).
  * @param[out] error NULL, or receives an error object on failure.
  * @return `GHPACKAGES_OK`, `GHPACKAGES_INVALID_INPUT` for a bad policy, or
  *         the error of reading the package.
@@ -596,6 +599,73 @@ enum ghpackages_status ghpackages_cleanup_plan(const struct ghpackages_client *c
                                                const char *policy_json,
                                                char **plan_json,
                                                struct ghpackages_error **error);
+
+/**
+ * Plans a cleanup of one package, as `ghpackages_cleanup_plan`, with
+ * planning options.
+ *
+ * @param client the client.
+ * @param owner the package's owner.
+ * @param package_type a `GHPACKAGES_PACKAGE_TYPE_*` constant.
+ * @param name the package name, unencoded.
+ * @param policy_json the policy as JSON.
+ * @param options_json the options as JSON, or NULL for the defaults:
+ *        `{"manifest_graph": true, "delete_referenced": true, "concurrency": 8,
+ *        "downloads": {"100001": 42}}` (every field optional).
+ *        `manifest_graph` reads a container package's manifest graph so that
+ *        kept images keep their platform manifests and signatures;
+ *        `delete_referenced` deletes what only a deleted manifest references.
+ * @param[out] plan_json receives the plan as JSON (see `ghpackages_cleanup_plan`).
+ * @param[out] error NULL, or receives an error object on failure.
+ * @return `GHPACKAGES_OK`, `GHPACKAGES_INVALID_INPUT` for a bad policy or
+ *         options, or the error of reading the package.
+ *
+ * Ownership: the caller owns `*plan_json`; free it with
+ * `ghpackages_string_free`. Arguments are borrowed for the call.
+ * Thread safety: safe to call concurrently with the same client.
+ *
+ * # Safety
+ * Pointers are NULL or valid; strings are NUL-terminated.
+ */
+enum ghpackages_status ghpackages_cleanup_plan_with_options(const struct ghpackages_client *client,
+                                                            const struct ghpackages_owner *owner,
+                                                            ghpackages_package_type package_type,
+                                                            const char *name,
+                                                            const char *policy_json,
+                                                            const char *options_json,
+                                                            char **plan_json,
+                                                            struct ghpackages_error **error);
+
+/**
+ * After a prune: pulls the manifest graph of every tag of a container
+ * package and reports any manifest an index lists that the registry no
+ * longer has.
+ *
+ * @param client the client.
+ * @param owner the package's owner.
+ * @param name the container package's name, unencoded.
+ * @param options_json `{"concurrency": 8}`, or NULL for the defaults.
+ * @param[out] report_json receives the report as JSON: `repository`,
+ *        `tags`, `manifests`, `fetched`, and the lists `missing` (each with
+ *        `digest`, `parent`, `tags`) and `unreadable` (each with `digest`,
+ *        `kind`, `message`), both empty when the graph is whole.
+ * @param[out] error NULL, or receives an error object on failure.
+ * @return `GHPACKAGES_OK` when the check ran (read the lists), or the error
+ *         of reading the package.
+ *
+ * Ownership: the caller owns `*report_json`; free it with
+ * `ghpackages_string_free`. Arguments are borrowed for the call.
+ * Thread safety: safe to call concurrently with the same client.
+ *
+ * # Safety
+ * Pointers are NULL or valid; strings are NUL-terminated.
+ */
+enum ghpackages_status ghpackages_cleanup_validate(const struct ghpackages_client *client,
+                                                   const struct ghpackages_owner *owner,
+                                                   const char *name,
+                                                   const char *options_json,
+                                                   char **report_json,
+                                                   struct ghpackages_error **error);
 
 /**
  * Executes a plan: deletes its `delete` decisions, concurrently and paced

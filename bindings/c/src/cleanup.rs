@@ -4,9 +4,10 @@
 
 use std::os::raw::c_char;
 
-use chrono::Utc;
-use sdk::cleanup::{self, ExecuteOptions, PackageFacts, Plan, Policy, Target, UndoOptions};
-use sdk::{Error, ListVersionsOptions};
+use sdk::cleanup::{
+    self, ExecuteOptions, Plan, PlanOptions, Policy, Target, UndoOptions, ValidateOptions,
+};
+use sdk::Error;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -43,9 +44,11 @@ fn json_out(slot: &mut *mut c_char, value: &impl Serialize) -> Result<(), Error>
     Ok(())
 }
 
-/// Plans a cleanup of one package: reads the package and all its versions,
-/// and decides for each version, by the policy, whether it is deleted or kept
-/// and which rule decided. Deletes nothing.
+/// Plans a cleanup of one package: reads the package and all its versions
+/// (and, for a container package, its manifest graph from the registry), and
+/// decides for each version, by the policy, whether it is deleted or kept and
+/// which rule decided. Deletes nothing. The same as
+/// `ghpackages_cleanup_plan_with_options` with the default options.
 ///
 /// @param client the client.
 /// @param owner the package's owner.
@@ -57,7 +60,8 @@ fn json_out(slot: &mut *mut c_char, value: &impl Serialize) -> Result<(), Error>
 /// @param[out] plan_json receives the plan as JSON: `policy`, `now`, and
 ///        `decisions` (one per version, newest first, each with `version_id`,
 ///        `name`, `tags`, `created_at`, `action` `"delete"` or `"keep"`,
-///        `rule` and `reason`).
+///        `rule` and `reason`; for a container package also `graph`, whose
+///        `status` `"unreadable"` means nothing is deleted).
 /// @param[out] error NULL, or receives an error object on failure.
 /// @return `GHPACKAGES_OK`, `GHPACKAGES_INVALID_INPUT` for a bad policy, or
 ///         the error of reading the package.
@@ -78,6 +82,55 @@ pub unsafe extern "C" fn ghpackages_cleanup_plan(
     plan_json: *mut *mut c_char,
     error: *mut *mut ghpackages_error,
 ) -> ghpackages_status {
+    ghpackages_cleanup_plan_with_options(
+        client,
+        owner,
+        package_type,
+        name,
+        policy_json,
+        std::ptr::null(),
+        plan_json,
+        error,
+    )
+}
+
+/// Plans a cleanup of one package, as `ghpackages_cleanup_plan`, with
+/// planning options.
+///
+/// @param client the client.
+/// @param owner the package's owner.
+/// @param package_type a `GHPACKAGES_PACKAGE_TYPE_*` constant.
+/// @param name the package name, unencoded.
+/// @param policy_json the policy as JSON.
+/// @param options_json the options as JSON, or NULL for the defaults:
+///        `{"manifest_graph": true, "delete_referenced": true, "concurrency": 8,
+///        "downloads": {"100001": 42}}` (every field optional).
+///        `manifest_graph` reads a container package's manifest graph so that
+///        kept images keep their platform manifests and signatures;
+///        `delete_referenced` deletes what only a deleted manifest references.
+/// @param[out] plan_json receives the plan as JSON (see `ghpackages_cleanup_plan`).
+/// @param[out] error NULL, or receives an error object on failure.
+/// @return `GHPACKAGES_OK`, `GHPACKAGES_INVALID_INPUT` for a bad policy or
+///         options, or the error of reading the package.
+///
+/// Ownership: the caller owns `*plan_json`; free it with
+/// `ghpackages_string_free`. Arguments are borrowed for the call.
+/// Thread safety: safe to call concurrently with the same client.
+///
+/// # Safety
+/// Pointers are NULL or valid; strings are NUL-terminated.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn ghpackages_cleanup_plan_with_options(
+    client: *const ghpackages_client,
+    owner: *const ghpackages_owner,
+    package_type: ghpackages_package_type,
+    name: *const c_char,
+    policy_json: *const c_char,
+    options_json: *const c_char,
+    plan_json: *mut *mut c_char,
+    error: *mut *mut ghpackages_error,
+) -> ghpackages_status {
     call(error, || {
         let out = out_slot(plan_json, "plan_json")?;
         let client = &arg(client, "client")?.inner;
@@ -85,26 +138,58 @@ pub unsafe extern "C" fn ghpackages_cleanup_plan(
         let package_type = package_type_arg(package_type)?;
         let name = str_arg(name, "name")?;
         let policy = Policy::from_json(str_arg(policy_json, "policy_json")?)?;
-        let (package, versions) = block_on(async {
-            let package = client.get_package(&owner, package_type, name).await?;
-            let versions = client
-                .list_all_package_versions(
-                    &owner,
-                    package_type,
-                    name,
-                    &ListVersionsOptions::default(),
-                )
-                .await?;
-            Ok::<_, Error>((package, versions))
-        })??;
-        let facts = PackageFacts {
-            visibility: Some(package.visibility),
-            ..PackageFacts::default()
-        };
-        json_out(
-            out,
-            &cleanup::plan_with(&versions, &facts, &policy, Utc::now()),
-        )
+        let options: PlanOptions = json_arg(options_json, "options_json")?;
+        let plan = block_on(cleanup::plan_package(
+            client,
+            &owner,
+            package_type,
+            name,
+            &policy,
+            &options,
+        ))??;
+        json_out(out, &plan)
+    })
+}
+
+/// After a prune: pulls the manifest graph of every tag of a container
+/// package and reports any manifest an index lists that the registry no
+/// longer has.
+///
+/// @param client the client.
+/// @param owner the package's owner.
+/// @param name the container package's name, unencoded.
+/// @param options_json `{"concurrency": 8}`, or NULL for the defaults.
+/// @param[out] report_json receives the report as JSON: `repository`,
+///        `tags`, `manifests`, `fetched`, and the lists `missing` (each with
+///        `digest`, `parent`, `tags`) and `unreadable` (each with `digest`,
+///        `kind`, `message`), both empty when the graph is whole.
+/// @param[out] error NULL, or receives an error object on failure.
+/// @return `GHPACKAGES_OK` when the check ran (read the lists), or the error
+///         of reading the package.
+///
+/// Ownership: the caller owns `*report_json`; free it with
+/// `ghpackages_string_free`. Arguments are borrowed for the call.
+/// Thread safety: safe to call concurrently with the same client.
+///
+/// # Safety
+/// Pointers are NULL or valid; strings are NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn ghpackages_cleanup_validate(
+    client: *const ghpackages_client,
+    owner: *const ghpackages_owner,
+    name: *const c_char,
+    options_json: *const c_char,
+    report_json: *mut *mut c_char,
+    error: *mut *mut ghpackages_error,
+) -> ghpackages_status {
+    call(error, || {
+        let out = out_slot(report_json, "report_json")?;
+        let client = &arg(client, "client")?.inner;
+        let owner = owner_arg(owner)?;
+        let name = str_arg(name, "name")?;
+        let options: ValidateOptions = json_arg(options_json, "options_json")?;
+        let report = block_on(cleanup::validate_package(client, &owner, name, &options))??;
+        json_out(out, &report)
     })
 }
 

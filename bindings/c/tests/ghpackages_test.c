@@ -817,6 +817,69 @@ static void test_cleanup(ghpackages_client *client) {
     ghpackages_string_free(NULL);
 }
 
+/* Prunes the untagged versions of octo-web (multi-platform images, signatures,
+ * orphans) with the manifest graph: exactly the seven orphans go, and the
+ * graph of every remaining tag is whole. */
+static void test_container_cleanup(ghpackages_client *client) {
+    ghpackages_owner org = {GHPACKAGES_OWNER_ORG, "octo-org"};
+    const ghpackages_package_type container = GHPACKAGES_PACKAGE_TYPE_CONTAINER;
+    const char *untagged = "{\"tags\":\"untagged\"}";
+    ghpackages_error *error = NULL;
+    char *plan = NULL;
+    char *report = NULL;
+
+    expect("plan options with an unknown field",
+           ghpackages_cleanup_plan_with_options(client, &org, container, "octo-web", untagged,
+                                                "{\"graph\":true}", &plan, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    expect("validate without a name",
+           ghpackages_cleanup_validate(client, &org, NULL, NULL, &report, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    CHECK(plan == NULL && report == NULL, "no JSON from failed calls");
+
+    if (expect("graph-blind plan",
+               ghpackages_cleanup_plan_with_options(client, &org, container, "octo-web", untagged,
+                                                    "{\"manifest_graph\":false}", &plan, &error),
+               GHPACKAGES_OK, &error)) {
+        CHECK(count_of(plan, "\"action\":\"delete\"") == 11, "without the graph, 11 go");
+    }
+    ghpackages_string_free(plan);
+    plan = NULL;
+    if (!expect("graph-aware plan",
+                ghpackages_cleanup_plan(client, &org, container, "octo-web", untagged, &plan,
+                                        &error),
+                GHPACKAGES_OK, &error)) {
+        return;
+    }
+    CHECK(count_of(plan, "\"action\":\"delete\"") == 7, "the seven orphans go");
+    CHECK(strstr(plan, "\"status\":\"read\"") != NULL, "the graph was read");
+    CHECK(strstr(plan, "\"rule\":\"index_child\"") != NULL, "platform manifests are kept");
+
+    char journal[] = "/tmp/ghpackages-c-graph-journal-XXXXXX";
+    int fd = mkstemp(journal);
+    CHECK(fd >= 0, "journal file");
+    close(fd);
+    char options[128];
+    snprintf(options, sizeof options, "{\"journal\":\"%s\"}", journal);
+    if (expect("execute", ghpackages_cleanup_execute(client, &org, container, "octo-web", plan,
+                                                     options, &report, &error),
+               GHPACKAGES_OK, &error)) {
+        CHECK(strstr(report, "\"deleted\":7") != NULL, "seven deleted");
+    }
+    ghpackages_string_free(report);
+    report = NULL;
+    ghpackages_string_free(plan);
+    unlink(journal);
+
+    if (expect("validate", ghpackages_cleanup_validate(client, &org, "octo-web", NULL, &report,
+                                                       &error),
+               GHPACKAGES_OK, &error)) {
+        CHECK(strstr(report, "\"missing\":[]") != NULL, "no manifest is missing");
+        CHECK(strstr(report, "\"unreadable\":[]") != NULL, "every manifest was read");
+    }
+    ghpackages_string_free(report);
+}
+
 static void test_errors(ghpackages_client *client) {
     ghpackages_owner org = {GHPACKAGES_OWNER_ORG, "octo-org"};
     ghpackages_error *error = NULL;
@@ -1044,6 +1107,7 @@ int main(void) {
     test_client_state(octocat);
     test_pagination(octocat);
     test_cleanup(octocat);
+    test_container_cleanup(octocat);
     test_threads(octocat);
     test_errors(octocat);
 
