@@ -15,10 +15,13 @@ import type {
   PackageVersion,
   Page,
   PlanCleanupOptions,
+  PlanPackageCleanupOptions,
   RateLimit,
   RestorePackageOptions,
   UndoCleanupOptions,
   UndoReport,
+  ValidateContainerOptions,
+  ValidationReport,
 } from './types'
 
 /**
@@ -80,6 +83,20 @@ export declare class Owner {
    * journal cannot be written.
    */
   executeCleanup(packageType: PackageType, packageName: string, plan: CleanupPlan, options?: ExecuteCleanupOptions): Promise<CleanupReport>
+  /**
+   * Plans a cleanup of one of the owner's packages with the core: reads
+   * the package, its versions and, for a container package, its manifest
+   * graph from the registry, so that kept images keep their platform
+   * manifests, signatures and attestations. An unreadable graph deletes
+   * nothing; the plan's `graph` says why.
+   */
+  planPackageCleanup(packageType: PackageType, packageName: string, policy: CleanupPolicy, options?: PlanPackageCleanupOptions): Promise<CleanupPlan>
+  /**
+   * Pulls the manifest graph of every tag of one of the owner's container
+   * packages; the report's `missing` and `unreadable` lists are empty when
+   * the graph is whole.
+   */
+  validateContainer(packageName: string, options?: ValidateContainerOptions): Promise<ValidationReport>
   /** `'org'`, `'user'` or `'me'`. */
   get kind(): 'org' | 'user' | 'me'
   /** The login of the organization or user; `null` for `me()`. */

@@ -323,6 +323,10 @@ export type CleanupRule =
   | 'too_recent'
   | 'downloads'
   | 'downloads_unknown'
+  | 'index_child'
+  | 'referrer'
+  | 'orphaned_reference'
+  | 'graph_unreadable'
 
 /** The fate of one version. */
 export interface CleanupDecision {
@@ -337,12 +341,62 @@ export interface CleanupDecision {
   reason: string
 }
 
+/** What a plan says about the container manifest graph it used. */
+export interface GraphSummary {
+  /** `unreadable`: nothing in the package is deleted; `not_needed`: the policy deletes nothing, so no manifest was fetched. */
+  status: 'read' | 'unreadable' | 'not_needed'
+  /** Manifests in the graph. */
+  manifests: number
+  /** Manifest fetches made (each counts as a download on GitHub). */
+  fetched: number
+  /** Whether what only a deleted manifest references is deleted with it. */
+  delete_referenced: boolean
+  /** Why the graph could not be read. */
+  error?: string
+}
+
 /** A plan: one decision per version, most recently created first. */
 export interface CleanupPlan {
   policy: CleanupPolicy
   /** ISO 8601 timestamp the plan measured ages from. */
   now: string
   decisions: CleanupDecision[]
+  /** For a container package planned with its manifest graph (`planPackageCleanup`). */
+  graph?: GraphSummary
+}
+
+/** Options of `planPackageCleanup`. */
+export interface PlanPackageCleanupOptions {
+  /** Read a container package's manifest graph (default true). */
+  manifestGraph?: boolean
+  /** Delete what only a deleted manifest references: platform manifests of a deleted index, signatures of a deleted image (default true). */
+  deleteReferenced?: boolean
+  /** Manifests fetched at once (default 8). */
+  concurrency?: number
+  /** Download counts by version id (the REST API does not report them). */
+  downloads?: Record<string, number>
+}
+
+/** Options of `validateContainer`. */
+export interface ValidateContainerOptions {
+  /** Manifests fetched at once (default 8). */
+  concurrency?: number
+}
+
+/** The result of `validateContainer`. */
+export interface ValidationReport {
+  /** The registry repository checked (`owner/name`). */
+  repository: string
+  /** Tags whose graph was pulled. */
+  tags: number
+  /** Distinct manifests checked. */
+  manifests: number
+  /** Manifest fetches made. */
+  fetched: number
+  /** Manifests an index lists that the registry does not have. */
+  missing: { digest: string; parent: string | null; tags: string[] }[]
+  /** Manifests that could not be read for another reason. */
+  unreadable: { digest: string; kind: ErrorCode; message: string }[]
 }
 
 /** The secondary-rate-limit budget cleanups pace their writes to; unset fields keep GitHub's numbers. */

@@ -2,6 +2,7 @@
 //! (paced, journaled), and undo it from the journal. The core does all of it;
 //! this file converts options and results.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
@@ -27,6 +28,35 @@ use crate::promise::{json, spawn};
 struct PlanOptions {
     now: Option<DateTime<Utc>>,
     facts: Option<PackageFacts>,
+}
+
+/// Options of `planPackageCleanup`; unset fields keep the core's defaults.
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct PlanPackageCleanupOptions {
+    manifest_graph: Option<bool>,
+    delete_referenced: Option<bool>,
+    concurrency: Option<usize>,
+    downloads: Option<BTreeMap<u64, u64>>,
+}
+
+impl PlanPackageCleanupOptions {
+    fn into_core(self) -> cleanup::PlanOptions {
+        let defaults = cleanup::PlanOptions::default();
+        cleanup::PlanOptions {
+            manifest_graph: self.manifest_graph.unwrap_or(defaults.manifest_graph),
+            delete_referenced: self.delete_referenced.unwrap_or(defaults.delete_referenced),
+            concurrency: self.concurrency.unwrap_or(defaults.concurrency),
+            downloads: self.downloads.unwrap_or_default(),
+        }
+    }
+}
+
+/// Options of `validateContainer`.
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ValidateContainerOptions {
+    concurrency: Option<usize>,
 }
 
 /// The pacing budget; unset fields keep GitHub's numbers.
@@ -167,6 +197,74 @@ impl Owner {
                 ghpackages::Error::new(ghpackages::ErrorKind::Other, error.to_string())
             })
             .and_then(|report| json(&report?))
+        })
+    }
+}
+
+#[napi]
+impl Owner {
+    /// Plans a cleanup of one of the owner's packages with the core: reads
+    /// the package, its versions and, for a container package, its manifest
+    /// graph from the registry, so that kept images keep their platform
+    /// manifests, signatures and attestations. An unreadable graph deletes
+    /// nothing; the plan's `graph` says why.
+    #[napi(
+        ts_args_type = "packageType: PackageType, packageName: string, policy: CleanupPolicy, options?: PlanPackageCleanupOptions",
+        ts_return_type = "Promise<CleanupPlan>"
+    )]
+    pub fn plan_package_cleanup<'env>(
+        &self,
+        env: &'env Env,
+        package_type: Unknown,
+        package_name: Unknown,
+        policy: Unknown,
+        options: Option<Unknown>,
+    ) -> Result<PromiseRaw<'env, Value>> {
+        let prepared = (|| {
+            let package_type = args::package_type(env, package_type)?;
+            let name = args::string(env, "package_name", package_name)?;
+            let policy: Policy = args::parse(env, "policy", policy)?;
+            let options: PlanPackageCleanupOptions = args::options(env, "options", options)?;
+            Ok((package_type, name, policy, options.into_core()))
+        })();
+        let client = self.client().clone();
+        let owner = self.owner().clone();
+        spawn(env, async move {
+            let (package_type, name, policy, options) = prepared?;
+            json(
+                &cleanup::plan_package(&client, &owner, package_type, &name, &policy, &options)
+                    .await?,
+            )
+        })
+    }
+
+    /// Pulls the manifest graph of every tag of one of the owner's container
+    /// packages; the report's `missing` and `unreadable` lists are empty when
+    /// the graph is whole.
+    #[napi(
+        ts_args_type = "packageName: string, options?: ValidateContainerOptions",
+        ts_return_type = "Promise<ValidationReport>"
+    )]
+    pub fn validate_container<'env>(
+        &self,
+        env: &'env Env,
+        package_name: Unknown,
+        options: Option<Unknown>,
+    ) -> Result<PromiseRaw<'env, Value>> {
+        let prepared = (|| {
+            let name = args::string(env, "package_name", package_name)?;
+            let options: ValidateContainerOptions = args::options(env, "options", options)?;
+            let mut core = cleanup::ValidateOptions::default();
+            if let Some(concurrency) = options.concurrency {
+                core.concurrency = concurrency;
+            }
+            Ok((name, core))
+        })();
+        let client = self.client().clone();
+        let owner = self.owner().clone();
+        spawn(env, async move {
+            let (name, options) = prepared?;
+            json(&cleanup::validate_package(&client, &owner, &name, &options).await?)
         })
     }
 }
