@@ -1,8 +1,7 @@
 //! `ghpkg demo`: the whole cleanup story against an in-process emulator.
 
-use chrono::Utc;
 use ghpackages::cleanup::{
-    self, ExecuteOptions, PackageFacts, Policy, RateBudget, TagFilter, Target, UndoOptions,
+    self, ExecuteOptions, PlanOptions, Policy, RateBudget, TagFilter, Target, UndoOptions,
 };
 use ghpackages::{
     Client, Error, ErrorKind, ListPackagesOptions, ListVersionsOptions, Owner, PackageType, Result,
@@ -121,22 +120,15 @@ async fn walk_through(base_url: &str, json: bool) -> Result<Status> {
         "   policy as JSON (--policy FILE): {}",
         policy.to_json()
     );
-    let versions = client
-        .list_all_package_versions(
-            &owner,
-            target.package_type,
-            PACKAGE,
-            &ListVersionsOptions::default(),
-        )
-        .await?;
-    let package = client
-        .get_package(&owner, target.package_type, PACKAGE)
-        .await?;
-    let facts = PackageFacts {
-        visibility: Some(package.visibility),
-        ..PackageFacts::default()
-    };
-    let plan = cleanup::plan_with(&versions, &facts, &policy, Utc::now());
+    let plan = cleanup::plan_package(
+        &client,
+        &owner,
+        target.package_type,
+        PACKAGE,
+        &policy,
+        &PlanOptions::default(),
+    )
+    .await?;
     let rendered = plan_table(&plan).render();
     let lines: Vec<&str> = rendered.lines().collect();
     for line in lines.iter().take(SHOWN_ROWS + 1) {
@@ -144,6 +136,9 @@ async fn walk_through(base_url: &str, json: bool) -> Result<Status> {
     }
     if lines.len() > SHOWN_ROWS + 1 {
         say!(json, "... {} more rows", lines.len() - SHOWN_ROWS - 1);
+    }
+    if let Some(line) = crate::graph::graph_line(&plan) {
+        say!(json, "{line}");
     }
     say!(json, "{}", plan_summary(&plan));
 
