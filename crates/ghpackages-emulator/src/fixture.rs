@@ -221,13 +221,25 @@ pub struct VersionGenerator {
 }
 
 impl VersionGenerator {
-    /// The versions the pattern describes, oldest first.
-    pub fn expand(&self, package_name: &str) -> Vec<VersionFixture> {
+    /// The versions the pattern describes, oldest first. Fails when a
+    /// creation time falls outside the dates chrono can represent (a huge
+    /// `interval_seconds`), which used to panic.
+    pub fn expand(&self, package_name: &str) -> Result<Vec<VersionFixture>, FixtureError> {
         let every = self.tag_every.unwrap_or(1).max(1);
         (1..=self.count)
             .map(|n| {
-                let created = self.start
-                    + chrono::Duration::seconds(self.interval_seconds * (i64::from(n) - 1));
+                let created = self
+                    .interval_seconds
+                    .checked_mul(i64::from(n) - 1)
+                    .and_then(chrono::Duration::try_seconds)
+                    .and_then(|offset| self.start.checked_add_signed(offset))
+                    .ok_or_else(|| {
+                        FixtureError::Invalid(format!(
+                            "package {package_name:?}: generated version {n} would be created \
+                             beyond the representable dates (interval_seconds {})",
+                            self.interval_seconds
+                        ))
+                    })?;
                 let fill = |pattern: &str| {
                     pattern
                         .replace("{n}", &n.to_string())
@@ -238,7 +250,7 @@ impl VersionGenerator {
                 } else {
                     Vec::new()
                 };
-                VersionFixture {
+                Ok(VersionFixture {
                     name: fill(&self.name),
                     id: None,
                     tags,
@@ -249,7 +261,7 @@ impl VersionGenerator {
                     license: None,
                     description: None,
                     manifest: None,
-                }
+                })
             })
             .collect()
     }
@@ -324,7 +336,11 @@ mod tests {
         let generated: usize = demo
             .packages
             .iter()
-            .filter_map(|p| p.generate.as_ref().map(|g| g.expand(&p.name).len()))
+            .filter_map(|p| {
+                p.generate
+                    .as_ref()
+                    .map(|g| g.expand(&p.name).unwrap().len())
+            })
             .sum();
         assert!(generated >= 300, "only {generated} generated versions");
     }
@@ -340,7 +356,7 @@ mod tests {
             tags: vec!["build-{n}".into()],
             tag_every: Some(2),
         };
-        let versions = generator.expand("app");
+        let versions = generator.expand("app").unwrap();
         assert_eq!(versions.len(), 3);
         assert_eq!(versions[0].name.len(), "sha256:".len() + 64);
         assert_ne!(versions[0].name, versions[1].name);

@@ -195,7 +195,7 @@ fn load_package(db: &Db<'_>, package: &PackageFixture, now: i64) -> Result<usize
     }
     let mut versions: Vec<VersionFixture> = package.versions.clone();
     if let Some(generator) = &package.generate {
-        versions.extend(generator.expand(&package.name));
+        versions.extend(generator.expand(&package.name)?);
     }
     let oldest = versions.iter().filter_map(|v| secs(&v.created_at)).min();
     let created_at = secs(&package.created_at).or(oldest).unwrap_or(now);
