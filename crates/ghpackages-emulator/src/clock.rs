@@ -21,7 +21,9 @@ impl Clock {
 
     /// The current emulated time.
     pub fn now(&self) -> DateTime<Utc> {
-        let ms = Utc::now().timestamp_millis() + self.offset_ms.load(Ordering::Relaxed);
+        let ms = Utc::now()
+            .timestamp_millis()
+            .saturating_add(self.offset_ms.load(Ordering::Relaxed));
         Utc.timestamp_millis_opt(ms)
             .single()
             .unwrap_or_else(Utc::now)
@@ -33,9 +35,16 @@ impl Clock {
     }
 
     /// Moves the clock forward (or back, with a negative value) by `seconds`.
+    /// The offset saturates rather than wrapping around; a time beyond
+    /// chrono's dates reads as the system time.
     pub fn advance(&self, seconds: f64) {
-        self.offset_ms
-            .fetch_add((seconds * 1000.0) as i64, Ordering::Relaxed);
+        // `as` saturates (and maps NaN to 0).
+        let delta = (seconds * 1000.0) as i64;
+        let _ = self
+            .offset_ms
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |offset| {
+                Some(offset.saturating_add(delta))
+            });
     }
 
     /// How far the clock is ahead of the system time, in seconds.
