@@ -113,3 +113,43 @@ fn fixture_loader_overflowing_generator_is_an_error_exit_of_the_binary() {
     assert!(stderr.contains("representable dates"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// Found while checking what the `emulator_router` target can reach with the
+/// admin token: a huge clock advance overflowed the clock's millisecond
+/// arithmetic, after which every request panicked (debug builds) or saw a
+/// wrapped-around time (release builds).
+#[tokio::test]
+async fn huge_clock_advances_keep_the_server_answering() {
+    let emulator = Emulator::start(EmulatorConfig {
+        limits: LimitsConfig::disabled(),
+        ..EmulatorConfig::demo()
+    })
+    .await
+    .expect("the emulator starts");
+    let http = reqwest::Client::new();
+    for seconds in [1e300, 9.3e15, 9.3e15, -1e300, -9.3e15, -9.3e15, 1e300] {
+        let advanced = http
+            .post(format!("{}/_emulator/clock/advance", emulator.base_url()))
+            .bearer_auth(emulator.admin_token())
+            .json(&json!({ "seconds": seconds }))
+            .send()
+            .await
+            .expect("an answer to the advance");
+        assert!(
+            advanced.status().is_success() || advanced.status().as_u16() == 422,
+            "advance {seconds}: {}",
+            advanced.status()
+        );
+        let listed = http
+            .get(format!(
+                "{}/orgs/octo-org/packages?package_type=npm",
+                emulator.base_url()
+            ))
+            .bearer_auth("ghp_demo_octocat")
+            .send()
+            .await
+            .expect("an answer after the advance, not a dropped connection");
+        assert_eq!(listed.status().as_u16(), 200, "after advancing {seconds}");
+    }
+    emulator.shutdown().await;
+}
