@@ -49,15 +49,6 @@ impl Default for PlanOptions {
     }
 }
 
-impl PlanOptions {
-    /// Parses options from JSON, refusing unknown fields.
-    pub fn from_json(json: &str) -> Result<PlanOptions> {
-        serde_json::from_str(json).map_err(|e| {
-            crate::Error::invalid_input("plan_options", format!("invalid plan options: {e}"))
-        })
-    }
-}
-
 /// Plans a cleanup of one package: reads the package (its visibility) and
 /// every active version, and for a container package whose policy deletes
 /// anything, its manifest graph (each manifest fetched once, at most
