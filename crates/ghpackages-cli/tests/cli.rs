@@ -660,3 +660,46 @@ fn a_closed_stdout_ends_quietly() {
     assert_eq!(output.status.code(), Some(0));
     assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn undo_after_31_days_reports_expired_versions() {
+    let emulator = emulator(LimitsConfig::disabled()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("prune.jsonl");
+    let journal = journal.to_str().unwrap();
+    let pruned = ghpkg(
+        &emulator,
+        Some(ADMIN),
+        &[
+            "--org",
+            "octo-org",
+            "prune",
+            "-t",
+            "container",
+            "octo-app",
+            "--untagged",
+            "--keep-latest",
+            "2",
+            "--yes",
+            "--journal",
+            journal,
+        ],
+    )
+    .await;
+    assert!(pruned.status.success(), "{}", stderr(&pruned));
+    emulator.clock().advance(31.0 * 86_400.0);
+
+    let undo = ghpkg(&emulator, Some(ADMIN), &["undo", journal]).await;
+    let text = stdout(&undo);
+    assert_eq!(undo.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("restored 0, already active 0, expired 3, failed 0"),
+        "{text}"
+    );
+    let rows = text
+        .lines()
+        .filter(|l| l.starts_with("octo-org/octo-app (container)") && l.contains(" expired "));
+    assert_eq!(rows.count(), 3, "{text}");
+    assert_eq!(version_count(&emulator, "octo-app").await, 5);
+    emulator.shutdown().await;
+}

@@ -377,6 +377,15 @@ async fn undo_after_31_days_reports_expired_entries() {
     assert_eq!(deleted_lines(&journal), 10);
 
     emulator.clock().advance(31.0 * 86_400.0);
+    // Our clock says 30 days have not passed; GitHub's refusal says they have.
+    let by_server = cleanup::undo_journal(&client, &journal, &UndoOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        (by_server.expired, by_server.restored, by_server.failed),
+        (10, 0, 0)
+    );
+    // Told the time, undo knows without asking.
     let undo = UndoOptions {
         now: Some(emulator.clock().now()),
         ..UndoOptions::default()

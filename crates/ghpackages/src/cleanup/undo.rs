@@ -1,12 +1,14 @@
 //! Undoing a cleanup: restoring what a journal records, within GitHub's window.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use futures::stream::{self, StreamExt};
 use serde::{Deserialize, Serialize};
+use tokio::sync::OnceCell;
 
 use crate::cleanup::execute::{rate_limit_wait, require_scope, OutcomeError};
 use crate::cleanup::journal::{read_journal, EntryState, JournalEntry};
@@ -14,6 +16,8 @@ use crate::cleanup::pacer::{Pacer, RateBudget};
 use crate::cleanup::target::Target;
 use crate::client::Client;
 use crate::error::{Error, ErrorKind, Result};
+use crate::pagination::ListVersionsOptions;
+use crate::types::VersionState;
 
 /// GitHub keeps deleted packages and versions restorable for this many days.
 pub const RESTORE_WINDOW_DAYS: i64 = 30;
@@ -50,7 +54,9 @@ impl Default for UndoOptions {
 pub enum UndoStatus {
     /// The version was restored.
     Restored,
-    /// Deleted more than 30 days ago: GitHub can no longer restore it.
+    /// Deleted more than 30 days ago: GitHub can no longer restore it. Known
+    /// from the journal's time, or from GitHub itself when it no longer lists
+    /// the version among the restorable ones (its clock decides).
     Expired,
     /// The version is active: already restored, or (for an entry the crash
     /// left `pending`) never deleted.
@@ -124,10 +130,11 @@ pub async fn undo(
 /// Restores every version the journal entries record as deleted, once each,
 /// paced like [`execute`](crate::cleanup::execute()), calling `on_outcome` as
 /// each one completes. Deletions more than 30 days old are reported `expired`
-/// without a request. A version recorded only as `pending` (the run stopped
-/// before the answer) is restored if it is gone, and reported
-/// `already_active` if it is not. Fails as a whole only on bad input or a
-/// token lacking `write:packages`.
+/// without a request, and so are versions whose restore GitHub refuses with
+/// 404 once they are neither active nor listed among its deleted versions. A
+/// version recorded only as `pending` (the run stopped before the answer) is
+/// restored if it is gone, and reported `already_active` if it is not. Fails
+/// as a whole only on bad input or a token lacking `write:packages`.
 pub async fn undo_with_progress(
     client: &Client,
     entries: &[JournalEntry],
@@ -152,16 +159,26 @@ pub async fn undo_with_progress(
     }
     let pacer = Pacer::new(options.budget);
     let left = AtomicUsize::new(deletions.len());
+    let restorable = Restorable::default();
     let mut results = stream::iter(deletions)
         .map(|deletion| {
             let pacer = &pacer;
             let left = &left;
+            let restorable = &restorable;
             async move {
                 let expired = deletion.deleted_at.is_some_and(|at| at + window <= now);
                 let (status, error) = if expired {
                     (UndoStatus::Expired, None)
                 } else {
-                    restore(client, pacer, &deletion, options.max_rate_limit_waits, left).await
+                    restore(
+                        client,
+                        pacer,
+                        &deletion,
+                        options.max_rate_limit_waits,
+                        left,
+                        restorable,
+                    )
+                    .await
                 };
                 left.fetch_sub(1, Ordering::Relaxed);
                 UndoOutcome {
@@ -231,6 +248,7 @@ async fn restore(
     deletion: &Deletion,
     max_waits: u32,
     left: &AtomicUsize,
+    restorable: &Restorable,
 ) -> (UndoStatus, Option<OutcomeError>) {
     let target = &deletion.target;
     let is_active = || async {
@@ -275,10 +293,59 @@ async fn restore(
     };
     match result {
         Ok(()) => (UndoStatus::Restored, None),
-        // Restoring an active version is refused; say so rather than fail.
         Err(error) => match is_active().await {
+            // Restoring an active version is refused; say so rather than fail.
             Ok(true) => (UndoStatus::AlreadyActive, None),
+            // Gone, and no longer among the restorable versions: past GitHub's
+            // window by its own clock, whatever ours says.
+            _ if error.kind() == ErrorKind::NotFound
+                && matches!(
+                    restorable
+                        .contains(client, target, deletion.version_id)
+                        .await,
+                    Ok(false)
+                ) =>
+            {
+                (UndoStatus::Expired, None)
+            }
             _ => (UndoStatus::Failed, Some(OutcomeError::from(&error))),
         },
+    }
+}
+
+/// The versions GitHub lists as deleted (still restorable), per package,
+/// read once per package and only when a restore is refused with 404.
+#[derive(Default)]
+struct Restorable {
+    packages: Mutex<HashMap<Target, Arc<OnceCell<HashSet<u64>>>>>,
+}
+
+impl Restorable {
+    async fn contains(&self, client: &Client, target: &Target, version_id: u64) -> Result<bool> {
+        let cell = self
+            .packages
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(target.clone())
+            .or_default()
+            .clone();
+        let ids = cell
+            .get_or_try_init(|| async {
+                let options = ListVersionsOptions {
+                    state: Some(VersionState::Deleted),
+                    ..ListVersionsOptions::default()
+                };
+                let deleted = client
+                    .list_all_package_versions(
+                        &target.owner,
+                        target.package_type,
+                        &target.name,
+                        &options,
+                    )
+                    .await?;
+                Ok::<_, Error>(deleted.iter().map(|v| v.id).collect())
+            })
+            .await?;
+        Ok(ids.contains(&version_id))
     }
 }
