@@ -195,6 +195,10 @@ pub struct VersionFixture {
     pub manifest: Option<Box<ManifestFixture>>,
 }
 
+/// The most versions one generator may describe: enough for any pagination
+/// test, small enough that a fixture cannot exhaust the server's memory.
+pub const MAX_GENERATED_VERSIONS: u32 = 100_000;
+
 /// Many versions described by a pattern: version `n` (1-based) is named
 /// `name` with `{n}` replaced by `n` and `{digest}` by a stable 64-hex-digit
 /// digest, created `interval_seconds` after version `n - 1`.
@@ -225,6 +229,12 @@ impl VersionGenerator {
     /// creation time falls outside the dates chrono can represent (a huge
     /// `interval_seconds`), which used to panic.
     pub fn expand(&self, package_name: &str) -> Result<Vec<VersionFixture>, FixtureError> {
+        if self.count > MAX_GENERATED_VERSIONS {
+            return Err(FixtureError::Invalid(format!(
+                "package {package_name:?}: generate.count {} is above {MAX_GENERATED_VERSIONS}",
+                self.count
+            )));
+        }
         let every = self.tag_every.unwrap_or(1).max(1);
         (1..=self.count)
             .map(|n| {
@@ -364,6 +374,21 @@ mod tests {
         assert_eq!(versions[1].tags, vec!["build-2".to_string()]);
         let gap = versions[2].created_at.unwrap() - versions[1].created_at.unwrap();
         assert_eq!(gap.num_seconds(), 60);
+    }
+
+    #[test]
+    fn generators_are_bounded() {
+        let generator = VersionGenerator {
+            count: MAX_GENERATED_VERSIONS + 1,
+            name: "1.{n}".into(),
+            start: "2025-01-01T00:00:00Z".parse().unwrap(),
+            interval_seconds: 1,
+            downloads: 0,
+            tags: Vec::new(),
+            tag_every: None,
+        };
+        let err = generator.expand("big").unwrap_err();
+        assert!(err.to_string().contains("generate.count"), "{err}");
     }
 
     #[test]
