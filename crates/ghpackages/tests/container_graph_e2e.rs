@@ -272,6 +272,17 @@ async fn the_registry_client_caches_by_digest_and_reports_missing_manifests() {
     assert!(fetched.iter().all(|(_, r)| r.is_ok()));
     // One by tag, two distinct children: three fetches.
     assert_eq!(registry.fetch_count(), 3);
+    // A HEAD resolves a tag without a download.
+    assert_eq!(
+        registry.resolve(&repository, "1.1.0").await.unwrap(),
+        index.digest
+    );
+    let error = registry
+        .resolve(&repository, "no-such-tag")
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::NotFound);
+    assert_eq!(registry.fetch_count(), 3);
     let missing = format!("sha256:{}", "0".repeat(64));
     let error = registry.manifest(&repository, &missing).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::NotFound);

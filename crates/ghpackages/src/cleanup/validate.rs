@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use futures::stream::{self, StreamExt};
 use serde::{Deserialize, Serialize};
 
 use crate::cleanup::package::owner_login;
@@ -77,10 +78,11 @@ impl ValidationReport {
 }
 
 /// Pulls the manifest graph of every tag of a container package's active
-/// versions: each tagged manifest (by the digest the REST API names it by),
-/// then, level by level, every manifest an index lists; each digest once.
-/// A tag whose manifest is missing, or a listed manifest that is missing, is
-/// reported in `missing`; other failures in `unreadable`.
+/// versions: resolves each tag in the registry with a `HEAD` (no download),
+/// then fetches each tagged manifest and, level by level, every manifest an
+/// index lists, each digest once. A tag the registry does not know (reported
+/// under its version's digest) or a listed manifest that is missing is in
+/// `missing`; other failures in `unreadable`.
 pub async fn validate_package(
     client: &Client,
     owner: &Owner,
@@ -100,20 +102,51 @@ pub async fn validate_package(
         .await?;
     let repository = repository_name(owner_login(owner, &package), &package.name);
     let registry = RegistryClient::new(client).with_concurrency(options.concurrency);
-    // The tags each manifest's graph serves, and which index listed it.
+    let tagged: Vec<(String, String)> = versions
+        .iter()
+        .flat_map(|version| {
+            let tags = version
+                .metadata
+                .as_ref()
+                .and_then(|m| m.container.as_ref())
+                .map(|c| c.tags.clone())
+                .unwrap_or_default();
+            tags.into_iter().map(|tag| (tag, version.name.clone()))
+        })
+        .collect();
+    let resolved: Vec<(String, String, Result<String>)> = stream::iter(tagged.iter().cloned())
+        .map(|(tag, listed)| {
+            let registry = &registry;
+            let repository = &repository;
+            async move {
+                let digest = registry.resolve(repository, &tag).await;
+                (tag, listed, digest)
+            }
+        })
+        .buffer_unordered(options.concurrency.max(1))
+        .collect()
+        .await;
+    let mut missing = Vec::new();
+    let mut unreadable = Vec::new();
+    // The tags each root manifest serves.
     let mut roots: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut tag_count = 0;
-    for version in &versions {
-        let tags = version
-            .metadata
-            .as_ref()
-            .and_then(|m| m.container.as_ref())
-            .map(|c| c.tags.clone())
-            .unwrap_or_default();
-        if !tags.is_empty() {
-            tag_count += tags.len();
-            roots.entry(version.name.clone()).or_default().extend(tags);
+    for (tag, listed, digest) in resolved {
+        match digest {
+            Ok(digest) => roots.entry(digest).or_default().push(tag),
+            Err(error) if error.kind() == ErrorKind::NotFound => missing.push(MissingManifest {
+                digest: listed,
+                parent: None,
+                tags: vec![tag],
+            }),
+            Err(error) => unreadable.push(UnreadableManifest {
+                digest: listed,
+                kind: error.kind().name().to_owned(),
+                message: error.to_string(),
+            }),
         }
+    }
+    for tags in roots.values_mut() {
+        tags.sort();
     }
     let mut seen: BTreeSet<String> = roots.keys().cloned().collect();
     let mut level: Vec<(String, Option<String>, Vec<String>)> = roots
@@ -122,11 +155,11 @@ pub async fn validate_package(
         .collect();
     let mut report = ValidationReport {
         repository: repository.clone(),
-        tags: tag_count,
+        tags: tagged.len(),
         manifests: 0,
         fetched: 0,
-        missing: Vec::new(),
-        unreadable: Vec::new(),
+        missing,
+        unreadable,
     };
     while !level.is_empty() {
         let digests: Vec<String> = level.iter().map(|(d, _, _)| d.clone()).collect();

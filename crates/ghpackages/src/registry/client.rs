@@ -10,6 +10,7 @@ use std::time::Duration;
 use chrono::Utc;
 use futures::stream::{self, StreamExt};
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::Method;
 use serde::Deserialize;
 use url::Url;
 
@@ -161,8 +162,28 @@ impl RegistryClient {
             .collect()
     }
 
-    async fn fetch(&self, repository: &str, reference: &str) -> Result<Manifest> {
+    /// The digest a tag (or digest) points to, from a `HEAD` of the
+    /// manifest, which pulls nothing and so counts as no download. A
+    /// reference the registry does not know is a `not_found` error.
+    pub async fn resolve(&self, repository: &str, reference: &str) -> Result<String> {
         let url = self.url(&format!("/v2/{repository}/manifests/{reference}"))?;
+        let headers = self.manifest_headers(repository).await?;
+        let (reply_headers, _) = self
+            .send(Method::HEAD, &url, headers)
+            .await
+            .map_err(|error| error.with_context(format!("manifest {repository}:{reference}")))?;
+        content_digest(&reply_headers)
+            .map(str::to_owned)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Decode,
+                    format!("the registry named no digest for {repository}:{reference}"),
+                )
+            })
+    }
+
+    /// `Accept` with the manifest media types, and the registry token.
+    async fn manifest_headers(&self, repository: &str) -> Result<HeaderMap> {
         let mut headers = HeaderMap::new();
         headers.insert(
             ACCEPT,
@@ -175,13 +196,15 @@ impl RegistryClient {
                 sensitive(&format!("Bearer {}", bearer.expose()))?,
             );
         }
-        let (reply_headers, body) = self.get(&url, headers).await?;
+        Ok(headers)
+    }
+
+    async fn fetch(&self, repository: &str, reference: &str) -> Result<Manifest> {
+        let url = self.url(&format!("/v2/{repository}/manifests/{reference}"))?;
+        let headers = self.manifest_headers(repository).await?;
+        let (reply_headers, body) = self.send(Method::GET, &url, headers).await?;
         self.fetches.fetch_add(1, Ordering::Relaxed);
-        let digest = reply_headers
-            .get("docker-content-digest")
-            .and_then(|v| v.to_str().ok())
-            .filter(|d| crate::registry::is_digest(d))
-            .unwrap_or(reference);
+        let digest = content_digest(&reply_headers).unwrap_or(reference);
         let content_type = reply_headers
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok());
@@ -207,7 +230,7 @@ impl RegistryClient {
             headers.insert(AUTHORIZATION, sensitive(&format!("Basic {credentials}"))?);
         }
         let (_, body) = self
-            .get(&url, headers)
+            .send(Method::GET, &url, headers)
             .await
             .map_err(|error| error.with_context(format!("registry token for {repository}")))?;
         let parsed: TokenBody = serde_json::from_slice(&body).map_err(|error| {
@@ -231,14 +254,19 @@ impl RegistryClient {
         })
     }
 
-    /// `GET url`, retried as the client's policy says; headers and body of
-    /// the success.
-    async fn get(&self, url: &Url, headers: HeaderMap) -> Result<(HeaderMap, Vec<u8>)> {
+    /// `method url`, retried as the client's policy says; headers and body
+    /// of the success.
+    async fn send(
+        &self,
+        method: Method,
+        url: &Url,
+        headers: HeaderMap,
+    ) -> Result<(HeaderMap, Vec<u8>)> {
         let mut attempt = 0;
         let mut waited = Duration::ZERO;
         loop {
             attempt += 1;
-            let error = match self.attempt(url, headers.clone()).await {
+            let error = match self.attempt(method.clone(), url, headers.clone()).await {
                 Ok(success) => return Ok(success),
                 Err(error) => error,
             };
@@ -251,10 +279,15 @@ impl RegistryClient {
         }
     }
 
-    async fn attempt(&self, url: &Url, headers: HeaderMap) -> Result<(HeaderMap, Vec<u8>)> {
+    async fn attempt(
+        &self,
+        method: Method,
+        url: &Url,
+        headers: HeaderMap,
+    ) -> Result<(HeaderMap, Vec<u8>)> {
         let response = self
             .http
-            .get(url.clone())
+            .request(method, url.clone())
             .headers(headers)
             .send()
             .await
@@ -286,6 +319,14 @@ impl RegistryClient {
         }
         Err(error)
     }
+}
+
+/// The `Docker-Content-Digest` of a manifest response, when it is a digest.
+fn content_digest(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get("docker-content-digest")
+        .and_then(|v| v.to_str().ok())
+        .filter(|d| crate::registry::is_digest(d))
 }
 
 fn sensitive(text: &str) -> Result<HeaderValue> {
