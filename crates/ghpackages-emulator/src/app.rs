@@ -14,6 +14,7 @@ use axum::response::Response;
 use axum::{Extension, Router};
 
 use crate::admin;
+use crate::api_version;
 use crate::faults;
 use crate::identity::{identify, Identity};
 use crate::limits::ClientKey;
@@ -40,6 +41,7 @@ pub fn router(state: AppState) -> Router {
             routes::not_found.layer(middleware::from_fn_with_state(state.clone(), throttle)),
         )
         .layer(middleware::from_fn_with_state(state.clone(), identify))
+        .layer(middleware::from_fn(api_version::check))
         .layer(middleware::from_fn(github_headers));
     Router::new()
         .nest("/_emulator", admin::routes(state.clone()))
@@ -85,10 +87,9 @@ async fn throttle(
 
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-github-request-id");
 static MEDIA_TYPE: HeaderName = HeaderName::from_static("x-github-media-type");
-static API_VERSION: HeaderName = HeaderName::from_static("x-github-api-version-selected");
 
 /// Headers GitHub puts on every API answer: a request id (clients report it
-/// in errors), the media type and the API version. Each answer is logged at
+/// in errors) and the media type. Each answer is logged at
 /// trace level, without the query string (a restore's `token` is a secret).
 async fn github_headers(request: Request, next: Next) -> Response {
     static COUNTER: AtomicU64 = AtomicU64::new(1);
@@ -112,6 +113,5 @@ async fn github_headers(request: Request, next: Next) -> Response {
         MEDIA_TYPE.clone(),
         HeaderValue::from_static("github.v3; format=json"),
     );
-    headers.insert(API_VERSION.clone(), HeaderValue::from_static("2022-11-28"));
     response
 }

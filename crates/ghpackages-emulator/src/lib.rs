@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod admin;
+pub mod api_version;
 pub mod app;
 pub mod clock;
 pub mod config;

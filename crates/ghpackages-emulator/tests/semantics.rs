@@ -530,3 +530,45 @@ async fn concurrent_deletes_of_one_version_succeed_once() {
     let package = env.get(OCTO_APP, Some(OCTOCAT)).await;
     assert_eq!(package.body["version_count"], 7);
 }
+
+#[tokio::test]
+async fn api_versions_are_checked_and_reported() {
+    let env = Env::demo().await;
+    let plain = env.get(OCTO_APP, Some(OCTOCAT)).await;
+    assert_eq!(
+        plain.header("x-github-api-version-selected"),
+        Some("2022-11-28")
+    );
+    for version in ["2022-11-28", "2026-03-10"] {
+        let resp = env
+            .http
+            .get(env.url(OCTO_APP))
+            .bearer_auth(OCTOCAT)
+            .header("x-github-api-version", version)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        assert_eq!(resp.headers()["x-github-api-version-selected"], version);
+    }
+    let resp = env
+        .http
+        .get(env.url(OCTO_APP))
+        .bearer_auth(OCTOCAT)
+        .header("x-github-api-version", "v3")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 400);
+    let body: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(body["status"], "400");
+    let message = body["message"].as_str().unwrap();
+    assert!(
+        message.contains("\"v3\", is not a supported version"),
+        "{message}"
+    );
+    assert!(
+        message.contains("\"2026-03-10\" (most recent), \"2022-11-28\""),
+        "{message}"
+    );
+}
