@@ -166,10 +166,8 @@ impl RegistryClient {
     /// manifest, which pulls nothing and so counts as no download. A
     /// reference the registry does not know is a `not_found` error.
     pub async fn resolve(&self, repository: &str, reference: &str) -> Result<String> {
-        let url = self.url(&format!("/v2/{repository}/manifests/{reference}"))?;
-        let headers = self.manifest_headers(repository).await?;
         let (reply_headers, _) = self
-            .send(Method::HEAD, &url, headers)
+            .manifest_request(Method::HEAD, repository, reference)
             .await
             .map_err(|error| error.with_context(format!("manifest {repository}:{reference}")))?;
         content_digest(&reply_headers)
@@ -182,27 +180,39 @@ impl RegistryClient {
             })
     }
 
-    /// `Accept` with the manifest media types, and the registry token.
-    async fn manifest_headers(&self, repository: &str) -> Result<HeaderMap> {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            ACCEPT,
-            HeaderValue::from_str(&ACCEPTED_MEDIA_TYPES.join(", "))
-                .expect("media types are valid header text"),
-        );
-        if let Some(bearer) = self.bearer(repository).await? {
-            headers.insert(
-                AUTHORIZATION,
-                sensitive(&format!("Bearer {}", bearer.expose()))?,
-            );
+    /// `method /v2/REPOSITORY/manifests/REFERENCE`. Registry tokens expire
+    /// (ghcr.io's after five minutes): on a 401 the handshake is made again,
+    /// once.
+    async fn manifest_request(
+        &self,
+        method: Method,
+        repository: &str,
+        reference: &str,
+    ) -> Result<(HeaderMap, Vec<u8>)> {
+        let url = self.url(&format!("/v2/{repository}/manifests/{reference}"))?;
+        let bearer = self.bearer(repository).await?;
+        let headers = manifest_headers(bearer.as_ref())?;
+        match self.send(method.clone(), &url, headers).await {
+            Err(error) if error.kind() == ErrorKind::Unauthorized && bearer.is_some() => {
+                {
+                    let mut bearers = self.bearers.lock().await;
+                    // Concurrent requests may have renewed it already.
+                    if bearers.get(repository) == Some(&bearer) {
+                        bearers.remove(repository);
+                    }
+                }
+                let bearer = self.bearer(repository).await?;
+                self.send(method, &url, manifest_headers(bearer.as_ref())?)
+                    .await
+            }
+            answer => answer,
         }
-        Ok(headers)
     }
 
     async fn fetch(&self, repository: &str, reference: &str) -> Result<Manifest> {
-        let url = self.url(&format!("/v2/{repository}/manifests/{reference}"))?;
-        let headers = self.manifest_headers(repository).await?;
-        let (reply_headers, body) = self.send(Method::GET, &url, headers).await?;
+        let (reply_headers, body) = self
+            .manifest_request(Method::GET, repository, reference)
+            .await?;
         self.fetches.fetch_add(1, Ordering::Relaxed);
         let digest = content_digest(&reply_headers).unwrap_or(reference);
         let content_type = reply_headers
@@ -319,6 +329,23 @@ impl RegistryClient {
         }
         Err(error)
     }
+}
+
+/// `Accept` with the manifest media types, and the registry token.
+fn manifest_headers(bearer: Option<&Secret>) -> Result<HeaderMap> {
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        ACCEPT,
+        HeaderValue::from_str(&ACCEPTED_MEDIA_TYPES.join(", "))
+            .expect("media types are valid header text"),
+    );
+    if let Some(bearer) = bearer {
+        headers.insert(
+            AUTHORIZATION,
+            sensitive(&format!("Bearer {}", bearer.expose()))?,
+        );
+    }
+    Ok(headers)
 }
 
 /// The `Docker-Content-Digest` of a manifest response, when it is a digest.
