@@ -7,6 +7,7 @@
 //! - Secondary: at most 100 requests in flight per client, and at most 900 points per
 //!   minute per endpoint (a `GET` costs 1 point, a `DELETE` or `POST` 5); breaking either
 //!   answers 403 (or 429) with a "secondary rate limit" message and `Retry-After`.
+//! - Refused requests are not counted against any limit.
 //!
 //! Windows run on the emulator's clock (epoch milliseconds, supplied by the caller, so a
 //! clock moved through the admin API moves the windows too), sped up by `time_factor`:
@@ -411,21 +412,22 @@ impl Limiter {
                 client,
             });
         }
-        state.primary.used += 1;
-        let current = headers(&state.primary);
-
+        // Refused requests are not counted, so the points are checked before the
+        // hourly budget is charged.
         if config.points_per_minute > 0 {
             let cost = config.points_for(method);
             let window = state.endpoints.entry(endpoint_key).or_default();
             window.roll(now, MINUTE_MS);
             if window.used.saturating_add(cost) > config.points_per_minute {
                 return Err(Rejection::Secondary {
-                    headers: current,
+                    headers: headers(&state.primary),
                     retry_after_secs: config.wait_secs(window.start_ms + MINUTE_MS - now),
                 });
             }
             window.used += cost;
         }
+        state.primary.used += 1;
+        let current = headers(&state.primary);
 
         let slot = (config.max_concurrent > 0).then(|| {
             state.in_flight += 1;
@@ -538,7 +540,8 @@ mod tests {
                 ..
             }
         ));
-        limiter.admit(USER, &Method::GET, "d", T0 + 15_000).unwrap();
+        let read = limiter.admit(USER, &Method::GET, "d", T0 + 15_000).unwrap();
+        assert_eq!(read.headers.used, 3, "the refused delete was not counted");
         limiter
             .admit(USER, &Method::DELETE, "other", T0 + 15_000)
             .unwrap();
