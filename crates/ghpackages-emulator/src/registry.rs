@@ -35,6 +35,8 @@ pub const DOCKER_MANIFEST: &str = "application/vnd.docker.distribution.manifest.
 /// The OCI "empty" descriptor, used as the config and layer of generated images.
 const EMPTY_DIGEST: &str =
     "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
+/// How long a registry token lasts on the emulator's clock, as on ghcr.io.
+const TOKEN_LIFETIME_SECS: i64 = 300;
 const ARCHITECTURES: [&str; 6] = ["amd64", "arm64", "arm", "ppc64le", "s390x", "386"];
 
 /// How a version's manifest looks, in a fixture (`"manifest": {...}` on a
@@ -331,19 +333,25 @@ async fn token(
         .store
         .write(|db| {
             db.conn().execute(
-                "INSERT INTO registry_tokens (token, user_id, repository) VALUES (?1, ?2, ?3)",
-                params![token, user, repository],
+                "INSERT INTO registry_tokens (token, user_id, repository, expires_at) \
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    token,
+                    user,
+                    repository,
+                    state.clock.now_secs() + TOKEN_LIFETIME_SECS
+                ],
             )
         })
         .map_err(RegistryError::internal)?;
-    Ok(
-        axum::Json(json!({"token": token, "access_token": token, "expires_in": 300}))
-            .into_response(),
+    Ok(axum::Json(
+        json!({"token": token, "access_token": token, "expires_in": TOKEN_LIFETIME_SECS}),
     )
+    .into_response())
 }
 
-/// A registry token's grant: its user (none: anonymous) and repository.
-fn grant(db: &Db<'_>, headers: &HeaderMap) -> StoreResult<Option<(Option<i64>, String)>> {
+/// A live registry token's grant: its user (none: anonymous) and repository.
+fn grant(db: &Db<'_>, headers: &HeaderMap, now: i64) -> StoreResult<Option<(Option<i64>, String)>> {
     let Some(token) = headers
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -352,8 +360,12 @@ fn grant(db: &Db<'_>, headers: &HeaderMap) -> StoreResult<Option<(Option<i64>, S
         return Ok(None);
     };
     db.conn()
-        .prepare_cached("SELECT user_id, repository FROM registry_tokens WHERE token = ?1")?
-        .query_row([token.trim()], |row| Ok((row.get(0)?, row.get(1)?)))
+        .prepare_cached(
+            "SELECT user_id, repository FROM registry_tokens WHERE token = ?1 AND expires_at > ?2",
+        )?
+        .query_row(params![token.trim(), now], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
         .optional()
 }
 
@@ -362,7 +374,8 @@ async fn base(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, RegistryError> {
-    match state.store.read(|db| grant(db, &headers)) {
+    let now = state.clock.now_secs();
+    match state.store.read(|db| grant(db, &headers, now)) {
         Ok(Some(_)) => Ok(axum::Json(json!({})).into_response()),
         Ok(None) => Err(RegistryError::unauthorized(&headers, None)),
         Err(error) => Err(RegistryError::internal(error)),
@@ -386,8 +399,10 @@ async fn manifest(
     let repository = repository.to_ascii_lowercase();
     let scope = format!("repository:{repository}:pull");
     let count_download = method == Method::GET;
+    let now = state.clock.now_secs();
     let (media_type, name, body) = state.store.write(|db| {
-        let Some((user_id, granted)) = grant(db, &headers).map_err(RegistryError::internal)? else {
+        let Some((user_id, granted)) = grant(db, &headers, now).map_err(RegistryError::internal)?
+        else {
             return Err(RegistryError::unauthorized(&headers, Some(&scope)));
         };
         if granted != repository {

@@ -72,10 +72,11 @@ CREATE TABLE IF NOT EXISTS manifests (
     body TEXT
 );
 
--- Registry tokens handed out by /token: the user (NULL: anonymous) and the
--- one repository they grant pulls of.
+-- Registry tokens handed out by /token: the user (NULL: anonymous), the
+-- one repository they grant pulls of, and when they expire (emulator clock).
 CREATE TABLE IF NOT EXISTS registry_tokens (
     token TEXT PRIMARY KEY,
     user_id INTEGER,
-    repository TEXT NOT NULL
+    repository TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
 );

@@ -276,3 +276,21 @@ async fn deleted_versions_are_unknown_and_unreadable_ones_denied() {
     assert_eq!(body["errors"][0]["code"], "DENIED");
     emulator.shutdown().await;
 }
+
+#[tokio::test]
+async fn registry_tokens_expire_after_five_minutes_of_the_emulator_clock() {
+    let emulator = demo().await;
+    let base = emulator.base_url().to_owned();
+    let token = registry_token(&base, "ghp_demo_octocat", REPO).await;
+    let path = format!("/v2/{REPO}/manifests/latest");
+    let (status, _, _) = get(&base, Some(&token), &path).await;
+    assert_eq!(status, StatusCode::OK);
+    emulator.clock().advance(299.0);
+    let (status, _, _) = get(&base, Some(&token), &path).await;
+    assert_eq!(status, StatusCode::OK);
+    emulator.clock().advance(2.0);
+    let (status, _, body) = get(&base, Some(&token), &path).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["errors"][0]["code"], "UNAUTHORIZED");
+    emulator.shutdown().await;
+}

@@ -335,3 +335,19 @@ fn the_registry_is_derived_from_the_api_base_unless_set() {
     .unwrap_err();
     assert_eq!(error.argument(), Some("registry_url"));
 }
+
+#[tokio::test]
+async fn an_expired_registry_token_is_renewed() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let registry = RegistryClient::new(&client);
+    let repository = repository_name("octo-org", PACKAGE);
+    let index = registry.manifest(&repository, "latest").await.unwrap();
+    // Registry tokens last five minutes; the same run goes on after that.
+    emulator.clock().advance(301.0);
+    let child = &index.children[0].digest;
+    let manifest = registry.manifest(&repository, child).await.unwrap();
+    assert_eq!(&manifest.digest, child);
+    assert_eq!(registry.fetch_count(), 2);
+    emulator.shutdown().await;
+}
