@@ -349,3 +349,41 @@ fn nested_links_protect_transitively_and_rules_have_names() {
     assert_eq!(json["decisions"][1]["version_id"], 2);
     assert_eq!(json["decisions"][1]["rule"], "index_child");
 }
+
+#[test]
+fn recency_counts_images_not_the_manifests_they_hold() {
+    // Two multi-platform images: index 3 (children 1, 2) and the newer index 6
+    // (children 4, 5), whose signature 7 is the newest version of all.
+    let sig = signature_tag(6);
+    let versions = [
+        version(1, 20, &[]),
+        version(2, 20, &[]),
+        version(3, 20, &["v1"]),
+        version(4, 10, &[]),
+        version(5, 10, &[]),
+        version(6, 10, &["v2"]),
+        version(7, 9, &[&sig]),
+    ];
+    let graph = Graph::default()
+        .image(1, None)
+        .image(2, None)
+        .index(3, &[1, 2])
+        .image(4, None)
+        .image(5, None)
+        .index(6, &[4, 5])
+        .image(7, None);
+    let plan = run(&versions, &graph, json!({"keep_latest": 1}), true);
+    let by_id = decisions(&plan);
+    assert_eq!(by_id[&6], (Action::Keep, Rule::KeepLatest));
+    assert_eq!(by_id[&4], (Action::Keep, Rule::IndexChild));
+    assert_eq!(by_id[&7], (Action::Keep, Rule::Referrer));
+    assert_eq!(deleted(&plan), [1, 2, 3]);
+    let plan = run(
+        &versions,
+        &graph,
+        json!({"tags": "untagged", "keep_newest": true}),
+        true,
+    );
+    assert_eq!(decisions(&plan)[&6], (Action::Keep, Rule::Newest));
+    assert_eq!(decisions(&plan)[&7], (Action::Keep, Rule::Tagged));
+}

@@ -113,22 +113,29 @@ async fn pruning_untagged_deletes_exactly_the_orphans_and_leaves_a_complete_grap
     assert_eq!(decision(&plan, 100709), (Action::Keep, Rule::IndexChild));
     assert_eq!(decision(&plan, 100712), (Action::Keep, Rule::IndexChild));
     assert_eq!(decision(&plan, 100715), (Action::Keep, Rule::Tagged));
-    // The attestation is the newest version; without keep_newest the graph keeps it.
-    assert_eq!(decision(&plan, 100716), (Action::Keep, Rule::Newest));
-    let mut no_newest = untagged();
-    no_newest.keep_newest = false;
+    // The attestation is the newest version, but recency counts images: the
+    // newest is the index it refers to, and the attestation follows it.
+    assert_eq!(decision(&plan, 100716), (Action::Keep, Rule::Referrer));
+    assert_eq!(decision(&plan, 100714), (Action::Keep, Rule::Newest));
+    // Keeping the latest image keeps it whole: its index, platforms, signature
+    // and attestation.
+    let latest = Policy::from_json(r#"{"keep_latest": 1, "keep_newest": false}"#).unwrap();
     let other = plan_package(
         &client,
         &org(),
         PackageType::Container,
         PACKAGE,
-        &no_newest,
+        &latest,
         &PlanOptions::default(),
     )
     .await
     .unwrap();
-    assert_eq!(decision(&other, 100716), (Action::Keep, Rule::Referrer));
-    assert_eq!(deleted_ids(&other), BTreeSet::from(ORPHANS));
+    let kept: BTreeSet<u64> = other.kept().map(|d| d.version_id).collect();
+    assert_eq!(
+        kept,
+        BTreeSet::from([100712, 100713, 100714, 100715, 100716])
+    );
+    assert_eq!(decision(&other, 100714), (Action::Keep, Rule::KeepLatest));
 
     execute(&client, PACKAGE, &plan).await;
     let left = active_ids(&client, PACKAGE).await;

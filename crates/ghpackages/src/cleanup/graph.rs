@@ -3,7 +3,7 @@
 //! its signatures, attestations and other referrers, and (optionally)
 //! deleting a manifest also deletes what only it holds.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -156,6 +156,43 @@ fn edges(decisions: &[Decision], graph: &ManifestGraph) -> Edges {
         }
     }
     Edges { holders, held }
+}
+
+/// The names, among `versions` (name and tags), of the manifests another
+/// of them holds: listed by an index, or referring to a manifest (OCI
+/// `subject` or a cosign tag).
+pub(crate) fn held<'a>(
+    graph: &ManifestGraph,
+    versions: &[(&'a str, &[String])],
+) -> BTreeSet<&'a str> {
+    let present: BTreeMap<&str, &'a str> =
+        versions.iter().map(|(name, _)| (*name, *name)).collect();
+    let mut held = BTreeSet::new();
+    for (name, tags) in versions {
+        if let Some(links) = graph.manifests.get(*name) {
+            held.extend(
+                links
+                    .children
+                    .iter()
+                    .filter_map(|c| present.get(c.as_str()).copied()),
+            );
+            if links
+                .subject
+                .as_deref()
+                .is_some_and(|s| present.contains_key(s) && s != *name)
+            {
+                held.insert(*name);
+            }
+        }
+        let signs_one = tags
+            .iter()
+            .filter_map(|t| referrer_tag_subject(t))
+            .any(|s| present.contains_key(s.as_str()) && s != *name);
+        if signs_one {
+            held.insert(*name);
+        }
+    }
+    held
 }
 
 /// Fail closed: an unreadable graph keeps every version.

@@ -204,7 +204,10 @@ pub fn plan_with(
 
 /// [`plan_with`] for a container package whose manifest graph is known
 /// (see [`plan_package`](crate::cleanup::plan_package), which reads it).
-/// Still pure. After the policy's decisions, in this order:
+/// Still pure. `keep_latest` and `keep_newest` count images: a manifest that
+/// another version of the package holds (listed by an index, or referring
+/// to a manifest) takes no place of its own, and follows its holder. After
+/// the policy's decisions, in this order:
 ///
 /// 1. an unreadable graph keeps everything (`graph_unreadable`: fail closed);
 /// 2. a kept index keeps the manifests it lists (`index_child`), a kept
@@ -243,11 +246,31 @@ fn plan_core(
 ) -> Plan {
     let mut ordered: Vec<&PackageVersion> = versions.iter().collect();
     ordered.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
+    let all_tags: Vec<Option<Vec<String>>> = ordered.iter().map(|v| version_tags(v)).collect();
+    // With a graph, recency counts images: a manifest another one holds (a
+    // platform manifest, a signature) takes no place of its own.
+    let held = match graph {
+        Some((graph, _)) if graph.unreadable.is_none() => {
+            let named: Vec<(&str, &[String])> = ordered
+                .iter()
+                .zip(&all_tags)
+                .map(|(v, tags)| (v.name.as_str(), tags.as_deref().unwrap_or_default()))
+                .collect();
+            graph::held(graph, &named)
+        }
+        _ => Default::default(),
+    };
+    let mut next_rank = 0;
     let mut decisions: Vec<Decision> = ordered
         .iter()
-        .enumerate()
-        .map(|(rank, version)| {
-            let tags = version_tags(version);
+        .zip(all_tags)
+        .map(|(version, tags)| {
+            let rank = if held.contains(version.name.as_str()) {
+                usize::MAX
+            } else {
+                next_rank += 1;
+                next_rank - 1
+            };
             let (action, rule, reason) = decide(policy, facts, now, rank, version, tags.as_deref());
             Decision {
                 version_id: version.id,
