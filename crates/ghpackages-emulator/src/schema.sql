@@ -63,6 +63,11 @@ CREATE TABLE IF NOT EXISTS versions (
 
 CREATE INDEX IF NOT EXISTS versions_by_package
     ON versions (package_id, created_at DESC, id DESC);
+-- Lists and counts of active versions (deleted_at IS NULL) read this index
+-- alone, in page order: without it every page read the table row of every
+-- version before it to check deleted_at.
+CREATE INDEX IF NOT EXISTS versions_by_state
+    ON versions (package_id, deleted_at, created_at DESC, id DESC);
 
 -- The registry side of container versions: the manifest served for a
 -- version (no row: a plain single-platform image; NULL body: unreadable).
