@@ -1,5 +1,6 @@
-//! Fault injection, off by default, so client retries and timeouts can be tested:
-//! added latency (fixed or a random range), 5xx answers with GitHub's JSON error body,
+//! Fault injection, off by default, so client retries, timeouts and error handling can
+//! be tested: added latency (fixed or a random range), error answers (any 4xx or 5xx
+//! status) with GitHub's JSON error body, `200 OK` answers whose JSON body is cut short,
 //! and connections closed without any answer, each at a configurable rate.
 //!
 //! A faulty answer or a dropped connection happens before the request reaches a handler,
@@ -48,12 +49,15 @@ pub struct FaultsConfig {
     /// When above `latency_ms`, the added latency is drawn uniformly from
     /// `latency_ms..=latency_max_ms`.
     pub latency_max_ms: u64,
-    /// Fraction (0.0..=1.0) of requests answered with a 5xx error.
+    /// Fraction (0.0..=1.0) of requests answered with an error status.
     pub error_rate: f64,
-    /// The statuses a 5xx fault picks from, uniformly.
+    /// The statuses (400..=599) an error fault picks from, uniformly.
     pub error_statuses: Vec<u16>,
     /// Fraction (0.0..=1.0) of requests whose connection is closed without an answer.
     pub drop_rate: f64,
+    /// Fraction (0.0..=1.0) of requests answered `200 OK` with `Content-Type:
+    /// application/json` and a body that is not valid JSON: [`MALFORMED_BODY`].
+    pub malformed_rate: f64,
     /// Seed of the random draws, for reproducible runs; without one the draws differ
     /// from run to run.
     pub seed: Option<u64>,
@@ -67,6 +71,7 @@ impl Default for FaultsConfig {
             error_rate: 0.0,
             error_statuses: vec![500, 502, 503, 504],
             drop_rate: 0.0,
+            malformed_rate: 0.0,
             seed: None,
         }
     }
@@ -78,10 +83,19 @@ impl FaultsConfig {
         for (name, rate) in [
             ("error_rate", self.error_rate),
             ("drop_rate", self.drop_rate),
+            ("malformed_rate", self.malformed_rate),
         ] {
             if !(0.0..=1.0).contains(&rate) {
                 return Err(format!("{name} must be between 0 and 1, got {rate}"));
             }
+        }
+        // One draw decides among the faults, so their rates share the unit interval;
+        // the margin absorbs rounding, as in 0.7 + 0.2 + 0.1.
+        let total = self.error_rate + self.drop_rate + self.malformed_rate;
+        if total > 1.0 + 1e-9 {
+            return Err(format!(
+                "error_rate, drop_rate and malformed_rate must add up to at most 1, got {total}"
+            ));
         }
         if self.error_rate > 0.0 && self.error_statuses.is_empty() {
             return Err("error_statuses must not be empty when error_rate is above 0".into());
@@ -89,9 +103,11 @@ impl FaultsConfig {
         if let Some(bad) = self
             .error_statuses
             .iter()
-            .find(|status| !(500..=599).contains(*status))
+            .find(|status| !(400..=599).contains(*status))
         {
-            return Err(format!("error_statuses must be 5xx statuses, got {bad}"));
+            return Err(format!(
+                "error_statuses must be 4xx or 5xx statuses, got {bad}"
+            ));
         }
         Ok(())
     }
@@ -101,6 +117,7 @@ impl FaultsConfig {
             || self.latency_max_ms > 0
             || self.error_rate > 0.0
             || self.drop_rate > 0.0
+            || self.malformed_rate > 0.0
     }
 
     fn rng(&self) -> fastrand::Rng {
@@ -115,15 +132,18 @@ pub struct FaultArgs {
     /// Latency added to every request: `MS`, or a random range `MIN-MAX` (milliseconds).
     #[arg(long, value_name = "MS|MIN-MAX", value_parser = parse_latency)]
     pub fault_latency_ms: Option<(u64, u64)>,
-    /// Fraction (0..1) of requests answered with a 5xx error.
+    /// Fraction (0..1) of requests answered with an error status.
     #[arg(long, value_name = "RATE", default_value_t = 0.0)]
     pub fault_error_rate: f64,
-    /// The 5xx statuses an injected error picks from.
+    /// The statuses (400-599) an injected error picks from.
     #[arg(long, value_name = "STATUS,...", value_delimiter = ',', default_values_t = [500, 502, 503, 504])]
     pub fault_error_statuses: Vec<u16>,
     /// Fraction (0..1) of requests whose connection is closed without an answer.
     #[arg(long, value_name = "RATE", default_value_t = 0.0)]
     pub fault_drop_rate: f64,
+    /// Fraction (0..1) of requests answered 200 with a body that is not valid JSON.
+    #[arg(long, value_name = "RATE", default_value_t = 0.0)]
+    pub fault_malformed_rate: f64,
     /// Seed for reproducible fault decisions.
     #[arg(long, value_name = "N")]
     pub fault_seed: Option<u64>,
@@ -157,6 +177,7 @@ impl FaultArgs {
             error_rate: self.fault_error_rate,
             error_statuses: self.fault_error_statuses.clone(),
             drop_rate: self.fault_drop_rate,
+            malformed_rate: self.fault_malformed_rate,
             seed: self.fault_seed,
         };
         config.validate()?;
@@ -170,6 +191,7 @@ enum Outcome {
     Pass,
     Error(StatusCode),
     Drop,
+    Malformed,
 }
 
 /// The faults of one running emulator, changeable at runtime.
@@ -220,13 +242,20 @@ impl Faults {
         } else {
             config.latency_ms
         };
-        // Both rates share one draw, so a drop rate and an error rate add up exactly.
+        // The rates share one draw, so they add up exactly.
         let roll = rng.f64();
+        let errors_end = config.drop_rate + config.error_rate;
         let outcome = if roll < config.drop_rate {
             Outcome::Drop
-        } else if roll < config.drop_rate + config.error_rate && !config.error_statuses.is_empty() {
-            let status = config.error_statuses[rng.usize(..config.error_statuses.len())];
-            StatusCode::from_u16(status).map_or(Outcome::Pass, Outcome::Error)
+        } else if roll < errors_end {
+            if config.error_statuses.is_empty() {
+                Outcome::Pass
+            } else {
+                let status = config.error_statuses[rng.usize(..config.error_statuses.len())];
+                StatusCode::from_u16(status).map_or(Outcome::Pass, Outcome::Error)
+            }
+        } else if roll < errors_end + config.malformed_rate {
+            Outcome::Malformed
         } else {
             Outcome::Pass
         };
@@ -234,17 +263,36 @@ impl Faults {
     }
 }
 
-/// The 5xx answer GitHub's front end gives, as JSON.
-fn server_error(status: StatusCode) -> Response {
+/// The body of a malformed answer: a GitHub package object cut off mid-field, as when
+/// a proxy truncates the answer.
+pub const MALFORMED_BODY: &str = r#"{"id":1,"name":"malformed","package_type":"#;
+
+/// An error answer in the shape GitHub gives: the messages of GitHub's front end for
+/// its 5xx statuses, the status's reason phrase otherwise (`I'm a teapot` for 418).
+fn injected_error(status: StatusCode) -> Response {
     let message = match status {
         StatusCode::BAD_GATEWAY => "Bad Gateway",
         StatusCode::SERVICE_UNAVAILABLE => "Service Unavailable",
         StatusCode::GATEWAY_TIMEOUT => {
             "We couldn't respond to your request in time. Sorry about that. Please try resubmitting your request and contact us if the problem persists."
         }
-        _ => "Server Error",
+        _ if status.is_server_error() => "Server Error",
+        _ => status.canonical_reason().unwrap_or("Error"),
     };
     ApiError::new(status, message, REST_DOCS).into_response()
+}
+
+/// A `200 OK` JSON answer whose body does not parse.
+fn malformed() -> Response {
+    (
+        StatusCode::OK,
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "application/json; charset=utf-8",
+        )],
+        MALFORMED_BODY,
+    )
+        .into_response()
 }
 
 /// Middleware: injects the configured faults into every request it wraps.
@@ -257,13 +305,14 @@ pub async fn inject(State(faults): State<Arc<Faults>>, request: Request, next: N
     }
     match outcome {
         Outcome::Pass => next.run(request).await,
-        Outcome::Error(status) => server_error(status),
+        Outcome::Error(status) => injected_error(status),
+        Outcome::Malformed => malformed(),
         Outcome::Drop => {
             if let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<Peer>>() {
                 peer.close_without_answer();
             }
             // Never sent when the connection came through a `FaultListener`.
-            server_error(StatusCode::BAD_GATEWAY)
+            injected_error(StatusCode::BAD_GATEWAY)
         }
     }
 }
@@ -439,6 +488,7 @@ mod tests {
         let config = FaultsConfig {
             error_rate: 0.3,
             drop_rate: 0.2,
+            malformed_rate: 0.1,
             seed: Some(7),
             ..FaultsConfig::default()
         };
@@ -455,8 +505,13 @@ mod tests {
             .iter()
             .filter(|o| matches!(o, Outcome::Error(_)))
             .count();
+        let malformed = outcomes
+            .iter()
+            .filter(|o| **o == Outcome::Malformed)
+            .count();
         assert!((150..250).contains(&drops), "{drops} drops");
         assert!((240..360).contains(&errors), "{errors} errors");
+        assert!((60..140).contains(&malformed), "{malformed} malformed");
     }
 
     #[test]
@@ -480,11 +535,28 @@ mod tests {
             ..FaultsConfig::default()
         };
         assert!(bad_rate.validate().unwrap_err().contains("error_rate"));
-        let bad_status = FaultsConfig {
-            error_statuses: vec![404],
+        for status in [302, 600] {
+            let bad_status = FaultsConfig {
+                error_statuses: vec![status],
+                ..FaultsConfig::default()
+            };
+            let message = bad_status.validate().unwrap_err();
+            assert!(message.contains(&status.to_string()), "{message}");
+        }
+        let too_much = FaultsConfig {
+            error_rate: 0.6,
+            malformed_rate: 0.6,
             ..FaultsConfig::default()
         };
-        assert!(bad_status.validate().unwrap_err().contains("404"));
+        assert!(too_much.validate().unwrap_err().contains("at most 1"));
+        let client_errors = FaultsConfig {
+            error_rate: 0.7,
+            drop_rate: 0.2,
+            malformed_rate: 0.1,
+            error_statuses: vec![400, 418, 599],
+            ..FaultsConfig::default()
+        };
+        assert_eq!(client_errors.validate(), Ok(()));
         let faults = faults(FaultsConfig::default());
         assert!(faults.set(bad_rate).is_err());
         assert_eq!(faults.config(), FaultsConfig::default());

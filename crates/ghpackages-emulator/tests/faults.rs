@@ -1,11 +1,13 @@
-//! Fault injection over real HTTP: 5xx answers at a rate, connections closed without an
-//! answer, added latency, changes at runtime through the admin API (guarded by the
-//! admin token), and the startup flags.
+//! Fault injection over real HTTP: error answers (5xx and any 4xx) at a rate, `200 OK`
+//! answers whose JSON is cut short, connections closed without an answer, added
+//! latency, changes at runtime through the admin API (guarded by the admin token), and
+//! the startup flags.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use ghpackages_emulator::faults::MALFORMED_BODY;
 use ghpackages_emulator::{Emulator, EmulatorConfig, FaultsConfig, Fixture, RunningEmulator};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
@@ -316,7 +318,10 @@ async fn invalid_faults_are_refused_with_422_and_non_json_with_400() {
     for body in [
         json!({"error_rate": 2.0}),
         json!({"drop_rate": -0.1}),
-        json!({"error_rate": 0.5, "error_statuses": [404]}),
+        json!({"error_rate": 0.5, "error_statuses": [302]}),
+        json!({"error_rate": 0.5, "error_statuses": [600]}),
+        json!({"malformed_rate": 1.5}),
+        json!({"malformed_rate": 0.5, "error_rate": 0.4, "drop_rate": 0.2}),
         json!({"error_rate": 0.5, "error_statuses": []}),
         json!({"latency": 10}),
         json!({"error_rate": "often"}),
@@ -432,7 +437,8 @@ async fn binary_flags_inject_faults_from_the_start() {
     for bad in [
         ["--fault-error-rate", "1.5"],
         ["--fault-latency-ms", "20-10"],
-        ["--fault-error-statuses", "404"],
+        ["--fault-error-statuses", "302"],
+        ["--fault-malformed-rate", "-1"],
     ] {
         let refused = Command::new(env!("CARGO_BIN_EXE_ghpackages-emulator"))
             .args(["--port", "0"])
@@ -441,4 +447,200 @@ async fn binary_flags_inject_faults_from_the_start() {
             .unwrap();
         assert!(!refused.status.success(), "{bad:?} accepted");
     }
+}
+
+/// Asserts that `response` is a malformed-body fault: `200 OK`, declared JSON, and a
+/// body no JSON parser accepts.
+async fn assert_malformed(response: reqwest::Response) {
+    assert_eq!(response.status(), StatusCode::OK);
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        content_type.starts_with("application/json"),
+        "{content_type}"
+    );
+    let body = response.bytes().await.unwrap();
+    assert_eq!(&body[..], MALFORMED_BODY.as_bytes());
+    assert!(serde_json::from_slice::<Value>(&body).is_err());
+}
+
+#[tokio::test]
+async fn malformed_bodies_come_at_the_configured_rate_and_change_nothing() {
+    let emulator = start(FaultsConfig {
+        malformed_rate: 0.3,
+        seed: Some(3),
+        ..FaultsConfig::default()
+    })
+    .await;
+    let client = client();
+    let mut malformed = 0;
+    for _ in 0..200 {
+        let response = get_package(&client, &emulator).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let body = response.bytes().await.unwrap();
+        if serde_json::from_slice::<Value>(&body).is_err() {
+            assert_eq!(&body[..], MALFORMED_BODY.as_bytes());
+            malformed += 1;
+        }
+    }
+    assert!(
+        (30..=90).contains(&malformed),
+        "{malformed} of 200 malformed"
+    );
+    emulator.shutdown().await;
+
+    let emulator = start(FaultsConfig {
+        malformed_rate: 1.0,
+        ..FaultsConfig::default()
+    })
+    .await;
+    let delete = client
+        .delete(format!("{}{PACKAGE}", emulator.base_url()))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_malformed(delete).await;
+    admin(
+        &emulator,
+        reqwest::Method::DELETE,
+        Some(emulator.admin_token()),
+        None,
+    )
+    .await;
+    let versions: Value = client
+        .get(format!("{}{PACKAGE}/versions", emulator.base_url()))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        versions.as_array().unwrap().len(),
+        2,
+        "the delete had no effect"
+    );
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn client_error_statuses_can_be_injected_with_githubs_error_body() {
+    let emulator = start(FaultsConfig {
+        error_rate: 1.0,
+        error_statuses: vec![418],
+        ..FaultsConfig::default()
+    })
+    .await;
+    let client = client();
+    let response = get_package(&client, &emulator).await.unwrap();
+    assert_eq!(response.status(), StatusCode::IM_A_TEAPOT);
+    let body: Value = response.json().await.expect("JSON error body");
+    assert_eq!(body["message"], "I'm a teapot");
+    assert_eq!(body["status"], "418");
+    assert!(body["documentation_url"].as_str().is_some());
+    emulator.shutdown().await;
+
+    let emulator = start(FaultsConfig {
+        error_rate: 1.0,
+        error_statuses: vec![400, 599],
+        seed: Some(1),
+        ..FaultsConfig::default()
+    })
+    .await;
+    let mut seen = std::collections::BTreeSet::new();
+    for _ in 0..40 {
+        let response = get_package(&client, &emulator).await.unwrap();
+        let status = response.status();
+        let body: Value = response.json().await.expect("JSON error body");
+        assert_eq!(body["status"], status.as_str());
+        let expected = if status.is_server_error() {
+            "Server Error"
+        } else {
+            "Bad Request"
+        };
+        assert_eq!(body["message"], expected);
+        seen.insert(status.as_u16());
+    }
+    assert_eq!(seen, [400, 599].into(), "both statuses are drawn");
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn malformed_bodies_and_client_errors_are_set_through_the_admin_api() {
+    let emulator = start(FaultsConfig::default()).await;
+    let token = emulator.admin_token().to_owned();
+    let client = client();
+
+    let current: Value = admin(&emulator, reqwest::Method::GET, Some(&token), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(current["malformed_rate"], 0.0);
+
+    let set = admin(
+        &emulator,
+        reqwest::Method::PUT,
+        Some(&token),
+        Some(json!({"malformed_rate": 1.0})),
+    )
+    .await;
+    assert_eq!(set.status(), StatusCode::OK);
+    let set: Value = set.json().await.unwrap();
+    assert_eq!(set["malformed_rate"], 1.0);
+    assert_malformed(get_package(&client, &emulator).await.unwrap()).await;
+
+    let teapot = admin(
+        &emulator,
+        reqwest::Method::PUT,
+        Some(&token),
+        Some(json!({"error_rate": 1.0, "error_statuses": [418]})),
+    )
+    .await;
+    assert_eq!(teapot.status(), StatusCode::OK);
+    let teapot: Value = teapot.json().await.unwrap();
+    assert_eq!(teapot["malformed_rate"], 0.0, "a PUT replaces every field");
+    let response = get_package(&client, &emulator).await.unwrap();
+    assert_eq!(response.status(), StatusCode::IM_A_TEAPOT);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["message"], "I'm a teapot");
+
+    let cleared = admin(&emulator, reqwest::Method::DELETE, Some(&token), None).await;
+    assert_eq!(cleared.status(), StatusCode::NO_CONTENT);
+    let healthy = get_package(&client, &emulator).await.unwrap();
+    assert_eq!(healthy.status(), StatusCode::OK);
+    let package: Value = healthy.json().await.unwrap();
+    assert_eq!(package["name"], "tiny");
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn binary_flags_inject_malformed_bodies_and_client_errors() {
+    let path = "/orgs/octo-org/packages?package_type=container";
+    let client = client();
+
+    let malformed = Binary::start(&["--fault-malformed-rate", "1"]);
+    let response = client
+        .get(format!("{}{path}", malformed.base_url))
+        .bearer_auth("ghp_demo_octocat")
+        .send()
+        .await
+        .unwrap();
+    assert_malformed(response).await;
+
+    let teapot = Binary::start(&["--fault-error-rate", "1", "--fault-error-statuses", "418"]);
+    let response = client
+        .get(format!("{}{path}", teapot.base_url))
+        .bearer_auth("ghp_demo_octocat")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::IM_A_TEAPOT);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["message"], "I'm a teapot");
+    assert_eq!(body["status"], "418");
 }
