@@ -279,8 +279,12 @@ async fn timeout() -> ErrorKind {
 }
 
 async fn decode_and_other() -> Vec<ErrorKind> {
-    let (url, _) = common::not_github("200 OK", r#"{"id": "not a number"}"#).await;
-    let client = common::builder(&url, Some(OCTOCAT)).build().unwrap();
+    let emulator = faulty(FaultsConfig {
+        malformed_rate: 1.0,
+        ..FaultsConfig::default()
+    })
+    .await;
+    let client = common::client(&emulator, "", Some(OCTOCAT));
     let decode = client
         .get_package(&Owner::org("octo-org"), PackageType::Npm, "octo-config")
         .await
@@ -297,9 +301,15 @@ async fn decode_and_other() -> Vec<ErrorKind> {
         .await
         .unwrap_err();
     assert_eq!(list.kind(), ErrorKind::Decode);
+    emulator.shutdown().await;
 
-    let (url, _) = common::not_github("418 I'm a teapot", r#"{"message":"I'm a teapot"}"#).await;
-    let client = common::builder(&url, Some(OCTOCAT)).build().unwrap();
+    let emulator = faulty(FaultsConfig {
+        error_rate: 1.0,
+        error_statuses: vec![418],
+        ..FaultsConfig::default()
+    })
+    .await;
+    let client = common::client(&emulator, "", Some(OCTOCAT));
     let other = client
         .delete_package(&Owner::org("octo-org"), PackageType::Npm, "octo-config")
         .await
@@ -307,6 +317,7 @@ async fn decode_and_other() -> Vec<ErrorKind> {
     assert_eq!(other.status(), Some(418));
     assert_eq!(other.message(), "I'm a teapot");
     assert!(!other.is_retryable());
+    emulator.shutdown().await;
     vec![
         checked(decode, OCTOCAT, ErrorKind::Decode),
         checked(other, OCTOCAT, ErrorKind::Other),
