@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use crate::args::{self, PackagesQuery, RestoreOptions, VersionsQuery};
 use crate::client::rate_limit;
-use crate::promise::{json, spawn};
+use crate::promise::{json, json_text, spawn, JsonText};
 use crate::stream::ItemStream;
 
 /// The packages of one owner. Get one from `client.org(name)`,
@@ -112,12 +112,12 @@ impl Owner {
         &self,
         env: &'env Env,
         options: Unknown,
-    ) -> Result<PromiseRaw<'env, Value>> {
+    ) -> Result<PromiseRaw<'env, JsonText>> {
         let query = args::parse::<PackagesQuery>(env, "options", options)
             .and_then(PackagesQuery::into_core);
         let (client, owner) = (self.client.clone(), self.owner.clone());
         spawn(env, async move {
-            json(&client.list_all_packages(&owner, &query?).await?)
+            json_text(&client.list_all_packages(&owner, &query?).await?)
         })
     }
 
@@ -131,12 +131,12 @@ impl Owner {
         env: &'env Env,
         package_type: Unknown,
         package_name: Unknown,
-    ) -> Result<PromiseRaw<'env, Value>> {
+    ) -> Result<PromiseRaw<'env, JsonText>> {
         let target = package(env, package_type, package_name);
         let (client, owner) = (self.client.clone(), self.owner.clone());
         spawn(env, async move {
             let (package_type, name) = target?;
-            json(&client.get_package(&owner, package_type, &name).await?)
+            json_text(&client.get_package(&owner, package_type, &name).await?)
         })
     }
 
@@ -245,13 +245,13 @@ impl Owner {
         package_type: Unknown,
         package_name: Unknown,
         options: Option<Unknown>,
-    ) -> Result<PromiseRaw<'env, Value>> {
+    ) -> Result<PromiseRaw<'env, JsonText>> {
         let target = package(env, package_type, package_name);
         let query = versions_query(env, options);
         let (client, owner) = (self.client.clone(), self.owner.clone());
         spawn(env, async move {
             let (package_type, name) = target?;
-            json(
+            json_text(
                 &client
                     .list_all_package_versions(&owner, package_type, &name, &query?)
                     .await?,
@@ -270,12 +270,12 @@ impl Owner {
         package_type: Unknown,
         package_name: Unknown,
         version_id: Unknown,
-    ) -> Result<PromiseRaw<'env, Value>> {
+    ) -> Result<PromiseRaw<'env, JsonText>> {
         let target = version(env, package_type, package_name, version_id);
         let (client, owner) = (self.client.clone(), self.owner.clone());
         spawn(env, async move {
             let (package_type, name, id) = target?;
-            json(
+            json_text(
                 &client
                     .get_package_version(&owner, package_type, &name, id)
                     .await?,
