@@ -32,6 +32,13 @@ pub fn graph_line(plan: &Plan) -> Option<String> {
     })
 }
 
+/// Whether the plan deleted nothing because the graph could not be read.
+pub fn graph_unreadable(plan: &Plan) -> bool {
+    plan.graph
+        .as_ref()
+        .is_some_and(|graph| graph.status == GraphStatus::Unreadable)
+}
+
 pub async fn validate(ctx: &Context, args: ValidateArgs) -> Result<Status> {
     if args.concurrency == 0 {
         return Err(Error::invalid_input(

@@ -215,11 +215,15 @@ pub async fn prune(ctx: &Context, args: PruneArgs) -> Result<Status> {
             out!("undo with: ghpkg undo {}", path.display());
         }
     }
-    Ok(if report.is_success() {
-        Status::Ok
-    } else {
-        Status::SomeFailed
-    })
+    // A package skipped because its manifest graph could not be read is a
+    // prune that did not happen: say so in the exit code too.
+    Ok(
+        if report.is_success() && !crate::graph::graph_unreadable(&plan) {
+            Status::Ok
+        } else {
+            Status::SomeFailed
+        },
+    )
 }
 
 pub async fn undo(ctx: &Context, args: UndoArgs) -> Result<Status> {

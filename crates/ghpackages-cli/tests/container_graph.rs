@@ -148,7 +148,8 @@ async fn an_unreadable_graph_is_said_and_nothing_is_deleted() {
         ],
     )
     .await;
-    assert_eq!(pruned.status.code(), Some(0), "{pruned:?}");
+    // Nothing deleted, and the exit code says the prune did not happen.
+    assert_eq!(pruned.status.code(), Some(1), "{pruned:?}");
     let text = stdout(&pruned);
     assert!(
         text.contains("manifest graph: UNREADABLE, nothing in this package will be deleted"),
