@@ -294,3 +294,37 @@ async fn registry_tokens_expire_after_five_minutes_of_the_emulator_clock() {
     assert_eq!(body["errors"][0]["code"], "UNAUTHORIZED");
     emulator.shutdown().await;
 }
+
+#[tokio::test]
+async fn anonymous_tokens_pull_public_packages_only() {
+    let emulator = demo().await;
+    let base = emulator.base_url().to_owned();
+    let anonymous = |repository: &str| {
+        let url = format!("{base}/token?scope=repository:{repository}:pull");
+        async move {
+            let answer = reqwest::get(url).await.unwrap();
+            assert_eq!(answer.status(), StatusCode::OK);
+            let body: Value = answer.json().await.unwrap();
+            body["token"].as_str().unwrap().to_owned()
+        }
+    };
+    // The public package `octo-org/base-image` of octo-org.
+    let public = "octo-org/octo-org/base-image";
+    let token = anonymous(public).await;
+    let (status, headers, _) = get(
+        &base,
+        Some(&token),
+        &format!("/v2/{public}/manifests/trixie"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers["docker-content-digest"],
+        "sha256:1ac4b8f106727907443ce712070c9aa78bf9cd5b99a97af24efacc61a1276fb3"
+    );
+    let token = anonymous(REPO).await;
+    let (status, _, body) = get(&base, Some(&token), &format!("/v2/{REPO}/manifests/latest")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["errors"][0]["code"], "NAME_UNKNOWN");
+    emulator.shutdown().await;
+}
