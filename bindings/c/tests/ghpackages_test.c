@@ -6,16 +6,16 @@
  *   GHPACKAGES_BASE_URL        the emulator, e.g. http://127.0.0.1:40123 (required)
  *   GHPACKAGES_EMULATOR_ADMIN_TOKEN  its admin token (default: emulator-admin)
  *
- * The emulator's admin API (/_emulator/) switches faults and rate limits on
- * and off; it is reached with a few lines of plain socket code below, since
- * the library itself only speaks the Packages API.
+ * The emulator's admin API (/_emulator/) switches faults (including the
+ * malformed bodies and odd statuses behind `decode` and `other`) and rate
+ * limits on and off; it is reached with a few lines of plain socket code
+ * below, since the library itself only speaks the Packages API.
  *
  * Prints "N passed, N failed" and exits non-zero on any failure. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -43,6 +43,9 @@ static int failed;
 static const char *base_url;
 static const char *admin_token;
 static int emulator_port;
+/* The error codes some call returned as expected, to check that every error
+ * kind of the core was provoked for real. */
+static int provoked[GHPACKAGES_OTHER + 1];
 
 /* Checks that a call returned `want` and that the error object in `*error`
  * agrees with it. `error` is read only after the call, which is why it is
@@ -61,6 +64,9 @@ static int expect_keep(const char *what, ghpackages_status got, ghpackages_statu
     if (want == GHPACKAGES_OK) {
         CHECK(*error == NULL, what);
     } else if (ok) {
+        if (want <= GHPACKAGES_OTHER) {
+            provoked[want] = 1;
+        }
         CHECK(*error != NULL, what);
         if (*error) {
             CHECK((*error)->code == want, what);
@@ -137,33 +143,6 @@ static int admin(const char *method, const char *path, const char *json) {
     return status;
 }
 
-/* ---- a loopback server with canned answers ------------------------------
- * The emulator only ever answers like GitHub, so the two kinds that need a
- * server misbehaving (an undecodable body, a status GitHub never sends) are
- * produced by this one-connection server. */
-
-struct canned {
-    int listener;
-    const char *answer;
-};
-
-static void *serve_once(void *argument) {
-    struct canned *canned = argument;
-    struct pollfd waiting = {.fd = canned->listener, .events = POLLIN};
-    if (poll(&waiting, 1, 10000) == 1) {
-        int fd = accept(canned->listener, NULL, NULL);
-        if (fd >= 0) {
-            char request[4096];
-            ssize_t got = read(fd, request, sizeof request);
-            (void)got;
-            ssize_t sent = write(fd, canned->answer, strlen(canned->answer));
-            (void)sent;
-            close(fd);
-        }
-    }
-    return NULL;
-}
-
 /* Listens on a free loopback port; returns the listener, stores the port. */
 static int listen_loopback(int *port) {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -179,36 +158,6 @@ static int listen_loopback(int *port) {
     }
     *port = ntohs(address.sin_port);
     return fd;
-}
-
-/* Gets a package from a server that answers with `status_line` and a JSON
- * `body`; returns the status and hands the error object to the caller. */
-static ghpackages_status get_from_canned(const char *status_line, const char *body,
-                                         ghpackages_error **error) {
-    char answer[512];
-    snprintf(answer, sizeof answer,
-             "HTTP/1.1 %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
-             "Connection: close\r\n\r\n%s",
-             status_line, strlen(body), body);
-    int port = 0;
-    struct canned canned = {.listener = listen_loopback(&port), .answer = answer};
-    pthread_t thread;
-    pthread_create(&thread, NULL, serve_once, &canned);
-    char url[64];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d", port);
-    ghpackages_client_options options = {.base_url = url, .token = "t", .max_attempts = 1};
-    ghpackages_client *client = NULL;
-    ghpackages_status status = ghpackages_client_new(&options, &client, NULL);
-    CHECK(status == GHPACKAGES_OK, "client for the canned server");
-    ghpackages_owner owner = {GHPACKAGES_OWNER_ORG, "octo-org"};
-    ghpackages_package *package = NULL;
-    status = ghpackages_get_package(client, &owner, GHPACKAGES_PACKAGE_TYPE_NPM, "x", &package,
-                                    error);
-    CHECK(package == NULL, "no package from a failed call");
-    ghpackages_client_free(client);
-    pthread_join(thread, NULL);
-    close(canned.listener);
-    return status;
 }
 
 /* ---- tests --------------------------------------------------------------- */
@@ -1003,17 +952,32 @@ static void test_errors(ghpackages_client *client) {
            GHPACKAGES_OK, &error);
     ghpackages_package_free(package);
     package = NULL;
-    ghpackages_client_free(once);
 
-    /* decode and other, from the canned server */
-    expect("decode", get_from_canned("200 OK", "{\"id\":\"seven\"}", &error),
-           GHPACKAGES_DECODE, &error);
-    status = get_from_canned("418 I'm a teapot", "{\"message\":\"I'm a teapot\"}", &error);
+    /* decode: a 200 answer whose JSON body is cut short */
+    CHECK(admin("PUT", "/faults", "{\"malformed_rate\":1.0}") == 200, "admin: malformed bodies");
+    status = ghpackages_get_package(once, &org, GHPACKAGES_PACKAGE_TYPE_NPM, "octo-config",
+                                    &package, &error);
+    if (expect_keep("decode", status, GHPACKAGES_DECODE, &error)) {
+        CHECK(error->http_status == 200, "decode: 200");
+        CHECK(!error->retryable, "an unreadable body is final");
+    }
+    CHECK(package == NULL, "no package from an unreadable body");
+    ghpackages_error_free(error);
+    error = NULL;
+
+    /* other: a status GitHub does not answer with */
+    CHECK(admin("PUT", "/faults", "{\"error_rate\":1.0,\"error_statuses\":[418]}") == 200,
+          "admin: 418 faults");
+    status = ghpackages_get_package(once, &org, GHPACKAGES_PACKAGE_TYPE_NPM, "octo-config",
+                                    &package, &error);
     if (expect_keep("other", status, GHPACKAGES_OTHER, &error)) {
         CHECK(error->http_status == 418, "418");
+        CHECK(strcmp(error->message, "I'm a teapot") == 0, "the message of the answer");
     }
     ghpackages_error_free(error);
     error = NULL;
+    CHECK(admin("DELETE", "/faults", "") == 204, "admin: faults off again");
+    ghpackages_client_free(once);
 
     /* rate_limited: a budget of two requests an hour, for a fresh user */
     CHECK(admin("PUT", "/limits", "{\"authenticated_per_hour\":2}") == 200, "admin: tight limit");
@@ -1036,6 +1000,11 @@ static void test_errors(ghpackages_client *client) {
     error = NULL;
     ghpackages_client_free(hubot);
     CHECK(admin("PUT", "/limits", "{}") == 200, "admin: default limits");
+
+    /* every error kind of the core, provoked above or in test_bad_input */
+    for (int code = GHPACKAGES_NOT_FOUND; code <= GHPACKAGES_OTHER; code++) {
+        CHECK(provoked[code], ghpackages_status_name(code));
+    }
 }
 
 static void test_threads_worker_check(ghpackages_client *client, int *ok) {
