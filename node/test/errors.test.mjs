@@ -1,11 +1,9 @@
 // Every error code, provoked for real: by the emulator (statuses, rate limits,
-// injected faults and latency), by a closed port, by bad input, and — for the
-// answers neither GitHub nor the emulator gives (a body that is not JSON, an
-// unexpected status) — by a bare loopback HTTP server.
+// injected faults: error statuses, latency, dropped connections, and answers
+// GitHub does not give — a 200 body that is not JSON, an unexpected status), by
+// a closed port, and by bad input.
 
 import assert from 'node:assert/strict'
-import { once } from 'node:events'
-import { createServer } from 'node:http'
 import { after, before, describe, test } from 'node:test'
 
 import { Client, GitHubPackagesError, errorCodes } from '../ghpackages.mjs'
@@ -27,17 +25,6 @@ async function expectCode(promise, code, status) {
     seen.add(error.code)
     return true
   })
-}
-
-/** A loopback HTTP server answering every request with `status` and `body`. */
-async function bareServer(status, body) {
-  const server = createServer((request, response) => {
-    response.writeHead(status, { 'content-type': 'application/json' })
-    response.end(body)
-  })
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  return { url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() }
 }
 
 describe('errors from GitHub answers', () => {
@@ -159,23 +146,34 @@ describe('errors from faults', () => {
 })
 
 describe('errors from answers GitHub does not give', () => {
-  test('decode for a body that is not JSON', async () => {
-    const server = await bareServer(200, 'this is not json')
+  let emulator
+  let client
+  before(async () => {
+    emulator = await startEmulator()
+    client = new Client({ baseUrl: emulator.url, token: TOKENS.octocat, retry: NO_RETRY })
+  })
+  after(() => emulator.stop())
+
+  test('decode for a 200 body that is not JSON', async () => {
+    await emulator.admin('PUT', '/faults', { malformed_rate: 1.0 })
     try {
-      const client = new Client({ baseUrl: server.url, token: TOKENS.octocat, retry: NO_RETRY })
-      await expectCode(client.me().getPackage('npm', 'anything'), 'decode', 200)
+      await expectCode(client.org('octo-org').getPackage('npm', 'octo-config'), 'decode', 200)
     } finally {
-      server.close()
+      await emulator.admin('DELETE', '/faults')
     }
   })
 
   test('other for an unexpected status', async () => {
-    const server = await bareServer(418, '{"message":"I\'m a teapot"}')
+    await emulator.admin('PUT', '/faults', { error_rate: 1.0, error_statuses: [418] })
     try {
-      const client = new Client({ baseUrl: server.url, token: TOKENS.octocat, retry: NO_RETRY })
-      await expectCode(client.me().getPackage('npm', 'anything'), 'other', 418)
+      const error = await client
+        .org('octo-org')
+        .getPackage('npm', 'octo-config')
+        .catch((e) => e)
+      await expectCode(Promise.reject(error), 'other', 418)
+      assert.match(error.message, /I'm a teapot/)
     } finally {
-      server.close()
+      await emulator.admin('DELETE', '/faults')
     }
   })
 })
