@@ -211,17 +211,33 @@ class Bench:
     def rust(self, case: str, base: str, *extra: str, reps: Optional[int] = None) -> None:
         self.rows += rows_of(run_json([self.args.rust, case, *self.common(base, reps), *extra]))
 
-    def python(self, case: str, base: str, *extra: str) -> None:
+    def python(self, case: str, base: str, *extra: str, reps: Optional[int] = None) -> None:
         script = str(ROOT / "bench" / "python" / "bench.py")
-        self.rows += rows_of(run_json([self.args.python, script, case, *self.common(base), *extra]))
+        self.rows += rows_of(run_json([self.args.python, script, case, *self.common(base, reps), *extra]))
 
-    def node(self, case: str, base: str, *extra: str) -> None:
+    def node(self, case: str, base: str, *extra: str, reps: Optional[int] = None) -> None:
         script = Path(self.args.node_dir).resolve() / "bench.mjs"
         shutil.copyfile(ROOT / "bench" / "node" / "bench.mjs", script)
         env = {"GHPACKAGES_NODE_PACKAGE": str(Path(self.args.node_package).resolve())}
         self.rows += rows_of(
-            run_json(["node", str(script), case, *self.common(base), *extra], env=env, cwd=script.parent)
+            run_json(["node", str(script), case, *self.common(base, reps), *extra], env=env, cwd=script.parent)
         )
+
+    def interleaved(self, case: str, base: str, *extra: str) -> None:
+        """Rounds of one repetition per language (each after its warm-up), so
+        that load from elsewhere on the machine falls on every client alike;
+        the rows of a client are then merged."""
+        before = len(self.rows)
+        for _ in range(self.sizes.reps):
+            for language in (self.rust, self.python, self.node):
+                language(case, base, *extra, reps=1)
+        merged: dict[str, Row] = {}
+        for row in self.rows[before:]:
+            if row.client in merged:
+                merged[row.client].times += row.times
+            else:
+                merged[row.client] = row
+        self.rows[before:] = list(merged.values())
 
     def run(self) -> None:
         workdir = Path(tempfile.mkdtemp(prefix="ghpackages-bench-"))
@@ -255,25 +271,19 @@ class Bench:
         s = self.sizes
         print(f"== 1. list {s.versions} versions", file=sys.stderr)
         versions = ["--package", "listed", "--package-type", "npm"]
-        self.rust("list-versions", base, *versions)
-        self.python("list-versions", base, *versions)
-        self.node("list-versions", base, *versions)
+        self.interleaved("list-versions", base, *versions)
 
     def case_packages(self, base: str) -> None:
         s = self.sizes
         print(f"== 2. list {s.packages} packages", file=sys.stderr)
         packages = ["--package-type", "container"]
-        self.rust("list-packages", base, *packages)
-        self.python("list-packages", base, *packages)
-        self.node("list-packages", base, *packages)
+        self.interleaved("list-packages", base, *packages)
 
     def case_calls(self, base: str) -> None:
         s = self.sizes
         print("== 4. per-call overhead: get_package", file=sys.stderr)
         calls = ["--package", "listed", "--package-type", "npm", "--calls", str(s.calls)]
-        self.rust("get-package", base, *calls)
-        self.python("get-package", base, *calls)
-        self.node("get-package", base, *calls)
+        self.interleaved("get-package", base, *calls)
 
     def case_cleanup(self, base: str) -> None:
         s = self.sizes
