@@ -127,8 +127,8 @@ def closed_port_url() -> str:
 
 class RawServer:
     """Loopback HTTP servers answering every request with a fixed status and
-    body, for the answers the emulator never gives (unreadable JSON, odd
-    statuses); they record the requests they get."""
+    body; they record the requests they get, so a test can check exactly what
+    the client sent."""
 
     def __init__(self) -> None:
         self.servers: list[ThreadingHTTPServer] = []

@@ -27,7 +27,7 @@ from ghpackages import (
     ValidationError,
 )
 
-from conftest import READONLY_TOKEN, Emulator, RawServer
+from conftest import READONLY_TOKEN, Emulator
 
 CLASSES: dict[str, type[GitHubPackagesError]] = {
     "not_found": NotFoundError,
@@ -221,19 +221,22 @@ def test_timeout(start_emulator: Callable[..., Emulator]) -> None:
     assert isinstance(caught.value, builtins.TimeoutError)
 
 
-def test_decode_error(raw_server: RawServer) -> None:
-    url = raw_server.start(200, b"this is not JSON")
-    client = Client("t", base_url=url, retry=RetryPolicy.none())
+def test_decode_error(start_emulator: Callable[..., Emulator]) -> None:
+    # A 200 answer whose JSON body is cut short.
+    client = start_emulator("--fault-malformed-rate", "1").client()
     with pytest.raises(DecodeError) as caught:
-        client.me().get_package("npm", "anything")
+        client.org("octo-org").get_package("npm", "octo-config")
+    assert type(caught.value) is DecodeError
     assert caught.value.code == "decode"
+    assert caught.value.status == 200
+    assert caught.value.retryable is False
 
 
-def test_other_status(raw_server: RawServer) -> None:
-    url = raw_server.start(418, b'{"message": "I\'m a teapot"}')
-    client = Client("t", base_url=url, retry=RetryPolicy.none())
+def test_other_status(start_emulator: Callable[..., Emulator]) -> None:
+    client = start_emulator("--fault-error-rate", "1", "--fault-error-statuses", "418").client()
     with pytest.raises(GitHubPackagesError) as caught:
-        client.me().get_package("npm", "anything")
+        client.org("octo-org").get_package("npm", "octo-config")
     assert type(caught.value) is GitHubPackagesError
     assert caught.value.code == "other"
     assert caught.value.status == 418
+    assert caught.value.message == "I'm a teapot"
