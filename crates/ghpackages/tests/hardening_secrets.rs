@@ -126,7 +126,16 @@ fn no_token_in_any_log_line_error_debug_output_or_panic() {
         .block_on(emulator_less.get_package(&Owner::AuthenticatedUser, PackageType::Npm, "x"))
         .expect_err("nothing listens there");
     for payload in [
-        panic::catch_unwind(AssertUnwindSafe(|| Err::<(), _>(error.clone()).unwrap())),
+        panic::catch_unwind(AssertUnwindSafe(|| {
+            runtime
+                .block_on(emulator_less.get_package(
+                    &Owner::AuthenticatedUser,
+                    PackageType::Npm,
+                    "x",
+                ))
+                .unwrap()
+        })),
+        panic::catch_unwind(AssertUnwindSafe(|| panic!("{error:?} {error}"))),
         panic::catch_unwind(AssertUnwindSafe(|| panic!("{emulator_less:?}"))),
         panic::catch_unwind(AssertUnwindSafe(|| {
             let builder = Client::builder().token(token(1));
