@@ -1,7 +1,8 @@
 //! Tokens never leak from the emulator binary: run with `RUST_LOG=trace`, it
 //! serves successes, unknown and malformed tokens, restore tokens in query
-//! strings and admin calls that create tokens; everything it writes on
-//! stdout and stderr, until it stops, must be free of every token.
+//! strings, admin calls that create tokens and the container registry's
+//! token handshake; everything it writes on stdout and stderr, until it
+//! stops, must be free of every token (issued registry tokens included).
 
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Command, Stdio};
@@ -103,6 +104,41 @@ async fn trace_logs_of_the_binary_hold_no_token() {
         "the tour went as planned"
     );
 
+    // The container registry's token handshake: GitHub tokens go in as
+    // Basic or Bearer credentials, registry tokens come out; none may be logged.
+    let registry_token = format!("{base}/token?service=emulator&scope=repository:ivan/tool:pull");
+    let granted = http
+        .get(&registry_token)
+        .basic_auth("ivan", Some(USER_TOKEN))
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(granted.status().as_u16(), 200);
+    let issued: serde_json::Value = granted.json().await.expect("a token answer");
+    let issued = issued["token"]
+        .as_str()
+        .expect("a registry token")
+        .to_owned();
+    assert!(issued.len() >= 8, "{issued}");
+    let registry_calls = [
+        http.get(&registry_token).bearer_auth(USER_TOKEN),
+        http.get(&registry_token)
+            .basic_auth("ivan", Some(UNKNOWN_TOKEN)),
+        http.get(format!("{base}/v2/")).bearer_auth(&issued),
+        http.get(format!("{base}/v2/ivan/tool/manifests/latest"))
+            .bearer_auth(&issued),
+        http.get(format!("{base}/v2/")).bearer_auth(UNKNOWN_TOKEN),
+    ];
+    let mut registry_statuses = Vec::new();
+    for call in registry_calls {
+        registry_statuses.push(call.send().await.expect("answered").status().as_u16());
+    }
+    assert_eq!(
+        &registry_statuses[..3],
+        [200, 401, 200],
+        "{registry_statuses:?}"
+    );
+
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -125,7 +161,7 @@ async fn trace_logs_of_the_binary_hold_no_token() {
         &err[..err.len().min(500)]
     );
     let output = format!("{first}{rest}{err}");
-    for secret in SECRETS {
+    for secret in SECRETS.iter().copied().chain([issued.as_str()]) {
         if let Some(at) = output.find(secret) {
             panic!(
                 "{secret} leaked: …{}…",
