@@ -7,6 +7,7 @@
 //! single-platform image. A `GET` counts as a download of the version.
 
 use axum::body::Body;
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, HOST, WWW_AUTHENTICATE};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
@@ -289,8 +290,16 @@ struct TokenQuery {
 async fn token(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(query): Query<TokenQuery>,
+    query: Result<Query<TokenQuery>, QueryRejection>,
 ) -> Result<Response, RegistryError> {
+    // axum's own rejection is plain text; registry clients expect JSON errors.
+    let Query(query) = query.map_err(|rejection| {
+        RegistryError::new(
+            StatusCode::BAD_REQUEST,
+            "UNSUPPORTED",
+            rejection.body_text(),
+        )
+    })?;
     let repository = query
         .scope
         .as_deref()
@@ -387,8 +396,17 @@ async fn manifest(
     State(state): State<AppState>,
     method: Method,
     headers: HeaderMap,
-    Path(path): Path<String>,
+    path: Result<Path<String>, PathRejection>,
 ) -> Result<Response, RegistryError> {
+    // A path that does not decode (bad percent-encoding, not UTF-8) names no
+    // repository; axum's own rejection would be plain text.
+    let Path(path) = path.map_err(|rejection| {
+        RegistryError::new(
+            StatusCode::BAD_REQUEST,
+            "NAME_INVALID",
+            rejection.body_text(),
+        )
+    })?;
     let Some((repository, reference)) = path.rsplit_once("/manifests/") else {
         return Err(RegistryError::new(
             StatusCode::NOT_FOUND,
