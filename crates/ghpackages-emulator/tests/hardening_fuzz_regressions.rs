@@ -153,3 +153,36 @@ async fn huge_clock_advances_keep_the_server_answering() {
     }
     emulator.shutdown().await;
 }
+
+/// `emulator_router`: registry paths and queries that do not decode (bad
+/// percent-encoding, bytes that are not UTF-8) were answered with axum's
+/// plain-text 400 instead of the registry's JSON error format.
+#[tokio::test]
+async fn undecodable_registry_paths_get_registry_errors() {
+    let emulator = Emulator::start(EmulatorConfig {
+        limits: LimitsConfig::disabled(),
+        ..EmulatorConfig::demo()
+    })
+    .await
+    .expect("the emulator starts");
+    let http = reqwest::Client::new();
+    for (path, code) in [
+        ("/v2/im@gggg_%%%%%eA", "NAME_INVALID"),
+        ("/v2/octo-org/octo-app%FF/manifests/latest", "NAME_INVALID"),
+        (
+            "/token?scope=repository:octo-org/octo-app:pull%FF",
+            "UNSUPPORTED",
+        ),
+    ] {
+        let response = http
+            .get(format!("{}{path}", emulator.base_url()))
+            .bearer_auth("ghp_demo_octocat")
+            .send()
+            .await
+            .expect("answered");
+        assert_eq!(response.status().as_u16(), 400, "{path}");
+        let body: Value = response.json().await.expect("a JSON error body");
+        assert_eq!(body["errors"][0]["code"], code, "{path}: {body}");
+    }
+    emulator.shutdown().await;
+}
