@@ -4,7 +4,12 @@
 //! `pending` line before the request is sent, and a `deleted` line once GitHub
 //! answered 204. A crash can therefore never lose a deletion that succeeded:
 //! at worst the last lines are `pending` ones, which [`undo`](crate::cleanup::undo)
-//! checks before restoring. One line:
+//! checks before restoring.
+//!
+//! Concurrent deletions share the cost of that flush (group commit): one
+//! writer thread per open journal writes every line queued while the previous
+//! flush ran, flushes once, then acknowledges each of them. An append still
+//! returns only once its own line is on disk. One line:
 //!
 //! ```json
 //! {"state":"deleted","owner_type":"org","owner":"octo-org","package_type":"container",
@@ -13,12 +18,13 @@
 //! ```
 
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Write};
+use std::io::{self, BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{mpsc, Arc};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use tokio::sync::oneshot;
 
 use crate::cleanup::target::{OwnerType, Target};
 use crate::error::{Error, ErrorKind, Result};
@@ -75,7 +81,39 @@ impl JournalEntry {
 #[derive(Debug, Clone)]
 pub struct Journal {
     path: PathBuf,
-    file: Arc<Mutex<File>>,
+    writer: mpsc::Sender<Line>,
+}
+
+/// What the writer thread reports for a line: shared by every line of a flush.
+type Written = std::result::Result<(), Arc<io::Error>>;
+
+/// A line waiting to be written, and whom to tell once it is on disk.
+#[derive(Debug)]
+struct Line {
+    bytes: Vec<u8>,
+    ack: Ack,
+}
+
+/// Blocking appends wait on a std channel; async ones await a oneshot, so
+/// that no runtime thread is held while the disk flushes.
+#[derive(Debug)]
+enum Ack {
+    Blocking(mpsc::SyncSender<Written>),
+    Async(oneshot::Sender<Written>),
+}
+
+impl Ack {
+    fn send(self, written: Written) {
+        // An appender that stopped waiting (a cancelled task) needs no answer.
+        match self {
+            Ack::Blocking(ack) => {
+                let _ = ack.send(written);
+            }
+            Ack::Async(ack) => {
+                let _ = ack.send(written);
+            }
+        }
+    }
 }
 
 impl Journal {
@@ -86,11 +124,15 @@ impl Journal {
             .create(true)
             .append(true)
             .open(&path)
-            .map_err(|e| io_error(&path, "open", e))?;
-        Ok(Journal {
-            path,
-            file: Arc::new(Mutex::new(file)),
-        })
+            .map_err(|e| io_error(&path, "open", &e))?;
+        let (writer, queue) = mpsc::channel();
+        // The thread ends once every clone of the journal is dropped and the
+        // queue is drained.
+        std::thread::Builder::new()
+            .name("ghpackages-journal".into())
+            .spawn(move || write_queued(file, &queue))
+            .map_err(|e| io_error(&path, "start the writer of", &e))?;
+        Ok(Journal { path, writer })
     }
 
     /// The journal's path.
@@ -100,33 +142,69 @@ impl Journal {
 
     /// Appends one line and waits until it is on disk (`fsync`).
     pub fn append(&self, entry: &JournalEntry) -> Result<()> {
-        let mut line = serde_json::to_vec(entry).expect("a journal entry always serializes");
-        line.push(b'\n');
-        // A poisoned lock only means another append panicked; the file is still usable.
-        let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
-        file.write_all(&line)
-            .and_then(|()| file.sync_data())
-            .map_err(|e| io_error(&self.path, "write", e))
+        let (ack, written) = mpsc::sync_channel(1);
+        self.queue(entry, Ack::Blocking(ack))?;
+        self.result(written.recv().ok())
     }
 
     /// Appends without blocking the async runtime.
     pub(crate) async fn append_async(&self, entry: JournalEntry) -> Result<()> {
-        let journal = self.clone();
-        tokio::task::spawn_blocking(move || journal.append(&entry))
-            .await
-            .map_err(|e| Error::new(ErrorKind::Other, format!("journal writer failed: {e}")))?
+        let (ack, written) = oneshot::channel();
+        self.queue(&entry, Ack::Async(ack))?;
+        self.result(written.await.ok())
     }
+
+    fn queue(&self, entry: &JournalEntry, ack: Ack) -> Result<()> {
+        let mut bytes = serde_json::to_vec(entry).expect("a journal entry always serializes");
+        bytes.push(b'\n');
+        self.writer
+            .send(Line { bytes, ack })
+            .map_err(|_| writer_gone())
+    }
+
+    fn result(&self, written: Option<Written>) -> Result<()> {
+        written
+            .ok_or_else(writer_gone)?
+            .map_err(|e| io_error(&self.path, "write", &e))
+    }
+}
+
+/// The writer thread: takes every line queued so far, writes them in order
+/// with one `write`, flushes once, and acknowledges each line with the result.
+/// Lines queued meanwhile form the next batch.
+fn write_queued(mut file: File, queue: &mpsc::Receiver<Line>) {
+    let mut batch = Vec::new();
+    let mut bytes = Vec::new();
+    while let Ok(first) = queue.recv() {
+        batch.push(first);
+        batch.extend(queue.try_iter());
+        bytes.clear();
+        for line in &batch {
+            bytes.extend_from_slice(&line.bytes);
+        }
+        let written = file
+            .write_all(&bytes)
+            .and_then(|()| file.sync_data())
+            .map_err(Arc::new);
+        for line in batch.drain(..) {
+            line.ack.send(written.clone());
+        }
+    }
+}
+
+fn writer_gone() -> Error {
+    Error::new(ErrorKind::Other, "the journal writer stopped")
 }
 
 /// Reads every entry of a journal. A last line cut short by a crash is
 /// ignored; any other malformed line is an error naming its number.
 pub fn read_journal(path: impl AsRef<Path>) -> Result<Vec<JournalEntry>> {
     let path = path.as_ref();
-    let file = File::open(path).map_err(|e| io_error(path, "open", e))?;
+    let file = File::open(path).map_err(|e| io_error(path, "open", &e))?;
     let mut lines = BufReader::new(file).lines().enumerate().peekable();
     let mut entries = Vec::new();
     while let Some((index, line)) = lines.next() {
-        let line = line.map_err(|e| io_error(path, "read", e))?;
+        let line = line.map_err(|e| io_error(path, "read", &e))?;
         if line.trim().is_empty() {
             continue;
         }
@@ -144,8 +222,8 @@ pub fn read_journal(path: impl AsRef<Path>) -> Result<Vec<JournalEntry>> {
     Ok(entries)
 }
 
-fn io_error(path: &Path, what: &str, error: std::io::Error) -> Error {
-    let kind = if error.kind() == std::io::ErrorKind::NotFound {
+fn io_error(path: &Path, what: &str, error: &io::Error) -> Error {
+    let kind = if error.kind() == io::ErrorKind::NotFound {
         ErrorKind::NotFound
     } else {
         ErrorKind::Other
@@ -216,6 +294,100 @@ mod tests {
             ]
         );
         assert_eq!(journal.path(), path);
+    }
+
+    /// Whether the journal at `path` holds the `state` line of `version_id`.
+    fn holds(path: &Path, state: EntryState, version_id: u64) -> bool {
+        read_journal(path)
+            .unwrap()
+            .iter()
+            .any(|e| e.state == state && e.version_id == version_id)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_appends_each_land_once_and_are_readable_when_they_return() {
+        const THREADS: u64 = 4;
+        const TASKS: u64 = 24;
+        const EACH: u64 = 10;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let journal = Journal::open(&path).unwrap();
+        // Blocking appenders on their own threads and async ones on the
+        // runtime, all at once, so that flushes carry several lines.
+        let threads: Vec<_> = (0..THREADS)
+            .map(|t| {
+                let (journal, path) = (journal.clone(), path.clone());
+                std::thread::spawn(move || {
+                    for i in 0..EACH {
+                        let id = t * EACH + i;
+                        journal.append(&entry(EntryState::Pending, id)).unwrap();
+                        assert!(holds(&path, EntryState::Pending, id), "line {id}");
+                    }
+                })
+            })
+            .collect();
+        let tasks: Vec<_> = (THREADS..THREADS + TASKS)
+            .map(|t| {
+                let (journal, path) = (journal.clone(), path.clone());
+                tokio::spawn(async move {
+                    for i in 0..EACH {
+                        let id = t * EACH + i;
+                        for state in [EntryState::Pending, EntryState::Deleted] {
+                            journal.append_async(entry(state, id)).await.unwrap();
+                            assert!(holds(&path, state, id), "{state:?} line {id}");
+                        }
+                    }
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap();
+        }
+        for thread in threads {
+            thread.join().unwrap();
+        }
+        drop(journal);
+        let mut lines: Vec<(u64, EntryState)> = read_journal(&path)
+            .unwrap()
+            .iter()
+            .map(|e| (e.version_id, e.state))
+            .collect();
+        // Every line is whole: the same as the one appended.
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (line, id) in text.lines().zip(&lines) {
+            let expected = entry(id.1, id.0);
+            assert_eq!(line, serde_json::to_string(&expected).unwrap());
+        }
+        assert_eq!(text.lines().count(), lines.len());
+        lines.sort_by_key(|&(id, state)| (id, state == EntryState::Deleted));
+        let mut expected: Vec<(u64, EntryState)> = (0..THREADS * EACH)
+            .map(|id| (id, EntryState::Pending))
+            .collect();
+        for id in THREADS * EACH..(THREADS + TASKS) * EACH {
+            expected.push((id, EntryState::Pending));
+            expected.push((id, EntryState::Deleted));
+        }
+        assert_eq!(lines, expected);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn a_failed_write_reaches_the_appender_and_later_appends_still_try() {
+        // Every write to /dev/full fails with "no space left on device".
+        let journal = Journal::open("/dev/full").unwrap();
+        for _ in 0..2 {
+            let error = journal
+                .append_async(entry(EntryState::Pending, 1))
+                .await
+                .unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::Other);
+            assert!(
+                error.message().contains("cannot write journal /dev/full"),
+                "{error}"
+            );
+            let error = journal.append(&entry(EntryState::Deleted, 1)).unwrap_err();
+            assert!(error.message().contains("/dev/full"), "{error}");
+        }
     }
 
     #[test]
