@@ -113,7 +113,7 @@ fuzz_target!(|input: Input<'_>| {
                     serde_json::from_slice(&body).expect("error bodies are JSON");
                 // The container registry routes answer in the registry's
                 // format, `{"errors": [{"code", "message"}]}`.
-                let route = path.split('?').next().unwrap_or_default();
+                let route = path.split(['?', '#']).next().unwrap_or_default();
                 let registry = route == "/token" || route.starts_with("/v2/");
                 assert!(
                     json["message"].is_string()
