@@ -6,7 +6,7 @@ use axum::http::HeaderValue;
 use crate::error::ApiError;
 use crate::identity::{Identity, ACCEPTED_OAUTH_SCOPES};
 use crate::store::{Account, Db, StoreResult, TokenOwner};
-use crate::types::{AccountKind, PackageType, Role, Visibility};
+use crate::types::{AccountKind, PackageRole, PackageType, Role, Visibility};
 
 /// What an operation does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,8 +102,9 @@ pub fn require_user<'a>(
 pub struct Rights {
     /// May see private packages.
     pub see_private: bool,
-    /// May delete and restore packages (the user themself, or an org admin,
-    /// who is admin of every package of the organization).
+    /// May delete and restore packages (the user themself, an org admin, who
+    /// is admin of every package of the organization, or, through
+    /// [`package_rights`], a user granted `admin` on the package).
     pub admin: bool,
 }
 
@@ -131,6 +132,28 @@ pub fn rights(db: &Db<'_>, owner: &Account, caller: Option<&Account>) -> StoreRe
             })
         }
     }
+}
+
+/// The caller's rights over one package: `owner_rights` (see [`rights`])
+/// widened by a role granted to the caller on that package — any role
+/// reveals a private package, `admin` allows deleting and restoring it.
+pub fn package_rights(
+    db: &Db<'_>,
+    owner_rights: Rights,
+    package_id: i64,
+    caller: Option<&Account>,
+) -> StoreResult<Rights> {
+    if owner_rights.admin {
+        return Ok(owner_rights);
+    }
+    let Some(caller) = caller else {
+        return Ok(owner_rights);
+    };
+    let granted = db.package_role(package_id, caller.id)?;
+    Ok(Rights {
+        see_private: owner_rights.see_private || granted.is_some(),
+        admin: granted == Some(PackageRole::Admin),
+    })
 }
 
 impl Rights {

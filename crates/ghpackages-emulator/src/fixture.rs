@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::registry::ManifestFixture;
-use crate::types::{PackageType, Role, Visibility};
+use crate::types::{PackageRole, PackageType, Role, Visibility};
 
 /// The embedded demo fixture (`fixtures/demo.json`).
 const DEMO: &str = include_str!("../fixtures/demo.json");
@@ -147,12 +147,25 @@ pub struct PackageFixture {
     /// Whether the package conflicted during the Docker migration.
     #[serde(default)]
     pub docker_migration_conflict: bool,
+    /// Users granted a role on this package alone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub collaborators: Vec<CollaboratorFixture>,
     /// Versions listed one by one.
     #[serde(default)]
     pub versions: Vec<VersionFixture>,
     /// Versions generated from a pattern, in addition to `versions`.
     #[serde(default)]
     pub generate: Option<VersionGenerator>,
+}
+
+/// A user granted a role on one package.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CollaboratorFixture {
+    /// The user's login.
+    pub login: String,
+    /// `read`, `write` or `admin`.
+    pub role: PackageRole,
 }
 
 fn private() -> Visibility {

@@ -223,6 +223,21 @@ fn load_package(db: &Db<'_>, package: &PackageFixture, now: i64) -> Result<usize
     )
     .map_err(|e| FixtureError::Invalid(format!("package {:?}: {e}", package.name)))?;
     let package_id = conn.last_insert_rowid();
+    for collaborator in &package.collaborators {
+        let user = db
+            .account(&collaborator.login)?
+            .filter(|a| a.kind == AccountKind::User);
+        let user = user.ok_or_else(|| {
+            FixtureError::Invalid(format!(
+                "package {:?} collaborator {:?} is not a user",
+                package.name, collaborator.login
+            ))
+        })?;
+        conn.execute(
+            "INSERT OR REPLACE INTO package_roles (package_id, user_id, role) VALUES (?1, ?2, ?3)",
+            params![package_id, user.id, collaborator.role.as_str()],
+        )?;
+    }
     let count = insert_versions(db, package_id, package.package_type, &versions, now)?;
     Ok(count)
 }

@@ -48,6 +48,14 @@ CREATE UNIQUE INDEX IF NOT EXISTS packages_live_namespace
     ON packages (owner_id, package_type, name) WHERE deleted_at IS NULL;
 CREATE INDEX IF NOT EXISTS packages_namespace ON packages (owner_id, package_type, name);
 
+-- Roles granted to users on one package (GitHub's package collaborators).
+CREATE TABLE IF NOT EXISTS package_roles (
+    package_id INTEGER NOT NULL REFERENCES packages(id),
+    user_id INTEGER NOT NULL REFERENCES accounts(id),
+    role TEXT NOT NULL CHECK (role IN ('read', 'write', 'admin')),
+    PRIMARY KEY (package_id, user_id)
+);
+
 CREATE TABLE IF NOT EXISTS versions (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     package_id INTEGER NOT NULL REFERENCES packages(id),

@@ -9,7 +9,7 @@ use std::sync::{Mutex, MutexGuard};
 use rusqlite::config::DbConfig;
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 
-use crate::types::{AccountKind, PackageType, Role, Visibility};
+use crate::types::{AccountKind, PackageRole, PackageType, Role, Visibility};
 
 const SCHEMA: &str = include_str!("schema.sql");
 
@@ -277,6 +277,22 @@ impl Db<'_> {
         }))
     }
 
+    /// The role granted to a user on one package, if any.
+    pub fn package_role(&self, package_id: i64, user_id: i64) -> StoreResult<Option<PackageRole>> {
+        let role: Option<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT role FROM package_roles WHERE package_id = ?1 AND user_id = ?2",
+            )?
+            .query_row([package_id, user_id], |row| row.get(0))
+            .optional()?;
+        Ok(role.map(|r| match r.as_str() {
+            "admin" => PackageRole::Admin,
+            "write" => PackageRole::Write,
+            _ => PackageRole::Read,
+        }))
+    }
+
     /// The live package of a namespace.
     pub fn package(
         &self,
@@ -316,31 +332,41 @@ impl Db<'_> {
 
     /// A page of live packages of an owner and type, with the total count.
     /// `visibility` filters; `include_private` says whether private packages
-    /// are visible to the caller at all.
+    /// are visible to the caller at all; otherwise the private packages the
+    /// user `grantee` holds a role on are still visible.
+    #[allow(clippy::too_many_arguments)]
     pub fn packages(
         &self,
         owner_id: i64,
         package_type: PackageType,
         visibility: Option<Visibility>,
         include_private: bool,
+        grantee: Option<i64>,
         limit: i64,
         offset: i64,
     ) -> StoreResult<(i64, Vec<Package>)> {
         let filter = "p.owner_id = ?1 AND p.package_type = ?2 AND p.deleted_at IS NULL \
-             AND (?3 IS NULL OR p.visibility = ?3) AND (?4 OR p.visibility = 'public')";
+             AND (?3 IS NULL OR p.visibility = ?3) AND (?4 OR p.visibility = 'public' \
+             OR EXISTS (SELECT 1 FROM package_roles g WHERE g.package_id = p.id AND g.user_id = ?5))";
         let vis = visibility.map(Visibility::as_str);
         let total: i64 = self
             .conn
             .prepare_cached(&format!("SELECT COUNT(*) FROM packages p WHERE {filter}"))?
             .query_row(
-                params![owner_id, package_type.as_str(), vis, include_private],
+                params![
+                    owner_id,
+                    package_type.as_str(),
+                    vis,
+                    include_private,
+                    grantee
+                ],
                 |row| row.get(0),
             )?;
         let items = self
             .conn
             .prepare_cached(&format!(
                 "SELECT {PACKAGE_COLUMNS} {PACKAGE_FROM} WHERE {filter} \
-                 ORDER BY p.id LIMIT ?5 OFFSET ?6"
+                 ORDER BY p.id LIMIT ?6 OFFSET ?7"
             ))?
             .query_map(
                 params![
@@ -348,6 +374,7 @@ impl Db<'_> {
                     package_type.as_str(),
                     vis,
                     include_private,
+                    grantee,
                     limit,
                     offset
                 ],
@@ -502,7 +529,7 @@ impl Db<'_> {
     pub fn clear(&self) -> StoreResult<()> {
         self.conn.execute_batch(
             "DELETE FROM manifests; DELETE FROM registry_tokens; \
-             DELETE FROM versions; DELETE FROM packages; DELETE FROM repositories; \
+             DELETE FROM versions; DELETE FROM package_roles; DELETE FROM packages; DELETE FROM repositories; \
              DELETE FROM tokens; DELETE FROM memberships; DELETE FROM accounts;",
         )
     }

@@ -149,3 +149,26 @@ impl Role {
         }
     }
 }
+
+/// A role granted to a user on one package.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PackageRole {
+    /// May see the package, even a private one.
+    Read,
+    /// May see it and publish to it (publishing is not emulated).
+    Write,
+    /// May also delete and restore it and its versions.
+    Admin,
+}
+
+impl PackageRole {
+    /// The stored name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PackageRole::Read => "read",
+            PackageRole::Write => "write",
+            PackageRole::Admin => "admin",
+        }
+    }
+}

@@ -20,8 +20,9 @@
 //!   but is not an admin gets 403.
 //!
 //! GitHub also knows package admins (collaborators granted admin on one
-//! package of a registry with granular permissions); the emulator does not
-//! model per-package grants, so that caller is not part of the matrix.
+//! package of a registry with granular permissions); the emulator models
+//! them (fixture `collaborators`), and `package_roles.rs` tests them, so that
+//! caller is not part of this matrix.
 //!
 //! Every successful delete or restore is undone by the owner right away, so
 //! that each cell starts from the same state.

@@ -5,7 +5,7 @@ use axum::response::Response;
 
 use super::call::{json, no_content, Call};
 use super::docs::{docs, Op};
-use crate::access::{check_scopes, require_user, rights, Action};
+use crate::access::{check_scopes, package_rights, require_user, rights, Action, Rights};
 use crate::error::ApiError;
 use crate::links::link_header;
 use crate::params;
@@ -13,7 +13,7 @@ use crate::render::PackageJson;
 use crate::rules::{self, RESTORE_WINDOW_SECS};
 use crate::state::AppState;
 use crate::store::{Db, Package};
-use crate::types::{PackageType, Visibility};
+use crate::types::PackageType;
 
 /// `GET .../packages?package_type=...`
 pub async fn list(State(state): State<AppState>, call: Call) -> Result<Response, ApiError> {
@@ -29,12 +29,12 @@ pub async fn list(State(state): State<AppState>, call: Call) -> Result<Response,
         let rights = rights(db, &owner, Some(&user.user))?;
         match visibility.map(|v| v.stored(package_type)) {
             Some(None) => Ok((0, Vec::new())),
-            Some(Some(Visibility::Private)) if !rights.see_private => Ok((0, Vec::new())),
             filter => Ok(db.packages(
                 owner.id,
                 package_type,
                 filter.flatten(),
                 rights.see_private,
+                Some(user.user.id),
                 paging.per_page,
                 paging.offset(),
             )?),
@@ -55,14 +55,18 @@ pub fn find(
     call: &Call,
     package_type: PackageType,
     docs: &'static str,
-) -> Result<(Package, crate::access::Rights), ApiError> {
+) -> Result<(Package, Rights), ApiError> {
     let owner = call.owner(db, docs)?;
     let caller = call.identity.account();
-    let rights = rights(db, &owner, caller)?;
-    db.package(owner.id, package_type, call.param("package_name"))?
-        .filter(|p| rights.can_see(p.visibility))
-        .map(|p| (p, rights))
-        .ok_or_else(|| ApiError::not_found("Package not found.", docs))
+    let owner_rights = rights(db, &owner, caller)?;
+    let Some(package) = db.package(owner.id, package_type, call.param("package_name"))? else {
+        return Err(ApiError::not_found("Package not found.", docs));
+    };
+    let rights = package_rights(db, owner_rights, package.id, caller)?;
+    if !rights.can_see(package.visibility) {
+        return Err(ApiError::not_found("Package not found.", docs));
+    }
+    Ok((package, rights))
 }
 
 /// `GET .../packages/{package_type}/{package_name}`
@@ -110,12 +114,15 @@ pub async fn restore(State(state): State<AppState>, call: Call) -> Result<Respon
     let now = state.clock.now_secs();
     state.store.write(|db| {
         let owner = call.owner(db, docs)?;
-        let rights = rights(db, &owner, Some(&user.user))?;
+        let owner_rights = rights(db, &owner, Some(&user.user))?;
         let name = call.param("package_name");
         let deleted = db
             .deleted_package(owner.id, package_type, name, now - RESTORE_WINDOW_SECS)?
-            .filter(|p| rights.can_see(p.visibility))
             .ok_or_else(|| ApiError::not_found("Package not found.", docs))?;
+        let rights = package_rights(db, owner_rights, deleted.id, Some(&user.user))?;
+        if !rights.can_see(deleted.visibility) {
+            return Err(ApiError::not_found("Package not found.", docs));
+        }
         rules::require_admin(&owner, rights, Action::Restore, docs)?;
         if db.package(owner.id, package_type, name)?.is_some() {
             return Err(rules::namespace_taken(docs));
