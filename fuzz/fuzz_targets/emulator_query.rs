@@ -4,10 +4,10 @@
 //! within 1..=last.
 #![no_main]
 
+use arbitrary::Arbitrary;
 use ghpackages::Links;
 use ghpackages_emulator::links::link_header;
 use ghpackages_emulator::params::{self, Query};
-use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 
 const DOCS: &str = "https://docs.github.com/rest/packages/packages";

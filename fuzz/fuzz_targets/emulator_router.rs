@@ -7,6 +7,7 @@
 
 use std::sync::OnceLock;
 
+use arbitrary::Arbitrary;
 use axum::body::Body;
 use axum::http::{Method, Request};
 use axum::Router;
@@ -16,7 +17,6 @@ use ghpackages_emulator::load::load;
 use ghpackages_emulator::state::AppState;
 use ghpackages_emulator::store::Store;
 use ghpackages_emulator::{app, Clock, FaultsConfig, Fixture, LimitsConfig};
-use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use tokio::runtime::Runtime;
 use tower::ServiceExt;

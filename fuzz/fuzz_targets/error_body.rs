@@ -3,8 +3,8 @@
 //! status, and a message bounded in size whatever the body.
 #![no_main]
 
-use ghpackages::{Error, ErrorKind};
 use arbitrary::Arbitrary;
+use ghpackages::{Error, ErrorKind};
 use libfuzzer_sys::fuzz_target;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::StatusCode;
