@@ -51,8 +51,14 @@ pub(crate) fn owner(owner: &Owner) -> Result<()> {
     Ok(())
 }
 
-/// A package name: not empty, no whitespace or control characters, and no
-/// empty or dot-only path segments (which URL normalisation would remove).
+/// Characters none of the registries GitHub Packages serves (npm, Maven,
+/// RubyGems, NuGet, Docker, containers) accepts in a package name; most of
+/// them mean something in a URL, so a name holding one is a caller's mistake.
+const FORBIDDEN_IN_PACKAGE_NAMES: &str = "\"<>\\#?%{}|^`;,=&$[]";
+
+/// A package name: not empty, ASCII without whitespace, control characters or
+/// [`FORBIDDEN_IN_PACKAGE_NAMES`], and no empty or dot-only path segments
+/// (which URL normalisation would remove).
 pub(crate) fn package_name(name: &str) -> Result<()> {
     const ARGUMENT: &str = "package_name";
     if name.is_empty() {
@@ -70,6 +76,17 @@ pub(crate) fn package_name(name: &str) -> Result<()> {
             format!("package_name {name:?} contains whitespace or control characters"),
         ));
     }
+    if let Some(c) = name
+        .chars()
+        .find(|&c| !c.is_ascii() || FORBIDDEN_IN_PACKAGE_NAMES.contains(c))
+    {
+        return Err(Error::invalid_input(
+            ARGUMENT,
+            format!(
+                "package_name {name:?} contains {c:?}, which no GitHub Packages registry allows in a name"
+            ),
+        ));
+    }
     if name
         .split('/')
         .any(|segment| segment.is_empty() || segment == "." || segment == "..")
@@ -82,12 +99,12 @@ pub(crate) fn package_name(name: &str) -> Result<()> {
     Ok(())
 }
 
-/// A version id: GitHub's ids start at 1.
+/// A version id: GitHub's ids are positive 64-bit signed integers.
 pub(crate) fn version_id(id: u64) -> Result<()> {
-    if id == 0 {
+    if id == 0 || id > i64::MAX as u64 {
         return Err(Error::invalid_input(
             "package_version_id",
-            "package_version_id must be 1 or more",
+            format!("package_version_id must be from 1 to {}", i64::MAX),
         ));
     }
     Ok(())
@@ -183,7 +200,8 @@ mod tests {
             assert!(package_name(good).is_ok(), "{good}");
         }
         for bad in [
-            "", " x", "x\n", "a b", ".", "..", "a/../b", "/a", "a/", "a//b",
+            "", " x", "x\n", "a b", ".", "..", "a/../b", "/a", "a/", "a//b", "a\"b", "a%00",
+            "a?b=c", "a#b", "<script>", "a\\b", "ünï", "a;b",
         ] {
             assert_eq!(argument_of(package_name(bad)), "package_name", "{bad:?}");
         }
@@ -194,6 +212,11 @@ mod tests {
     fn versions_and_paging() {
         assert!(version_id(1).is_ok());
         assert_eq!(argument_of(version_id(0)), "package_version_id");
+        assert!(version_id(i64::MAX as u64).is_ok());
+        assert_eq!(
+            argument_of(version_id(i64::MAX as u64 + 1)),
+            "package_version_id"
+        );
         assert!(paging(None, None).is_ok());
         assert!(paging(Some(1), Some(1)).is_ok());
         assert!(paging(Some(500), Some(100)).is_ok());

@@ -1,9 +1,10 @@
 //! Untrusted input given to the client: what it can tell is malformed is an
 //! `invalid_input` error naming the argument, raised before anything is sent
 //! (the base URL points where nothing listens, so a request would be a
-//! transport error); what is well-formed but odd (quotes, a literal `%00`,
-//! `<script>`) is sent percent-encoded and GitHub — here the emulator —
-//! answers a clean 404 for the exact name, never another package.
+//! transport error) — quotes, `%`, `<`, `?`, `#`, non-ASCII and other
+//! characters no registry allows in a name among them; what is well-formed but
+//! odd (`it's`, `%` spelled out) is sent percent-encoded and GitHub — here the
+//! emulator — answers a clean 404 for the exact name, never another package.
 
 use ghpackages::{
     Client, ErrorKind, ListPackagesOptions, ListVersionsOptions, Owner, PackageType, RetryPolicy,
@@ -208,18 +209,15 @@ async fn out_of_range_numbers_are_refused_before_sending() {
     );
 }
 
-/// Well-formed but odd names reach the server percent-encoded and name
-/// exactly themselves: 404, never a neighbour such as `hello-world-npm`.
+/// Names holding characters no registry allows never leave the client.
 #[tokio::test]
-async fn odd_names_are_sent_encoded_and_not_found() {
-    let emulator = demo().await;
-    let client = client(emulator.base_url());
+async fn names_with_forbidden_characters_are_refused_before_sending() {
+    let client = client(&nowhere());
     let org = Owner::org("octo-org");
-    let names = [
+    for name in [
         "hello-world-npm%00",
         "%2e%2e",
         "hello-world-npm\"",
-        "it's",
         "<script>alert(1)</script>",
         "hello-world-npm?package_type=npm",
         "hello-world-npm#fragment",
@@ -228,6 +226,36 @@ async fn odd_names_are_sent_encoded_and_not_found() {
         "name\\..\\..",
         "ünïcödé",
         "😀",
+    ] {
+        assert_invalid(
+            client.get_package(&org, PackageType::Npm, name).await,
+            "package_name",
+            name,
+        );
+        assert_invalid(
+            client
+                .delete_package_version(&org, PackageType::Npm, name, 100012)
+                .await,
+            "package_name",
+            name,
+        );
+    }
+}
+
+/// Well-formed but odd names reach the server percent-encoded and name
+/// exactly themselves: 404, never a neighbour such as `hello-world-npm`.
+#[tokio::test]
+async fn odd_names_are_sent_encoded_and_not_found() {
+    let emulator = demo().await;
+    let client = client(emulator.base_url());
+    let org = Owner::org("octo-org");
+    let names = [
+        "it's",
+        "hello-world-npm!",
+        "(hello-world-npm)",
+        "hello-world-npm*",
+        "~hello-world-npm",
+        "hello-world-npm+1",
     ];
     for name in names {
         let error = client
@@ -285,12 +313,7 @@ async fn huge_version_page_is_empty() {
         )
         .await
         .expect_err("no such id");
-    assert!(
-        matches!(
-            error.kind(),
-            ErrorKind::InvalidInput | ErrorKind::Validation | ErrorKind::NotFound
-        ),
-        "{error}"
-    );
+    assert_eq!(error.kind(), ErrorKind::InvalidInput, "{error}");
+    assert_eq!(error.argument(), Some("package_version_id"));
     emulator.shutdown().await;
 }
