@@ -4,7 +4,7 @@
 #![no_main]
 
 use arbitrary::Arbitrary;
-use ghpackages::{Error, ErrorKind};
+use ghpackages::ErrorKind;
 use libfuzzer_sys::fuzz_target;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::StatusCode;
@@ -39,7 +39,7 @@ fuzz_target!(|input: Input<'_>| {
             headers.append(name, value);
         }
     }
-    let error = Error::from_http_response(status, &headers, input.body);
+    let error = ghpackages::error_from_http_response(status, &headers, input.body);
     assert!(!error.message().trim().is_empty(), "empty message");
     assert_eq!(error.status(), Some(status.as_u16()));
     let expected = match status.as_u16() {

@@ -130,18 +130,6 @@ impl Error {
         error
     }
 
-    /// The error the client reports for a failed response. Hidden: it exists
-    /// for the fuzz targets under `fuzz/`, which feed it arbitrary bodies and
-    /// headers without a server.
-    #[doc(hidden)]
-    pub fn from_http_response(
-        status: reqwest::StatusCode,
-        headers: &reqwest::header::HeaderMap,
-        body: &[u8],
-    ) -> Self {
-        crate::http_error::from_response(status, headers, body, chrono::Utc::now())
-    }
-
     /// The category of the error.
     pub fn kind(&self) -> ErrorKind {
         self.inner.kind

@@ -20,6 +20,14 @@ struct BasicError {
     documentation_url: Option<String>,
 }
 
+/// The error the client reports for a failed response, as of now. Public but
+/// hidden: the fuzz targets under `fuzz/` feed it arbitrary bodies and
+/// headers without a server.
+#[doc(hidden)]
+pub fn error_from_http_response(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
+    from_response(status, headers, body, Utc::now())
+}
+
 /// The error for a response with a non-success `status`.
 pub(crate) fn from_response(
     status: StatusCode,

@@ -83,6 +83,8 @@ mod validate;
 pub use client::{Client, ClientBuilder};
 pub use config::{RetryPolicy, DEFAULT_API_VERSION, DEFAULT_BASE_URL};
 pub use error::{Error, ErrorKind, Result};
+#[doc(hidden)]
+pub use http_error::error_from_http_response;
 pub use models::{
     ContainerMetadata, DockerMetadata, MinimalRepository, Package, PackageVersion,
     PackageVersionMetadata, SimpleUser,

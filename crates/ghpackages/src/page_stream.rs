@@ -12,8 +12,8 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use crate::base_url::BaseUrl;
-use crate::client::Inner;
 use crate::error::{Error, ErrorKind, Result};
+use crate::http::Http;
 use crate::links::page_number;
 use crate::pagination::{Links, Page};
 use crate::rate_limit::RateLimit;
@@ -21,7 +21,9 @@ use crate::rate_limit::RateLimit;
 /// A list request: its URL without `page`, and what errors are about.
 #[derive(Clone)]
 pub(crate) struct ListRequest {
-    pub(crate) inner: Arc<Inner>,
+    pub(crate) http: Arc<Http>,
+    /// Pages fetched at once when the last page is known.
+    pub(crate) page_concurrency: usize,
     pub(crate) url: Url,
     pub(crate) context: String,
 }
@@ -43,7 +45,6 @@ impl ListRequest {
 
     async fn fetch<T: DeserializeOwned>(&self, url: Url) -> Result<Page<T>> {
         let (items, reply) = self
-            .inner
             .http
             .get_json::<Vec<T>>(&url)
             .await
@@ -150,7 +151,7 @@ impl ListRequest {
         T: DeserializeOwned + Send + 'static,
     {
         let request = self.clone();
-        let concurrency = self.inner.page_concurrency;
+        let concurrency = self.page_concurrency;
         stream::iter(from..=to)
             .map(move |number| {
                 let request = request.clone();
@@ -162,7 +163,7 @@ impl ListRequest {
 
     /// What follows page `number` with `links` (see [`next_link`]).
     fn after<T>(&self, links: &Links, number: u32) -> State<T> {
-        match next_link(&self.inner.http.base, links, number) {
+        match next_link(&self.http.base, links, number) {
             Ok(Some((url, number))) => State::Follow { url, number },
             Ok(None) => State::Done,
             Err(error) => State::Failed(error.with_context(self.context.clone())),

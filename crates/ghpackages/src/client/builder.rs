@@ -1,0 +1,306 @@
+//! [`ClientBuilder`]: the settings of a client, their defaults and checks.
+
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION};
+
+use super::{refuse_insecure_token, Client, Inner};
+use crate::base_url::BaseUrl;
+use crate::config::{RetryPolicy, DEFAULT_API_VERSION, DEFAULT_BASE_URL};
+use crate::error::{Error, ErrorKind, Result};
+use crate::http::Http;
+use crate::registry::RegistryBase;
+use crate::secret::Secret;
+
+/// The media type GitHub recommends for its REST API.
+const ACCEPT_JSON: &str = "application/vnd.github+json";
+/// Default connection timeout.
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default timeout of one request attempt.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default number of pages fetched at once when streaming a list.
+const DEFAULT_PAGE_CONCURRENCY: usize = 8;
+/// Environment variables read for a token, in order.
+const TOKEN_VARIABLES: [&str; 2] = ["GITHUB_TOKEN", "GH_TOKEN"];
+
+/// Builds a [`Client`].
+///
+/// Its `Debug` output never shows the token.
+#[derive(Clone, Default)]
+pub struct ClientBuilder {
+    base_url: Option<String>,
+    token: Option<Secret>,
+    token_from_env: Option<bool>,
+    api_version: Option<String>,
+    user_agent: Option<String>,
+    connect_timeout: Option<Duration>,
+    timeout: Option<Duration>,
+    retry: Option<RetryPolicy>,
+    page_concurrency: Option<usize>,
+    allow_insecure_http: bool,
+    registry_url: Option<String>,
+}
+
+impl ClientBuilder {
+    /// A builder with every setting at its default.
+    pub fn new() -> Self {
+        ClientBuilder::default()
+    }
+
+    /// API base URL: `https://api.github.com` (default), or a GitHub
+    /// Enterprise Server as `https://HOST/api/v3` or `https://HOST`.
+    ///
+    /// Trailing slashes are ignored; `https://HOST` (empty path) gets
+    /// `/api/v3` appended unless HOST is `api.github.com` or a loopback host
+    /// (`localhost`, `127.0.0.0/8`, `::1`), whose URLs are used as given.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// The token to authenticate with (surrounding whitespace is ignored).
+    /// Without one, `GITHUB_TOKEN` then `GH_TOKEN` are read (empty values
+    /// skipped), unless [`ClientBuilder::token_from_env`] is off.
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(Secret::new(token));
+        self
+    }
+
+    /// Whether to read `GITHUB_TOKEN`/`GH_TOKEN` when no token is given (default on).
+    pub fn token_from_env(mut self, enabled: bool) -> Self {
+        self.token_from_env = Some(enabled);
+        self
+    }
+
+    /// `X-GitHub-Api-Version` to send (default `2022-11-28`).
+    pub fn api_version(mut self, version: impl Into<String>) -> Self {
+        self.api_version = Some(version.into());
+        self
+    }
+
+    /// `User-Agent` to send (default `ghpackages-rust/VERSION`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Timeout to establish a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Timeout of one whole request attempt (default 60 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Retry policy (default [`RetryPolicy::default`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// How many pages are fetched at once when listing everything (default 8).
+    pub fn page_concurrency(mut self, pages: usize) -> Self {
+        self.page_concurrency = Some(pages);
+        self
+    }
+
+    /// Allow sending the token over plain `http://` to a non-loopback host.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Base URL of the container registry (`ghcr.io`, or `containers.HOST`
+    /// on GitHub Enterprise Server). By default derived from the API base:
+    /// `api.github.com` → `https://ghcr.io`, `https://HOST/api/v3` →
+    /// `https://containers.HOST`, a loopback API → the same scheme, host and
+    /// port (the emulator serves the registry too).
+    pub fn registry_url(mut self, url: impl Into<String>) -> Self {
+        self.registry_url = Some(url.into());
+        self
+    }
+
+    /// Validates the settings and builds the client.
+    ///
+    /// Fails with [`ErrorKind::InvalidInput`] naming the setting (`base_url`,
+    /// `token`, `api_version`, `user_agent`, `timeout`, `connect_timeout`,
+    /// `retry`, `page_concurrency`) when one is unusable, including a token
+    /// that would travel over plain `http://` to a non-loopback host.
+    pub fn build(self) -> Result<Client> {
+        let base = BaseUrl::parse(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let token = self.resolve_token()?;
+        if token.is_some() {
+            refuse_insecure_token(
+                "base_url",
+                "token",
+                base.is_insecure_remote(),
+                self.allow_insecure_http,
+                base.authority(),
+            )?;
+        }
+        let registry = match &self.registry_url {
+            Some(url) => RegistryBase::parse(url)?,
+            None => RegistryBase::derive(base.as_str())?,
+        };
+        if token.is_some() {
+            refuse_insecure_token(
+                "registry_url",
+                "token",
+                registry.is_insecure_remote(),
+                self.allow_insecure_http,
+                registry.as_str(),
+            )?;
+        }
+        let api_version = self
+            .api_version
+            .unwrap_or_else(|| DEFAULT_API_VERSION.to_owned());
+        let user_agent = self
+            .user_agent
+            .unwrap_or_else(|| format!("ghpackages-rust/{}", env!("CARGO_PKG_VERSION")));
+        let headers = default_headers(&api_version, token.as_ref())?;
+        let user_agent_value = header_value("user_agent", &user_agent)?;
+        let connect_timeout = positive(
+            "connect_timeout",
+            self.connect_timeout,
+            DEFAULT_CONNECT_TIMEOUT,
+        )?;
+        let timeout = positive("timeout", self.timeout, DEFAULT_TIMEOUT)?;
+        let retry = self.retry.unwrap_or_default();
+        if retry.max_attempts == 0 {
+            return Err(Error::invalid_input(
+                "retry",
+                "max_attempts must be 1 or more",
+            ));
+        }
+        let page_concurrency = self.page_concurrency.unwrap_or(DEFAULT_PAGE_CONCURRENCY);
+        if page_concurrency == 0 {
+            return Err(Error::invalid_input(
+                "page_concurrency",
+                "page_concurrency must be 1 or more",
+            ));
+        }
+        let client = reqwest::Client::builder()
+            .default_headers(headers)
+            .user_agent(user_agent_value)
+            .connect_timeout(connect_timeout)
+            .timeout(timeout)
+            .build()
+            .map_err(|error| {
+                Error::new(
+                    ErrorKind::Other,
+                    format!("cannot build the HTTP client: {}", error.without_url()),
+                )
+            })?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http: Arc::new(Http {
+                    client,
+                    base,
+                    retry,
+                    rate_limit: Mutex::new(None),
+                    scopes: Mutex::new(None),
+                }),
+                has_token: token.is_some(),
+                token,
+                registry,
+                api_version,
+                user_agent,
+                page_concurrency,
+                allow_insecure_http: self.allow_insecure_http,
+            }),
+        })
+    }
+
+    /// The explicit token, else the first non-empty environment variable.
+    fn resolve_token(&self) -> Result<Option<Secret>> {
+        if let Some(token) = &self.token {
+            let trimmed = token.expose().trim();
+            if trimmed.is_empty() {
+                return Err(Error::invalid_input("token", "token is empty"));
+            }
+            return Ok(Some(Secret::new(trimmed)));
+        }
+        if self.token_from_env == Some(false) {
+            return Ok(None);
+        }
+        Ok(TOKEN_VARIABLES.iter().find_map(|name| {
+            let value = std::env::var(name).ok()?;
+            let trimmed = value.trim();
+            (!trimmed.is_empty()).then(|| Secret::new(trimmed))
+        }))
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("token", &self.token)
+            .field("token_from_env", &self.token_from_env)
+            .field("api_version", &self.api_version)
+            .field("user_agent", &self.user_agent)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("page_concurrency", &self.page_concurrency)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("registry_url", &self.registry_url)
+            .finish()
+    }
+}
+
+/// The headers of every request: `Accept`, `X-GitHub-Api-Version` and, with a
+/// token, `Authorization` (marked sensitive, so HTTP-level debug output hides it).
+fn default_headers(api_version: &str, token: Option<&Secret>) -> Result<HeaderMap> {
+    let mut headers = HeaderMap::new();
+    headers.insert(ACCEPT, HeaderValue::from_static(ACCEPT_JSON));
+    headers.insert(
+        HeaderName::from_static("x-github-api-version"),
+        header_value("api_version", api_version)?,
+    );
+    if let Some(token) = token {
+        let mut value =
+            HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
+                Error::invalid_input("token", "token contains characters not allowed in a header")
+            })?;
+        value.set_sensitive(true);
+        headers.insert(AUTHORIZATION, value);
+    }
+    Ok(headers)
+}
+
+fn header_value(argument: &'static str, value: &str) -> Result<HeaderValue> {
+    if value.trim().is_empty() {
+        return Err(Error::invalid_input(
+            argument,
+            format!("{argument} is empty"),
+        ));
+    }
+    HeaderValue::from_str(value).map_err(|_| {
+        Error::invalid_input(
+            argument,
+            format!("{argument} {value:?} is not a valid header value"),
+        )
+    })
+}
+
+fn positive(
+    argument: &'static str,
+    value: Option<Duration>,
+    default: Duration,
+) -> Result<Duration> {
+    match value {
+        Some(duration) if duration.is_zero() => Err(Error::invalid_input(
+            argument,
+            format!("{argument} must be longer than zero"),
+        )),
+        Some(duration) => Ok(duration),
+        None => Ok(default),
+    }
+}
