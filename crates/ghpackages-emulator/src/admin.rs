@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
+use subtle::ConstantTimeEq;
 
 use crate::error::{ApiError, REST_DOCS};
 use crate::faults;
@@ -51,8 +52,16 @@ pub fn routes(state: AppState) -> Router<AppState> {
 }
 
 async fn require_admin(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let Some(admin_token) = &state.admin_token else {
+        return ApiError::new(
+            StatusCode::NOT_FOUND,
+            "The admin API is turned off on this emulator.",
+            REST_DOCS,
+        )
+        .into_response();
+    };
     match bearer(request.headers()) {
-        Some(token) if token == state.admin_token => next.run(request).await,
+        Some(token) if same_token(token, admin_token) => next.run(request).await,
         _ => ApiError::new(
             StatusCode::UNAUTHORIZED,
             "The admin API requires the emulator's admin token (Authorization: Bearer <token>).",
@@ -60,6 +69,12 @@ async fn require_admin(State(state): State<AppState>, request: Request, next: Ne
         )
         .into_response(),
     }
+}
+
+/// Compares in constant time for tokens of one length, so the answer's
+/// timing does not reveal how much of a guess was right.
+fn same_token(given: &str, expected: &str) -> bool {
+    bool::from(given.as_bytes().ct_eq(expected.as_bytes()))
 }
 
 fn invalid(message: impl Into<String>) -> ApiError {
@@ -331,4 +346,23 @@ async fn put_limits(
         time_factor: v.time_factor,
     });
     Ok(Json(LimitsView::from(state.limiter().config())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_token;
+
+    #[test]
+    fn tokens_match_only_when_equal() {
+        assert!(same_token("s3cret-admin", "s3cret-admin"));
+        for other in [
+            "",
+            "s3cret",
+            "s3cret-admin!",
+            "S3cret-admin",
+            "s3cret-admiN",
+        ] {
+            assert!(!same_token(other, "s3cret-admin"), "{other:?}");
+        }
+    }
 }

@@ -8,7 +8,8 @@ use crate::faults::FaultsConfig;
 use crate::fixture::Fixture;
 use crate::limits::LimitsConfig;
 
-/// The admin token when none is configured.
+/// The admin token when none is configured. It is public, so an emulator
+/// listening beyond loopback refuses to start with it (see [`EmulatorConfig::admin_api`]).
 pub const DEFAULT_ADMIN_TOKEN: &str = "emulator-admin";
 
 /// How to run an emulator. `Default` listens on `127.0.0.1` on a free port,
@@ -25,6 +26,11 @@ pub struct EmulatorConfig {
     pub fixture: Option<Fixture>,
     /// Token guarding `/_emulator/` (sent as `Authorization: Bearer <token>`).
     pub admin_token: String,
+    /// Whether `/_emulator/` serves the admin API at all (health aside). The
+    /// admin API mints tokens and loads data, so on an address other than
+    /// loopback the emulator starts only with this off, or with an admin
+    /// token other than the public [`DEFAULT_ADMIN_TOKEN`].
+    pub admin_api: bool,
     /// Base URL used in `*_url` fields instead of `http://<Host header>`,
     /// e.g. when the emulator sits behind a proxy.
     pub public_base_url: Option<String>,
@@ -44,6 +50,7 @@ impl Default for EmulatorConfig {
             database: None,
             fixture: None,
             admin_token: DEFAULT_ADMIN_TOKEN.to_owned(),
+            admin_api: true,
             public_base_url: None,
             clock: Clock::new(),
             limits: LimitsConfig::default(),
@@ -70,6 +77,7 @@ impl std::fmt::Debug for EmulatorConfig {
             .field("database", &self.database)
             .field("fixture", &self.fixture.as_ref().map(|_| "<fixture>"))
             .field("admin_token", &"<redacted>")
+            .field("admin_api", &self.admin_api)
             .field("public_base_url", &self.public_base_url)
             .field("limits", &self.limits)
             .field("faults", &self.faults)

@@ -32,9 +32,14 @@ struct Args {
     /// Load the embedded demo fixture into an empty database.
     #[arg(long)]
     demo: bool,
-    /// Token guarding the admin API under /_emulator/.
+    /// Token guarding the admin API under /_emulator/. The default is public:
+    /// on an address other than loopback, give a secret one or
+    /// --no-admin-api.
     #[arg(long, env = "GHPACKAGES_EMULATOR_ADMIN_TOKEN", default_value = DEFAULT_ADMIN_TOKEN, hide_env_values = true)]
     admin_token: String,
+    /// Serve no admin API (answers under /_emulator/ are 404, health aside).
+    #[arg(long)]
+    no_admin_api: bool,
     /// Base URL written into `*_url` fields instead of `http://<Host header>`.
     #[arg(long, value_name = "URL")]
     public_url: Option<String>,
@@ -80,6 +85,7 @@ async fn run(args: Args) -> Result<(), String> {
         database: args.db,
         fixture,
         admin_token: args.admin_token,
+        admin_api: !args.no_admin_api,
         public_base_url: args.public_url,
         clock,
         limits: args.limits.to_config(),

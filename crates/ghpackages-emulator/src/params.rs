@@ -53,7 +53,7 @@ impl Query {
 pub struct Paging {
     /// 1-based page.
     pub page: i64,
-    /// Items per page, 1..=100.
+    /// Items per page, 1..=100 (larger requests are served 100).
     pub per_page: i64,
 }
 
@@ -76,7 +76,13 @@ fn integer(query: &Query, name: &str, default: i64, docs: &'static str) -> Resul
     }
 }
 
-/// `page` (default 1) and `per_page` (default 30, 1..=100).
+/// The most items GitHub serves on one page: its description says
+/// "The number of results per page (max 100)", and a larger `per_page` is
+/// served 100 items rather than refused.
+pub const MAX_PER_PAGE: i64 = 100;
+
+/// `page` (default 1) and `per_page` (default 30, at least 1; above
+/// [`MAX_PER_PAGE`] it is served as [`MAX_PER_PAGE`]).
 pub fn paging(query: &Query, docs: &'static str) -> Result<Paging, ApiError> {
     let page = integer(query, "page", 1, docs)?;
     let per_page = integer(query, "per_page", 30, docs)?;
@@ -86,13 +92,16 @@ pub fn paging(query: &Query, docs: &'static str) -> Result<Paging, ApiError> {
             docs,
         ));
     }
-    if !(1..=100).contains(&per_page) {
+    if per_page < 1 {
         return Err(ApiError::bad_request(
-            format!("Invalid value for `per_page`: {per_page} is not between 1 and 100."),
+            format!("Invalid value for `per_page`: {per_page} is less than 1."),
             docs,
         ));
     }
-    Ok(Paging { page, per_page })
+    Ok(Paging {
+        page,
+        per_page: per_page.min(MAX_PER_PAGE),
+    })
 }
 
 /// The package-list limit on how deep pages may go.
@@ -199,11 +208,15 @@ mod tests {
         assert_eq!((p.page, p.per_page), (1, 30));
         let p = paging(&Query::parse(Some("page=3&per_page=100")), DOCS).unwrap();
         assert_eq!(p.offset(), 200);
+        for served_as_max in ["per_page=101", "per_page=9223372036854775807"] {
+            let p = paging(&Query::parse(Some(served_as_max)), DOCS).unwrap();
+            assert_eq!(p.per_page, MAX_PER_PAGE, "{served_as_max}");
+        }
         for bad in [
             "page=0",
             "page=x",
             "per_page=0",
-            "per_page=101",
+            "per_page=-5",
             "per_page=1.5",
         ] {
             let err = paging(&Query::parse(Some(bad)), DOCS).unwrap_err();

@@ -8,7 +8,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::clock::Clock;
-use crate::config::EmulatorConfig;
+use crate::config::{EmulatorConfig, DEFAULT_ADMIN_TOKEN};
 use crate::faults::{FaultListener, Faults, Peer};
 use crate::fixture::FixtureError;
 use crate::limits::Limiter;
@@ -37,6 +37,23 @@ pub enum StartError {
     /// The fault settings are invalid.
     #[error("invalid faults: {0}")]
     Faults(String),
+    /// The admin API would be reachable beyond loopback with a token anyone
+    /// can know.
+    #[error(
+        "refusing to serve the admin API on {0} (not a loopback address) with the public default \
+         admin token or an empty one: anyone who reaches the port could mint API tokens. Give a \
+         secret admin token (--admin-token or GHPACKAGES_EMULATOR_ADMIN_TOKEN) or turn the admin \
+         API off (--no-admin-api)"
+    )]
+    PublicAdminToken(std::net::IpAddr),
+}
+
+/// On loopback only local processes reach the admin API; elsewhere it needs a
+/// token nobody else knows, or to be off.
+fn admin_api_is_safe(config: &EmulatorConfig) -> bool {
+    config.host.is_loopback()
+        || !config.admin_api
+        || !(config.admin_token.is_empty() || config.admin_token == DEFAULT_ADMIN_TOKEN)
 }
 
 /// Entry point: `Emulator::start(config).await`.
@@ -47,6 +64,9 @@ impl Emulator {
     /// address and serves in the background until [`RunningEmulator::shutdown`].
     pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, StartError> {
         config.faults.validate().map_err(StartError::Faults)?;
+        if !admin_api_is_safe(&config) {
+            return Err(StartError::PublicAdminToken(config.host));
+        }
         if let Some(url) = &config.public_base_url {
             if !(url.starts_with("http://") || url.starts_with("https://"))
                 || !needs_no_escaping(url)
@@ -69,7 +89,7 @@ impl Emulator {
         let state = AppState::new(
             store,
             config.clock.clone(),
-            config.admin_token.clone(),
+            config.admin_api.then(|| config.admin_token.clone()),
             config.public_base_url.clone(),
             Limiter::new(config.limits.clone()),
             Faults::new(config.faults.clone()),

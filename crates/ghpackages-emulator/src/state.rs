@@ -20,8 +20,8 @@ pub struct Shared {
     pub store: Store,
     /// The clock.
     pub clock: Clock,
-    /// Token guarding the admin API.
-    pub admin_token: String,
+    /// Token guarding the admin API; `None` when the admin API is off.
+    pub admin_token: Option<String>,
     /// Base URL for `*_url` fields, overriding the `Host` header.
     pub public_base_url: Option<String>,
     /// Rate limiter in force; replaced when limits change at runtime.
@@ -35,7 +35,7 @@ impl AppState {
     pub fn new(
         store: Store,
         clock: Clock,
-        admin_token: String,
+        admin_token: Option<String>,
         public_base_url: Option<String>,
         limiter: Limiter,
         faults: Faults,

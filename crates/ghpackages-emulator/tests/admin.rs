@@ -11,7 +11,14 @@ async fn admin_api_requires_the_admin_token() {
     let env = Env::demo().await;
     let health = env.get("/_emulator/health", None).await;
     assert_eq!(health.body, json!({"ok": true}));
-    for token in [None, Some(OCTOCAT), Some("wrong")] {
+    for token in [
+        None,
+        Some(OCTOCAT),
+        Some("wrong"),
+        Some("emulator-admi"),
+        Some("emulator-admin2"),
+        Some("EMULATOR-ADMIN"),
+    ] {
         env.get("/_emulator/clock", token)
             .await
             .assert_error(401, "admin token");
@@ -193,4 +200,38 @@ async fn limits_can_be_changed_at_runtime() {
     )
     .await
     .assert_error(422, "403 or 429");
+}
+
+/// Beyond loopback the public default token (or an empty one) is refused
+/// before anything binds; a secret token or the admin API turned off passes
+/// that check (shown here on loopback, where binding is allowed).
+#[tokio::test]
+async fn the_public_admin_token_is_refused_beyond_loopback() {
+    use ghpackages_emulator::{Emulator, EmulatorConfig, StartError, DEFAULT_ADMIN_TOKEN};
+    use std::net::IpAddr;
+    for host in ["0.0.0.0", "::", "10.1.2.3"] {
+        let host: IpAddr = host.parse().unwrap();
+        for token in [DEFAULT_ADMIN_TOKEN, ""] {
+            let refused = Emulator::start(EmulatorConfig {
+                host,
+                admin_token: token.to_owned(),
+                ..EmulatorConfig::default()
+            })
+            .await
+            .err()
+            .expect("refused");
+            assert!(matches!(refused, StartError::PublicAdminToken(h) if h == host));
+            let message = refused.to_string();
+            assert!(message.contains("--admin-token"), "{message}");
+        }
+    }
+    let off = Env::start(EmulatorConfig {
+        admin_api: false,
+        ..EmulatorConfig::demo()
+    })
+    .await;
+    off.get("/_emulator/clock", Some(ADMIN))
+        .await
+        .assert_error(404, "turned off");
+    assert_eq!(off.get("/_emulator/health", None).await.status, 200);
 }

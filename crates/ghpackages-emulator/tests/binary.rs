@@ -72,3 +72,71 @@ fn bad_arguments_fail_with_a_message() {
         .unwrap();
     assert!(!out.status.success());
 }
+
+/// The admin API mints tokens: beyond loopback the public default token is
+/// refused before anything listens.
+#[test]
+fn refuses_the_default_admin_token_beyond_loopback() {
+    for (host, env_token) in [
+        ("0.0.0.0", None),
+        ("::", None),
+        ("192.0.2.1", None),
+        ("0.0.0.0", Some("emulator-admin")),
+        ("0.0.0.0", Some("")),
+    ] {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_ghpackages-emulator"));
+        command
+            .args(["--host", host, "--port", "0"])
+            .env_remove("GHPACKAGES_EMULATOR_ADMIN_TOKEN");
+        if let Some(token) = env_token {
+            command.env("GHPACKAGES_EMULATOR_ADMIN_TOKEN", token);
+        }
+        let out = command.output().unwrap();
+        assert!(!out.status.success(), "{host} {env_token:?}");
+        assert!(out.stdout.is_empty(), "no URL was printed");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("not a loopback address")
+                && stderr.contains("--admin-token")
+                && stderr.contains("--no-admin-api"),
+            "{host}: {stderr}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn no_admin_api_answers_404_under_the_admin_routes() {
+    let (mut child, line) = spawn(&["--port", "0", "--demo", "--no-admin-api"]);
+    let base = line.trim_end_matches('\n');
+    let http = reqwest::Client::new();
+    let clock = http
+        .get(format!("{base}/_emulator/clock"))
+        .bearer_auth("emulator-admin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(clock.status(), 404);
+    let minted = http
+        .post(format!("{base}/_emulator/tokens"))
+        .bearer_auth("emulator-admin")
+        .json(&serde_json::json!({"token": "t", "user": "octocat", "scopes": ["read:packages"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(minted.status(), 404);
+    let health = http
+        .get(format!("{base}/_emulator/health"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+    let api = http
+        .get(format!("{base}/user/packages?package_type=npm"))
+        .bearer_auth("ghp_demo_octocat")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), 200);
+    child.kill().unwrap();
+    child.wait().unwrap();
+}

@@ -165,3 +165,92 @@ async fn hundreds_of_container_versions() {
         .count();
     assert!((6..=8).contains(&tagged), "{tagged} tagged");
 }
+
+/// GitHub serves at most 100 items a page and does not refuse a larger
+/// `per_page` (its description: "The number of results per page (max 100)").
+#[tokio::test]
+async fn per_page_above_one_hundred_is_served_one_hundred() {
+    let env = Env::demo().await;
+    for per_page in ["101", "250", "9223372036854775807"] {
+        let first = env
+            .get(&format!("{TRAIN}?per_page={per_page}"), Some(HUBOT))
+            .await;
+        assert_eq!(first.status, 200, "{per_page}: {}", first.body);
+        assert_eq!(first.items().len(), 100, "{per_page}");
+        let base = env.url(TRAIN);
+        assert_eq!(
+            relations(first.header("link").expect("link header")),
+            [
+                (
+                    format!("{base}?per_page={per_page}&page=2"),
+                    "next".to_owned()
+                ),
+                (
+                    format!("{base}?per_page={per_page}&page=3"),
+                    "last".to_owned()
+                ),
+            ]
+        );
+        let last = env
+            .get(&format!("{TRAIN}?per_page={per_page}&page=3"), Some(HUBOT))
+            .await;
+        assert_eq!(last.items().len(), 50, "{per_page}");
+        let packages = env
+            .get(
+                &format!("/orgs/octo-org/packages?package_type=npm&per_page={per_page}"),
+                Some(OCTOCAT),
+            )
+            .await;
+        assert_eq!(packages.status, 200, "{per_page}: {}", packages.body);
+        assert!(!packages.items().is_empty());
+    }
+    for refused in ["0", "-1", "1.5", "x"] {
+        env.get(&format!("{TRAIN}?per_page={refused}"), Some(HUBOT))
+            .await
+            .assert_error(400, "per_page");
+    }
+}
+
+/// `state` is not a parameter of the user version list in GitHub's
+/// description: whatever its value, the active versions are listed.
+#[tokio::test]
+async fn state_is_ignored_on_user_version_lists() {
+    let env = Env::demo().await;
+    let versions = "/users/octocat/packages/npm/octo-scratch/versions";
+    assert_eq!(
+        env.delete(
+            "/user/packages/npm/octo-scratch/versions/100035",
+            Some(OCTOCAT)
+        )
+        .await
+        .status,
+        204
+    );
+    for prefix in PREFIXES {
+        let plain = env.get(&format!("{prefix}{versions}"), Some(OCTOCAT)).await;
+        assert_eq!(plain.status, 200, "{}", plain.body);
+        assert_eq!(plain.items().len(), 2);
+        for state in ["deleted", "active", "gone", ""] {
+            let listed = env
+                .get(&format!("{prefix}{versions}?state={state}"), Some(OCTOCAT))
+                .await;
+            assert_eq!(listed.status, 200, "state={state}: {}", listed.body);
+            assert_eq!(listed.body, plain.body, "state={state}");
+        }
+        // Where `state` is defined it still selects, and is still validated.
+        let deleted = env
+            .get(
+                &format!("{prefix}/user/packages/npm/octo-scratch/versions?state=deleted"),
+                Some(OCTOCAT),
+            )
+            .await;
+        assert_eq!(deleted.items().len(), 1);
+        assert_eq!(deleted.items()[0]["id"], 100035);
+        env.get(
+            &format!("{prefix}/user/packages/npm/octo-scratch/versions?state=gone"),
+            Some(OCTOCAT),
+        )
+        .await
+        .assert_error(400, "state");
+    }
+}

@@ -435,7 +435,7 @@ async fn malformed_parameters_are_400_and_unknown_routes_404() {
         "package_type=pip",
         "package_type=npm&visibility=secret",
         "package_type=npm&per_page=0",
-        "package_type=npm&per_page=101",
+        "package_type=npm&per_page=-3",
         "package_type=npm&page=abc",
         "package_type=npm&page=0",
     ] {

@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::response::Response;
 
-use super::call::{json, no_content, Call};
+use super::call::{json, no_content, Call, Family};
 use super::docs::{docs, Op};
 use super::packages::find;
 use crate::access::{check_scopes, require_user, Action};
@@ -13,6 +13,7 @@ use crate::params;
 use crate::render::{VersionContext, VersionJson};
 use crate::rules::{self, RESTORE_WINDOW_SECS};
 use crate::state::AppState;
+use crate::store::VersionState;
 
 fn version_not_found(docs: &'static str) -> ApiError {
     ApiError::not_found("Package version not found.", docs)
@@ -23,7 +24,13 @@ pub async fn list(State(state): State<AppState>, call: Call) -> Result<Response,
     let docs = docs(Op::ListVersions, call.family.kind());
     let user = require_user(&call.identity, docs)?;
     let package_type = params::parse_package_type(call.param("package_type"), docs)?;
-    let version_state = params::state(&call.query, docs)?;
+    // GitHub's description defines `state` on the org and authenticated-user
+    // lists only; on `/users/{username}/...` it is an unknown parameter,
+    // which GitHub ignores: active versions are listed whatever it says.
+    let version_state = match call.family {
+        Family::User(_) => VersionState::Active,
+        Family::Org(_) | Family::Me => params::state(&call.query, docs)?,
+    };
     let paging = params::paging(&call.query, docs)?;
     check_scopes(user, Action::Read, Some(package_type), docs)?;
     let since = state.clock.now_secs() - RESTORE_WINDOW_SECS;
