@@ -4,6 +4,11 @@
 //! are known up front and fetched concurrently (at most `page_concurrency`
 //! at a time) while items are still yielded in GitHub's order; otherwise, and
 //! after the last known page, `rel="next"` is followed one page at a time.
+//!
+//! A list with a window (GitHub serves package lists only while
+//! `page * per_page <= 10000`) never requests a page past it: when the first
+//! page's `rel="last"` lies beyond, the stream yields the window error before
+//! any item; when only `rel="next"` shows it, the error comes at that point.
 
 use std::sync::Arc;
 
@@ -26,6 +31,20 @@ pub(crate) struct ListRequest {
     pub(crate) page_concurrency: usize,
     pub(crate) url: Url,
     pub(crate) context: String,
+    /// The page size the URL asks for (GitHub's default when it sets none).
+    pub(crate) per_page: u32,
+    /// How far GitHub serves this list, if it limits it.
+    pub(crate) window: Option<Window>,
+}
+
+/// GitHub's limit on how deep a list may be paged: items `1..=items` only.
+#[derive(Clone)]
+pub(crate) struct Window {
+    pub(crate) items: u32,
+    /// What the list holds ("packages").
+    pub(crate) noun: &'static str,
+    /// What the caller can do about a list longer than the window.
+    pub(crate) narrow: String,
 }
 
 impl ListRequest {
@@ -68,21 +87,57 @@ impl ListRequest {
     where
         T: DeserializeOwned + Send + 'static,
     {
-        self.pages(first)
-            .flat_map(|page| match page {
-                Ok(page) => stream::iter(page.items.into_iter().map(Ok)).boxed(),
-                Err(error) => stream::once(async move { Err(error) }).boxed(),
-            })
-            .fuse()
-            .boxed()
+        flatten(self.pages(State::First(first)))
     }
 
-    /// Every page from page `first` on, in order; ends after the first error.
-    fn pages<T>(self, first: Option<u32>) -> BoxStream<'static, Result<Page<T>>>
+    /// Every item of page `number`, already fetched, and of the pages after it.
+    pub(crate) fn items_after<T>(self, page: Page<T>, number: u32) -> BoxStream<'static, Result<T>>
     where
         T: DeserializeOwned + Send + 'static,
     {
-        let start = State::First(first);
+        flatten(self.pages(State::Fetched { page, number }))
+    }
+
+    /// Whether every page after page `number` lies inside the window, as far
+    /// as its links tell (`rel="last"`, else `rel="next"`).
+    pub(crate) fn fits_window(&self, links: &Links, number: u32) -> bool {
+        let Some(max_page) = self.max_page() else {
+            return true;
+        };
+        let beyond = links
+            .last_page()
+            .or_else(|| links.next_page())
+            .unwrap_or(number);
+        beyond <= max_page
+    }
+
+    /// The deepest page the window allows.
+    fn max_page(&self) -> Option<u32> {
+        self.window
+            .as_ref()
+            .map(|window| window.items / self.per_page.max(1))
+    }
+
+    /// The error of a list longer than the window.
+    fn window_error(&self) -> Error {
+        let (items, noun, narrow) = self.window.as_ref().map_or((0, "items", ""), |window| {
+            (window.items, window.noun, window.narrow.as_str())
+        });
+        Error::new(
+            ErrorKind::Validation,
+            format!(
+                "more than {items} {noun} to list, and GitHub serves a list only up to item \
+                 {items} (page × per_page ≤ {items}); nothing was returned. {narrow}"
+            ),
+        )
+        .with_context(self.context.clone())
+    }
+
+    /// Every page from `start` on, in order; ends after the first error.
+    fn pages<T>(self, start: State<T>) -> BoxStream<'static, Result<Page<T>>>
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
         stream::unfold((self, start), |(request, state)| async move {
             let (result, next) = request.step(state).await?;
             Some((result, (request, next)))
@@ -97,23 +152,11 @@ impl ListRequest {
     {
         match state {
             State::Done => None,
-            State::First(first) => {
-                let page_number = first.unwrap_or(1);
-                Some(match self.page::<T>(first).await {
-                    Ok(page) => {
-                        let next = match page.links.last_page() {
-                            Some(last) if last > page_number => State::Range {
-                                pages: self.range(page_number + 1, last),
-                                last_links: None,
-                                number: last,
-                            },
-                            _ => self.after(&page.links, page_number),
-                        };
-                        (Ok(page), next)
-                    }
-                    Err(error) => (Err(error), State::Done),
-                })
-            }
+            State::First(first) => Some(match self.page::<T>(first).await {
+                Ok(page) => self.begin(page, first.unwrap_or(1)),
+                Err(error) => (Err(error), State::Done),
+            }),
+            State::Fetched { page, number } => Some(self.begin(page, number)),
             State::Range {
                 mut pages,
                 last_links,
@@ -145,6 +188,26 @@ impl ListRequest {
         }
     }
 
+    /// Yields the first page `number` and plans the rest, or yields the
+    /// window error instead when the list reaches past the window.
+    fn begin<T>(&self, page: Page<T>, number: u32) -> (Result<Page<T>>, State<T>)
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        if !self.fits_window(&page.links, number) {
+            return (Err(self.window_error()), State::Done);
+        }
+        let next = match page.links.last_page() {
+            Some(last) if last > number => State::Range {
+                pages: self.range(number + 1, last),
+                last_links: None,
+                number: last,
+            },
+            _ => self.after(&page.links, number),
+        };
+        (Ok(page), next)
+    }
+
     /// Pages `from..=to`, fetched concurrently, in order.
     fn range<T>(&self, from: u32, to: u32) -> BoxStream<'static, Result<Page<T>>>
     where
@@ -164,11 +227,27 @@ impl ListRequest {
     /// What follows page `number` with `links` (see [`next_link`]).
     fn after<T>(&self, links: &Links, number: u32) -> State<T> {
         match next_link(&self.http.base, links, number) {
+            Ok(Some((_, number))) if self.max_page().is_some_and(|max| number > max) => {
+                State::Failed(self.window_error())
+            }
             Ok(Some((url, number))) => State::Follow { url, number },
             Ok(None) => State::Done,
             Err(error) => State::Failed(error.with_context(self.context.clone())),
         }
     }
+}
+
+/// The items of `pages`, in order, ending after the first error.
+fn flatten<T: Send + 'static>(
+    pages: BoxStream<'static, Result<Page<T>>>,
+) -> BoxStream<'static, Result<T>> {
+    pages
+        .flat_map(|page| match page {
+            Ok(page) => stream::iter(page.items.into_iter().map(Ok)).boxed(),
+            Err(error) => stream::once(async move { Err(error) }).boxed(),
+        })
+        .fuse()
+        .boxed()
 }
 
 /// The `next` link after page `number` and its page number, unless it is
@@ -195,6 +274,8 @@ fn next_link(base: &BaseUrl, links: &Links, number: u32) -> Result<Option<(Url, 
 enum State<T> {
     /// Nothing fetched yet; the first page to read.
     First(Option<u32>),
+    /// The first page, fetched by the caller, and its number.
+    Fetched { page: Page<T>, number: u32 },
     /// Known pages up to `number` being fetched concurrently; the links of
     /// the latest page yielded.
     Range {

@@ -18,7 +18,7 @@ const PER_PAGE_MAX: u32 = 100;
 /// GitHub's default `per_page`.
 pub(crate) const DEFAULT_PER_PAGE: u32 = 30;
 /// GitHub answers 400 to list-packages requests reaching past this many items.
-pub(crate) const MAX_PACKAGE_WINDOW: u64 = 10_000;
+pub(crate) const MAX_PACKAGE_WINDOW: u32 = 10_000;
 
 /// The login of an org or user owner: ASCII letters, digits, `-` and `_`.
 pub(crate) fn owner(owner: &Owner) -> Result<()> {
@@ -130,7 +130,7 @@ pub(crate) fn paging(page: Option<u32>, per_page: Option<u32>) -> Result<()> {
 /// (with GitHub's defaults) must not exceed 10000.
 pub(crate) fn package_window(page: Option<u32>, per_page: Option<u32>) -> Result<()> {
     let reach = u64::from(page.unwrap_or(1)) * u64::from(per_page.unwrap_or(DEFAULT_PER_PAGE));
-    if reach > MAX_PACKAGE_WINDOW {
+    if reach > u64::from(MAX_PACKAGE_WINDOW) {
         return Err(Error::invalid_input(
             "page",
             format!(

@@ -13,7 +13,7 @@ use crate::models::{Package, PackageVersion};
 use crate::owner::Owner;
 use crate::pagination::{ListPackagesOptions, ListVersionsOptions, Page};
 use crate::paths;
-use crate::types::PackageType;
+use crate::types::{PackageType, Visibility};
 use crate::validate;
 
 #[cfg(doc)]
@@ -40,6 +40,12 @@ impl Client {
     /// Every package, as a stream in GitHub's order (pages fetched concurrently
     /// when the last page is known). `options.page` is the first page to read;
     /// without `page` and `per_page`, pages of 100 are read.
+    ///
+    /// GitHub serves package lists only up to item 10000 (`page * per_page`);
+    /// no page beyond is requested. When the first page's links show the list
+    /// goes further, the stream yields a `validation` error before any item,
+    /// saying how to narrow the listing ([`Client::list_all_packages`] splits
+    /// it by visibility by itself).
     pub fn packages_stream(
         &self,
         owner: &Owner,
@@ -53,12 +59,41 @@ impl Client {
     }
 
     /// Every package, collected (see [`Client::packages_stream`]).
+    ///
+    /// When the listing is longer than GitHub's window of 10000 items and
+    /// neither `visibility` nor `page` is set, each visibility (public,
+    /// private, internal) is listed on its own and the results merged, in
+    /// package id order and without duplicates (registries without granular
+    /// permissions list `internal` packages as `private`). When one of those
+    /// is still longer than the window, the answer is a `validation` error
+    /// naming the window and how to narrow the listing, and no packages.
     pub async fn list_all_packages(
         &self,
         owner: &Owner,
         options: &ListPackagesOptions,
     ) -> Result<Vec<Package>> {
-        self.packages_stream(owner, options).try_collect().await
+        let per_page = stream_per_page(options.page, options.per_page);
+        let request = self.packages_request(owner, options, per_page)?;
+        let number = options.page.unwrap_or(1);
+        let first = request.page::<Package>(options.page).await?;
+        if request.fits_window(&first.links, number)
+            || options.visibility.is_some()
+            || options.page.is_some()
+        {
+            return request.items_after(first, number).try_collect().await;
+        }
+        let mut packages = Vec::new();
+        for visibility in [Visibility::Public, Visibility::Private, Visibility::Internal] {
+            let one = ListPackagesOptions {
+                visibility: Some(visibility),
+                ..options.clone()
+            };
+            let listed: Vec<Package> = self.packages_stream(owner, &one).try_collect().await?;
+            packages.extend(listed);
+        }
+        packages.sort_by_key(|package| package.id);
+        packages.dedup_by_key(|package| package.id);
+        Ok(packages)
     }
 
     /// One package.

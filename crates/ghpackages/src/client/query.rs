@@ -8,11 +8,11 @@ use url::Url;
 use super::Client;
 use crate::error::{Error, Result};
 use crate::owner::Owner;
-use crate::page_stream::ListRequest;
+use crate::page_stream::{ListRequest, Window};
 use crate::pagination::{ListPackagesOptions, ListVersionsOptions};
 use crate::paths;
 use crate::types::PackageType;
-use crate::validate;
+use crate::validate::{self, DEFAULT_PER_PAGE, MAX_PACKAGE_WINDOW};
 
 /// Page size of streams when the caller sets neither `page` nor `per_page`:
 /// GitHub's maximum, for the fewest requests.
@@ -90,6 +90,23 @@ pub(super) fn stream_per_page(page: Option<u32>, per_page: Option<u32>) -> Optio
     }
 }
 
+/// How to narrow a package listing longer than GitHub's window.
+fn narrow_packages(options: &ListPackagesOptions) -> String {
+    let package_type = options.package_type;
+    match options.visibility {
+        None => format!(
+            "Narrow the listing: list the {package_type} packages of each visibility (public, \
+             private, internal) on its own; listing every package does that by itself when each \
+             visibility fits."
+        ),
+        Some(visibility) => format!(
+            "The {visibility} {package_type} packages alone pass it, and GitHub's only filters \
+             are the package type and the visibility, so no narrower listing exists: the first \
+             {MAX_PACKAGE_WINDOW} can be read page by page (per_page 100, pages 1 to 100)."
+        ),
+    }
+}
+
 /// A stream that yields `error` and ends.
 pub(super) fn failed<T: Send + 'static>(error: Error) -> BoxStream<'static, Result<T>> {
     stream::once(async move { Err(error) }).boxed()
@@ -117,6 +134,12 @@ impl Client {
             page_concurrency: self.inner.page_concurrency,
             url: with_query(self.url(&paths::packages(owner))?, &pairs),
             context: owner_context(owner),
+            per_page: per_page.unwrap_or(DEFAULT_PER_PAGE),
+            window: Some(Window {
+                items: MAX_PACKAGE_WINDOW,
+                noun: "packages",
+                narrow: narrow_packages(options),
+            }),
         })
     }
 
@@ -138,6 +161,8 @@ impl Client {
             page_concurrency: self.inner.page_concurrency,
             url: with_query(url, &versions_query(owner, options, per_page)),
             context: package_context(owner, package_type, name),
+            per_page: per_page.unwrap_or(DEFAULT_PER_PAGE),
+            window: None,
         })
     }
 }

@@ -204,3 +204,113 @@ async fn a_stream_ends_after_its_first_error() {
     );
     emulator.shutdown().await;
 }
+
+const WIDE_TOKEN: &str = "ghp_wide_lister";
+/// Past GitHub's window of 10000 in all, but each visibility fits.
+const NPM_PUBLIC: usize = 6_000;
+const NPM_PRIVATE: usize = 4_050;
+/// Past the window with one visibility alone.
+const CONTAINER_PUBLIC: usize = 10_001;
+
+/// `wide-org`: 10,050 npm packages (6,000 public, 4,050 private) and 10,001
+/// public container packages.
+fn wide_org() -> Fixture {
+    let package = |package_type: &str, visibility: &str, n: usize| {
+        json!({
+            "owner": "wide-org",
+            "package_type": package_type,
+            "name": format!("{visibility}-{n:05}"),
+            "visibility": visibility,
+        })
+    };
+    let packages: Vec<_> = (0..NPM_PUBLIC)
+        .map(|n| package("npm", "public", n))
+        .chain((0..NPM_PRIVATE).map(|n| package("npm", "private", n)))
+        .chain((0..CONTAINER_PUBLIC).map(|n| package("container", "public", n)))
+        .collect();
+    let fixture = json!({
+        "users": [{"login": "wide"}],
+        "orgs": [{"login": "wide-org", "members": [{"login": "wide", "role": "admin"}]}],
+        "tokens": [{"token": WIDE_TOKEN, "user": "wide", "scopes": ["read:packages"]}],
+        "packages": packages,
+    });
+    Fixture::from_json(&fixture.to_string()).unwrap()
+}
+
+/// GitHub answers 400 past item 10000 of a package list: every package is
+/// still listed when each visibility fits the window, and otherwise the
+/// client refuses before requesting past it, returning nothing.
+#[tokio::test]
+async fn more_than_ten_thousand_packages() {
+    let emulator = common::with_fixture(wide_org()).await;
+    let client = common::client(&emulator, "", Some(WIDE_TOKEN));
+    let org = Owner::org("wide-org");
+
+    let all = client
+        .list_all_packages(&org, &ListPackagesOptions::new(PackageType::Npm))
+        .await
+        .expect("each visibility fits the window");
+    assert_eq!(all.len(), NPM_PUBLIC + NPM_PRIVATE);
+    let mut ids: Vec<u64> = all.iter().map(|package| package.id).collect();
+    ids.dedup();
+    assert_eq!(ids.len(), all.len(), "no package twice");
+    assert!(ids.windows(2).all(|pair| pair[0] < pair[1]), "in id order");
+    let public = all
+        .iter()
+        .filter(|package| package.visibility == ghpackages::Visibility::Public)
+        .count();
+    assert_eq!(public, NPM_PUBLIC);
+
+    // Smaller pages reach the window sooner; the split still covers it.
+    let small_pages = client
+        .list_all_packages(&org, &npm(Some(40), None))
+        .await
+        .unwrap();
+    assert_eq!(small_pages, all);
+
+    // The stream cannot split: it fails before its first item.
+    let mut stream = client.packages_stream(&org, &ListPackagesOptions::new(PackageType::Npm));
+    let first = stream.next().await.expect("one answer");
+    let error = first.expect_err("the window error comes first");
+    assert_window_error(&error, "visibility (public, private, internal)");
+    assert!(stream.next().await.is_none());
+
+    // One visibility alone passes the window: an error, no packages.
+    let containers = ListPackagesOptions::new(PackageType::Container);
+    let error = client
+        .list_all_packages(&org, &containers)
+        .await
+        .expect_err("public containers alone pass the window");
+    assert_window_error(&error, "public container packages alone");
+    let error = client
+        .list_all_packages(
+            &org,
+            &ListPackagesOptions {
+                visibility: Some(ghpackages::Visibility::Public),
+                ..containers.clone()
+            },
+        )
+        .await
+        .expect_err("an explicit visibility is not split further");
+    assert_window_error(&error, "public container packages alone");
+
+    // Reading by hand up to the window still works.
+    let deepest = client
+        .list_packages(&org, &npm(Some(100), Some(100)))
+        .await
+        .unwrap();
+    assert_eq!(deepest.items.len(), 100);
+    emulator.shutdown().await;
+}
+
+/// The client's own refusal (no status: nothing was sent past the window),
+/// naming the window and how to narrow the listing.
+#[track_caller]
+fn assert_window_error(error: &ghpackages::Error, narrow: &str) {
+    assert_eq!(error.kind(), ErrorKind::Validation, "{error}");
+    assert_eq!(error.status(), None, "{error}");
+    let message = error.to_string();
+    assert!(message.contains("10000"), "{message}");
+    assert!(message.contains("page × per_page"), "{message}");
+    assert!(message.contains(narrow), "{message}");
+}
