@@ -168,7 +168,8 @@ pub unsafe extern "C" fn ghpackages_client_new(
         let builder = match options.as_ref() {
             Some(options) => builder(options)?,
             None => Client::builder(),
-        };
+        }
+        .insecure_http_setting("ghpackages_client_options.allow_insecure_http = 1");
         // The HTTP stack may register timers with the runtime it is built in.
         let runtime = runtime()?;
         let _context = runtime.enter();

@@ -128,6 +128,7 @@ fn build(env: &Env, options: Option<Unknown>) -> ghpackages::Result<CoreClient> 
     if let Some(pages) = options.page_concurrency {
         builder = builder.page_concurrency(pages);
     }
+    builder = builder.insecure_http_setting("allowInsecureHttp: true");
     if let Some(allow) = options.allow_insecure_http {
         builder = builder.allow_insecure_http(allow);
     }

@@ -106,7 +106,8 @@ impl Settings<'_, '_> {
     fn build(self) -> PyResult<ghpackages::Client> {
         let mut builder = ghpackages::Client::builder()
             .token_from_env(self.token_from_env)
-            .allow_insecure_http(self.allow_insecure_http);
+            .allow_insecure_http(self.allow_insecure_http)
+            .insecure_http_setting("allow_insecure_http=True");
         if let Some(token) = self.token {
             builder = builder.token(token);
         }

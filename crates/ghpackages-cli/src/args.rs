@@ -39,6 +39,11 @@ pub struct Global {
     /// Print JSON on stdout instead of tables (errors become JSON on stderr).
     #[arg(long, global = true)]
     pub json: bool,
+    /// Send the token over plain http to a host other than loopback
+    /// (localhost, 127.0.0.0/8, ::1); refused otherwise, since anyone on the
+    /// way could read it.
+    #[arg(long, global = true)]
+    pub allow_insecure_http: bool,
     /// Container registry base URL (default: derived from --api-url:
     /// ghcr.io, or https://containers.HOST on GitHub Enterprise Server).
     #[arg(long, global = true, value_name = "URL", env = "GHPKG_REGISTRY_URL")]
@@ -85,9 +90,20 @@ pub enum PackagesCommand {
     Restore {
         #[command(flatten)]
         package: PackageArgs,
-        /// The `token` query parameter GitHub accepts when restoring.
-        #[arg(long, value_name = "TOKEN")]
+        /// The `token` query parameter GitHub accepts when restoring. On
+        /// the command line, process listings and shell history see it:
+        /// prefer GHPKG_RESTORE_TOKEN or --restore-token-file.
+        #[arg(
+            long,
+            value_name = "TOKEN",
+            env = "GHPKG_RESTORE_TOKEN",
+            hide_env_values = true
+        )]
         restore_token: Option<String>,
+        /// Read the restore token from this file (surrounding whitespace
+        /// is ignored); it takes precedence over --restore-token.
+        #[arg(long, value_name = "FILE")]
+        restore_token_file: Option<PathBuf>,
     },
 }
 

@@ -1,7 +1,11 @@
 //! The plain API commands: packages, versions, conflicts.
 
 use ghpackages::cleanup::Target;
-use ghpackages::{ListPackagesOptions, ListVersionsOptions, Package, PackageVersion, Result};
+use std::path::Path;
+
+use ghpackages::{
+    Error, ListPackagesOptions, ListVersionsOptions, Package, PackageVersion, Result,
+};
 use serde::Serialize;
 
 use crate::args::{PackageArgs, PackagesCommand, VersionArgs, VersionsCommand};
@@ -73,8 +77,13 @@ pub async fn packages(ctx: &Context, command: PackagesCommand) -> Result<Status>
         PackagesCommand::Restore {
             package,
             restore_token,
+            restore_token_file,
         } => {
             let target = ctx.target(&package);
+            let restore_token = match restore_token_file {
+                Some(path) => Some(read_restore_token(&path)?),
+                None => restore_token,
+            };
             client
                 .restore_package(
                     &target.owner,
@@ -233,4 +242,23 @@ fn versions_table(versions: &[PackageVersion]) -> Table {
         ]);
     }
     table
+}
+
+/// The restore token in `path`, without surrounding whitespace (a trailing
+/// newline especially). Errors name the file, never its content.
+fn read_restore_token(path: &Path) -> Result<String> {
+    let text = std::fs::read_to_string(path).map_err(|error| {
+        Error::invalid_input(
+            "restore_token_file",
+            format!("cannot read the restore token file {}: {error}", path.display()),
+        )
+    })?;
+    let token = text.trim();
+    if token.is_empty() {
+        return Err(Error::invalid_input(
+            "restore_token_file",
+            format!("the restore token file {} is empty", path.display()),
+        ));
+    }
+    Ok(token.to_owned())
 }

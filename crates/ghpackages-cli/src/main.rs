@@ -49,7 +49,10 @@ impl Context {
             (None, Some(user)) => Owner::user(user),
             (None, None) => Owner::AuthenticatedUser,
         };
-        let mut builder = Client::builder().base_url(&global.api_url);
+        let mut builder = Client::builder()
+            .base_url(&global.api_url)
+            .allow_insecure_http(global.allow_insecure_http)
+            .insecure_http_setting("--allow-insecure-http");
         if let Some(registry) = &global.registry_url {
             builder = builder.registry_url(registry);
         }
@@ -112,6 +115,21 @@ async fn run(cli: Cli) -> Result<Status, Error> {
     }
 }
 
+/// clap's message on one line: its first paragraph (the error and, indented
+/// below it, the arguments it is about), without the usage and tips after
+/// the first blank line.
+fn usage_error(text: &str) -> String {
+    let mut lines = text.lines().take_while(|line| !line.trim().is_empty());
+    let first = lines.next().unwrap_or("invalid usage");
+    let first = first.strip_prefix("error: ").unwrap_or(first).trim();
+    let named: Vec<&str> = lines.map(str::trim).collect();
+    if named.is_empty() {
+        first.to_owned()
+    } else {
+        format!("{first} {}", named.join(", "))
+    }
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -124,10 +142,7 @@ fn main() -> ExitCode {
                 let code = if error.use_stderr() { 2 } else { 0 };
                 return ExitCode::from(code);
             }
-            let text = error.to_string();
-            let first = text.lines().next().unwrap_or("invalid usage");
-            let first = first.strip_prefix("error: ").unwrap_or(first);
-            eprintln!("ghpkg: error: {first} (see ghpkg --help)");
+            eprintln!("ghpkg: error: {} (see ghpkg --help)", usage_error(&error.to_string()));
             return ExitCode::from(2);
         }
     };

@@ -7,7 +7,7 @@
 //! 3. `github.com` and `www.github.com` mean `https://api.github.com`.
 //! 4. Trailing slashes are removed.
 //! 5. A URL with an empty path whose host is neither `api.github.com` nor a
-//!    loopback host (`localhost`, `*.localhost`, `127.0.0.0/8`, `::1`) is a
+//!    loopback host (`localhost`, `127.0.0.0/8`, `::1`) is a
 //!    GitHub Enterprise Server, whose API lives under `/api/v3`, so that path is
 //!    appended. Loopback hosts are taken as given: local emulators and proxies
 //!    serve the API at the root (the project's emulator serves both `/` and
@@ -124,7 +124,9 @@ pub(crate) fn is_loopback(host: &Host<&str>) -> bool {
     match host {
         Host::Domain(name) => {
             let name = name.to_ascii_lowercase();
-            name == "localhost" || name.ends_with(".localhost")
+            // Only the name itself: `*.localhost` is resolved by whatever
+            // DNS the machine uses, so it may lead anywhere.
+            name == "localhost"
         }
         Host::Ipv4(address) => IpAddr::V4(*address).is_loopback(),
         Host::Ipv6(address) => IpAddr::V6(*address).is_loopback(),
@@ -220,6 +222,20 @@ mod tests {
         assert!(!BaseUrl::parse("http://localhost")
             .unwrap()
             .is_insecure_remote());
+        assert!(!BaseUrl::parse("http://LocalHost:8080")
+            .unwrap()
+            .is_insecure_remote());
+        // Subdomains of localhost resolve through DNS, wherever it says.
+        for remote in [
+            "http://evil.localhost:9",
+            "http://a.b.localhost",
+            "http://localhost.example.com",
+        ] {
+            assert!(
+                BaseUrl::parse(remote).unwrap().is_insecure_remote(),
+                "{remote}"
+            );
+        }
         assert!(!BaseUrl::parse("https://ghes.example.com")
             .unwrap()
             .is_insecure_remote());

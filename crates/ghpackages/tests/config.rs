@@ -119,6 +119,32 @@ fn token_over_plain_http_needs_a_loopback_host_or_consent() {
         .token(TOKEN)
         .build()
         .is_ok());
+    // Only `localhost` itself is loopback by name; the refusal names the
+    // setting as the surface in use spells it.
+    let refused = builder()
+        .base_url("http://evil.localhost:9")
+        .token(TOKEN)
+        .build()
+        .unwrap_err();
+    assert_eq!(refused.argument(), Some("base_url"));
+    assert!(
+        refused
+            .to_string()
+            .contains("ClientBuilder::allow_insecure_http(true)"),
+        "{refused}"
+    );
+    let refused = builder()
+        .base_url("http://127.0.0.1:9")
+        .registry_url("http://registry.localhost:9")
+        .insecure_http_setting("--allow-insecure-http")
+        .token(TOKEN)
+        .build()
+        .unwrap_err();
+    assert_eq!(refused.argument(), Some("registry_url"));
+    assert!(
+        refused.to_string().contains("--allow-insecure-http"),
+        "{refused}"
+    );
     assert!(builder()
         .base_url("http://[::1]:9")
         .token(TOKEN)

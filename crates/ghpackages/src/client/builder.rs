@@ -40,8 +40,12 @@ pub struct ClientBuilder {
     retry: Option<RetryPolicy>,
     page_concurrency: Option<usize>,
     allow_insecure_http: bool,
+    insecure_http_setting: Option<&'static str>,
     registry_url: Option<String>,
 }
+
+/// How the Rust API spells the override of the plain-http rule.
+const RUST_INSECURE_HTTP_SETTING: &str = "ClientBuilder::allow_insecure_http(true)";
 
 impl ClientBuilder {
     /// A builder with every setting at its default.
@@ -110,9 +114,19 @@ impl ClientBuilder {
         self
     }
 
-    /// Allow sending the token over plain `http://` to a non-loopback host.
+    /// Allow sending the token over plain `http://` to a non-loopback host
+    /// (loopback: `localhost`, `127.0.0.0/8`, `::1`).
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
         self.allow_insecure_http = allow;
+        self
+    }
+
+    /// How the caller's surface spells [`ClientBuilder::allow_insecure_http`]
+    /// (`--allow-insecure-http`, `allowInsecureHttp: true`, ...), so that a
+    /// refusal names the option the caller can actually set. Bindings and
+    /// the CLI set it; Rust callers need not.
+    pub fn insecure_http_setting(mut self, spelled: &'static str) -> Self {
+        self.insecure_http_setting = Some(spelled);
         self
     }
 
@@ -135,6 +149,9 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client> {
         let base = BaseUrl::parse(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
         let token = self.resolve_token()?;
+        let insecure_http_setting = self
+            .insecure_http_setting
+            .unwrap_or(RUST_INSECURE_HTTP_SETTING);
         if token.is_some() {
             refuse_insecure_token(
                 "base_url",
@@ -142,6 +159,7 @@ impl ClientBuilder {
                 base.is_insecure_remote(),
                 self.allow_insecure_http,
                 base.authority(),
+                insecure_http_setting,
             )?;
         }
         let registry = match &self.registry_url {
@@ -155,6 +173,7 @@ impl ClientBuilder {
                 registry.is_insecure_remote(),
                 self.allow_insecure_http,
                 registry.as_str(),
+                insecure_http_setting,
             )?;
         }
         let api_version = self
@@ -213,6 +232,7 @@ impl ClientBuilder {
                 user_agent,
                 page_concurrency,
                 allow_insecure_http: self.allow_insecure_http,
+                insecure_http_setting,
             }),
         })
     }

@@ -52,6 +52,8 @@ pub(super) struct Inner {
     pub(super) user_agent: String,
     pub(super) page_concurrency: usize,
     pub(super) allow_insecure_http: bool,
+    /// How the surface in use spells that setting, for refusals.
+    pub(super) insecure_http_setting: &'static str,
 }
 
 impl fmt::Debug for Client {
@@ -73,19 +75,21 @@ impl fmt::Debug for Client {
 /// The one rule for tokens and plain http: a token (the client's, or a
 /// restore token) goes over `http://` only to a loopback host, unless the
 /// client allows insecure http. `what` names the token, `argument` the
-/// setting blamed, `destination` where it would go.
+/// setting blamed, `destination` where it would go, `setting` how the
+/// caller's surface spells the override.
 pub(crate) fn refuse_insecure_token(
     argument: &'static str,
     what: &str,
     insecure_remote: bool,
     allow_insecure_http: bool,
     destination: &str,
+    setting: &str,
 ) -> Result<()> {
     if insecure_remote && !allow_insecure_http {
         return Err(Error::invalid_input(
             argument,
             format!(
-                "refusing to send the {what} over plain http to {destination}; use https, or allow_insecure_http"
+                "refusing to send the {what} over plain http to {destination}; use https, or {setting} to send it anyway"
             ),
         ));
     }

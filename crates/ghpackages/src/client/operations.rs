@@ -165,6 +165,7 @@ impl Client {
                 base.is_insecure_remote(),
                 self.inner.allow_insecure_http,
                 base.authority(),
+                self.inner.insecure_http_setting,
             )?;
         }
         let path = format!("{}/restore", paths::package(owner, package_type, name));
