@@ -250,7 +250,10 @@ fn read_restore_token(path: &Path) -> Result<String> {
     let text = std::fs::read_to_string(path).map_err(|error| {
         Error::invalid_input(
             "restore_token_file",
-            format!("cannot read the restore token file {}: {error}", path.display()),
+            format!(
+                "cannot read the restore token file {}: {error}",
+                path.display()
+            ),
         )
     })?;
     let token = text.trim();

@@ -142,7 +142,10 @@ fn main() -> ExitCode {
                 let code = if error.use_stderr() { 2 } else { 0 };
                 return ExitCode::from(code);
             }
-            eprintln!("ghpkg: error: {} (see ghpkg --help)", usage_error(&error.to_string()));
+            eprintln!(
+                "ghpkg: error: {} (see ghpkg --help)",
+                usage_error(&error.to_string())
+            );
             return ExitCode::from(2);
         }
     };

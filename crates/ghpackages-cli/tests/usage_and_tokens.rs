@@ -49,7 +49,10 @@ fn stderr(output: &Output) -> String {
 #[test]
 fn usage_errors_name_the_missing_arguments() {
     for (args, named) in [
-        (&["--org", "octo-org", "packages", "list"][..], "--type <TYPE>"),
+        (
+            &["--org", "octo-org", "packages", "list"][..],
+            "--type <TYPE>",
+        ),
         (&["--org", "octo-org", "prune", "NAME"][..], "--type <TYPE>"),
         (&["versions", "list"][..], "--type <TYPE>, <NAME>"),
         (&["packages", "restore", "-t", "npm"][..], "<NAME>"),
@@ -77,11 +80,18 @@ async fn plain_http_beyond_loopback_needs_allow_insecure_http() {
         &["--api-url", "http://10.0.0.1:9"][..],
         &["--registry-url", "http://evil.localhost:9"][..],
     ] {
-        let args = [refused, &["--org", "octo-org", "packages", "list", "-t", "npm"]].concat();
+        let args = [
+            refused,
+            &["--org", "octo-org", "packages", "list", "-t", "npm"],
+        ]
+        .concat();
         let output = run(command(base, &args)).await;
         let err = stderr(&output);
         assert_eq!(output.status.code(), Some(2), "{refused:?}: {err}");
-        assert!(err.contains("refusing to send the token over plain http"), "{err}");
+        assert!(
+            err.contains("refusing to send the token over plain http"),
+            "{err}"
+        );
         assert!(err.contains("--allow-insecure-http"), "{err}");
         assert!(!err.contains("allow_insecure_http"), "{err}");
         assert!(!err.contains(ADMIN), "{err}");
@@ -133,8 +143,24 @@ async fn restore_token_from_the_environment_or_a_file() {
     let blank_file = dir.path().join("blank");
     std::fs::write(&blank_file, " \n").unwrap();
     let missing_file = dir.path().join("missing");
-    let restore = ["--org", "octo-org", "packages", "restore", "-t", "docker", "legacy-app"];
-    let delete = ["--org", "octo-org", "packages", "delete", "-t", "docker", "legacy-app"];
+    let restore = [
+        "--org",
+        "octo-org",
+        "packages",
+        "restore",
+        "-t",
+        "docker",
+        "legacy-app",
+    ];
+    let delete = [
+        "--org",
+        "octo-org",
+        "packages",
+        "delete",
+        "-t",
+        "docker",
+        "legacy-app",
+    ];
 
     // A blank token is refused wherever it comes from: proof each source is read.
     let mut blank_env = command(base, &restore);
@@ -218,7 +244,9 @@ async fn packages_list_past_the_window() {
     let base = emulator.base_url();
     let listed = run(command(
         base,
-        &["--org", "wide-org", "--json", "packages", "list", "-t", "npm"],
+        &[
+            "--org", "wide-org", "--json", "packages", "list", "-t", "npm",
+        ],
     ))
     .await;
     assert!(listed.status.success(), "{}", stderr(&listed));
@@ -228,12 +256,22 @@ async fn packages_list_past_the_window() {
     let public = run(command(
         base,
         &[
-            "--org", "wide-org", "packages", "list", "-t", "npm", "--visibility", "public",
+            "--org",
+            "wide-org",
+            "packages",
+            "list",
+            "-t",
+            "npm",
+            "--visibility",
+            "public",
         ],
     ))
     .await;
     assert!(public.status.success(), "{}", stderr(&public));
     // A header line and one line per package.
-    assert_eq!(String::from_utf8(public.stdout).unwrap().lines().count(), 6_001);
+    assert_eq!(
+        String::from_utf8(public.stdout).unwrap().lines().count(),
+        6_001
+    );
     emulator.shutdown().await;
 }

@@ -83,7 +83,11 @@ impl Client {
             return request.items_after(first, number).try_collect().await;
         }
         let mut packages = Vec::new();
-        for visibility in [Visibility::Public, Visibility::Private, Visibility::Internal] {
+        for visibility in [
+            Visibility::Public,
+            Visibility::Private,
+            Visibility::Internal,
+        ] {
             let one = ListPackagesOptions {
                 visibility: Some(visibility),
                 ..options.clone()
