@@ -1,9 +1,12 @@
-//! The Rust side of `scripts/bench`: the core client, and a raw HTTP baseline
-//! that makes the same requests without parsing anything, against a running
-//! emulator. Each case prints one JSON object per measured client on stdout
-//! (`{"case", "client", "times": [seconds per repetition], ...}`); the
-//! driver `bench/run.py` turns them into the results table.
+//! The Rust side of `scripts/bench`: the core client, and a raw HTTP loop
+//! that makes the same requests and reads only `id` and `name` of every
+//! item, against a running emulator. Each case prints one JSON object per
+//! measured client on stdout (`{"case", "client", "times": [seconds per
+//! repetition], "cpu": [...], "items", "id_sum", "name_chars", ...}`); the
+//! driver `bench/run.py` checks the sums against the fixture and turns the
+//! rows into the results table.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
 use std::path::Path;
@@ -15,6 +18,7 @@ use clap::{Args, Parser, Subcommand};
 use futures::stream::{self, StreamExt};
 use ghpackages::cleanup::{self, ExecuteOptions, Policy, RateBudget, Target, UndoOptions};
 use ghpackages::{Client, ListPackagesOptions, ListVersionsOptions, Owner, PackageType};
+use serde::Deserialize;
 use serde_json::{json, Value};
 use tracing::field::{Field, Visit};
 use tracing::{Event, Metadata, Subscriber};
@@ -59,7 +63,7 @@ enum Case {
         package: String,
         #[arg(long, default_value = "npm")]
         package_type: PackageType,
-        /// Pages in flight for the concurrent raw baseline (the core's default).
+        /// Pages in flight, for the core and the concurrent raw loop alike.
         #[arg(long, default_value_t = 8)]
         concurrency: usize,
     },
@@ -146,15 +150,23 @@ async fn run(case: Case, statuses: Arc<Statuses>) -> Result<()> {
             package_type,
             concurrency,
         } => {
-            let client = core_client(&common)?;
+            let client = core_client(&common, concurrency)?;
             let owner = Owner::org(&common.org);
             let options = ListVersionsOptions::default();
-            measure(&common, "list-versions", "rust core", || async {
-                let versions = client
-                    .list_all_package_versions(&owner, package_type, &package, &options)
-                    .await?;
-                Ok(versions.len())
-            })
+            measure(
+                &common,
+                "list-versions",
+                "rust core",
+                concurrency,
+                || async {
+                    let versions = client
+                        .list_all_package_versions(&owner, package_type, &package, &options)
+                        .await?;
+                    Ok(versions
+                        .iter()
+                        .fold(Work::default(), |work, v| work.add(v.id, &v.name)))
+                },
+            )
             .await?;
             let url = format!(
                 "{}/orgs/{}/packages/{}/{package}/versions?per_page=100",
@@ -162,19 +174,28 @@ async fn run(case: Case, statuses: Arc<Statuses>) -> Result<()> {
                 common.org,
                 package_type.as_str(),
             );
-            raw_baselines(&common, "list-versions", &url, concurrency).await
+            raw_loops(&common, "list-versions", &url, concurrency).await
         }
         Case::ListPackages {
             common,
             package_type,
             concurrency,
         } => {
-            let client = core_client(&common)?;
+            let client = core_client(&common, concurrency)?;
             let owner = Owner::org(&common.org);
             let options = ListPackagesOptions::new(package_type);
-            measure(&common, "list-packages", "rust core", || async {
-                Ok(client.list_all_packages(&owner, &options).await?.len())
-            })
+            measure(
+                &common,
+                "list-packages",
+                "rust core",
+                concurrency,
+                || async {
+                    let packages = client.list_all_packages(&owner, &options).await?;
+                    Ok(packages
+                        .iter()
+                        .fold(Work::default(), |work, p| work.add(p.id, &p.name)))
+                },
+            )
             .await?;
             let url = format!(
                 "{}/orgs/{}/packages?package_type={}&per_page=100",
@@ -182,7 +203,7 @@ async fn run(case: Case, statuses: Arc<Statuses>) -> Result<()> {
                 common.org,
                 package_type.as_str(),
             );
-            raw_baselines(&common, "list-packages", &url, concurrency).await
+            raw_loops(&common, "list-packages", &url, concurrency).await
         }
         Case::GetPackage {
             common,
@@ -190,18 +211,22 @@ async fn run(case: Case, statuses: Arc<Statuses>) -> Result<()> {
             package_type,
             calls,
         } => {
-            let client = core_client(&common)?;
+            let client = core_client(&common, 1)?;
             let owner = Owner::org(&common.org);
-            let (times, _) = repeat(&common, || async {
+            let (times, cpu, work) = repeat(&common, || async {
+                let mut work = Work::default();
                 for _ in 0..calls {
-                    client.get_package(&owner, package_type, &package).await?;
+                    let found = client.get_package(&owner, package_type, &package).await?;
+                    work = work.add(found.id, &found.name);
                 }
-                Ok(calls)
+                Ok(work)
             })
             .await?;
-            emit(
-                json!({"case": "get-package", "client": "rust core", "times": times, "calls": calls}),
-            );
+            emit(json!({
+                "case": "get-package", "client": "rust core", "times": times, "cpu": cpu,
+                "calls": calls, "items": work.items, "id_sum": work.id_sum,
+                "name_chars": work.name_chars,
+            }));
             Ok(())
         }
         Case::Cleanup {
@@ -217,7 +242,7 @@ async fn run(case: Case, statuses: Arc<Statuses>) -> Result<()> {
         } => {
             let run = CleanupRun {
                 admin: Admin::new(&common.base, &admin_token)?,
-                client: core_client(&common)?,
+                client: core_client(&common, concurrency)?,
                 target: Target::new(Owner::org(&common.org), package_type, &package),
                 count,
                 limits,
@@ -248,11 +273,12 @@ async fn run(case: Case, statuses: Arc<Statuses>) -> Result<()> {
     }
 }
 
-fn core_client(common: &Common) -> Result<Client> {
+fn core_client(common: &Common, page_concurrency: usize) -> Result<Client> {
     Ok(Client::builder()
         .base_url(&common.base)
         .token(&common.token)
         .token_from_env(false)
+        .page_concurrency(page_concurrency)
         .build()?)
 }
 
@@ -260,54 +286,111 @@ fn emit(value: Value) {
     println!("{value}");
 }
 
+/// What a client read of the items it returned: every client must answer
+/// the same, or it did not do the same work (`bench/run.py` checks).
+#[derive(Clone, Copy, Default, PartialEq, Debug)]
+struct Work {
+    items: u64,
+    id_sum: u64,
+    /// Characters of every name (the bench's names are ASCII).
+    name_chars: u64,
+}
+
+impl Work {
+    fn add(self, id: u64, name: &str) -> Work {
+        Work {
+            items: self.items + 1,
+            id_sum: self.id_sum + id,
+            name_chars: self.name_chars + name.chars().count() as u64,
+        }
+    }
+
+    fn merge(self, other: Work) -> Work {
+        Work {
+            items: self.items + other.items,
+            id_sum: self.id_sum + other.id_sum,
+            name_chars: self.name_chars + other.name_chars,
+        }
+    }
+}
+
+/// CPU time of this process so far, in seconds: the sum over its threads
+/// (the runtime's workers do the parsing), from `/proc/self/task/*/schedstat`.
+fn cpu_seconds() -> f64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return f64::NAN;
+    };
+    let nanos: u64 = tasks
+        .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("schedstat")).ok())
+        .filter_map(|stat| stat.split_whitespace().next()?.parse::<u64>().ok())
+        .sum();
+    nanos as f64 / 1e9
+}
+
 /// Runs `body` `reps` times (after an unmeasured warm-up when asked): the
-/// seconds of each repetition, and the item count `body` answered, which
-/// must be the same every time.
-async fn repeat<F, Fut>(common: &Common, mut body: F) -> Result<(Vec<f64>, usize)>
+/// seconds and CPU seconds of each repetition, and the work `body`
+/// answered, which must be the same every time.
+async fn repeat<F, Fut>(common: &Common, mut body: F) -> Result<(Vec<f64>, Vec<f64>, Work)>
 where
     F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<usize>>,
+    Fut: std::future::Future<Output = Result<Work>>,
 {
     if common.warmup {
         body().await?;
     }
     let mut times = Vec::with_capacity(common.reps);
+    let mut cpu = Vec::with_capacity(common.reps);
     let mut seen = None;
     for _ in 0..common.reps {
+        let cpu_start = cpu_seconds();
         let start = Instant::now();
-        let items = body().await?;
+        let work = body().await?;
         times.push(start.elapsed().as_secs_f64());
-        if seen.is_some_and(|seen| seen != items) {
+        cpu.push(cpu_seconds() - cpu_start);
+        if seen.is_some_and(|seen| seen != work) {
             return Err(
-                format!("item count changed between repetitions: {seen:?} then {items}").into(),
+                format!("the answer changed between repetitions: {seen:?} then {work:?}").into(),
             );
         }
-        seen = Some(items);
+        seen = Some(work);
     }
-    Ok((times, seen.unwrap_or(0)))
+    Ok((times, cpu, seen.unwrap_or_default()))
 }
 
 /// Measures `body` and prints the row of `client`.
-async fn measure<F, Fut>(common: &Common, case: &str, client: &str, body: F) -> Result<()>
+async fn measure<F, Fut>(
+    common: &Common,
+    case: &str,
+    client: &str,
+    concurrency: usize,
+    body: F,
+) -> Result<()>
 where
     F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<usize>>,
+    Fut: std::future::Future<Output = Result<Work>>,
 {
-    let (times, items) = repeat(common, body).await?;
-    emit(json!({"case": case, "client": client, "times": times, "items": items}));
+    let (times, cpu, work) = repeat(common, body).await?;
+    emit(json!({
+        "case": case, "client": client, "times": times, "cpu": cpu,
+        "concurrency": concurrency, "items": work.items, "id_sum": work.id_sum,
+        "name_chars": work.name_chars,
+    }));
     Ok(())
 }
 
-/// The raw floor: the same pages, bodies read as bytes and dropped. Sequential
-/// follows `rel="next"`; concurrent reads page 1, then pages 2..=last
-/// `concurrency` at a time, as the core does.
-async fn raw_baselines(common: &Common, case: &str, url: &str, concurrency: usize) -> Result<()> {
+/// The raw loops: the same pages, each body parsed only for the `id` and
+/// `name` of its items. Sequential follows `rel="next"`; concurrent reads
+/// page 1, then pages 2..=last `concurrency` at a time, as the core does.
+async fn raw_loops(common: &Common, case: &str, url: &str, concurrency: usize) -> Result<()> {
     let http = raw_client(&common.token)?;
-    let (times, pages) = repeat(common, || raw_sequential(&http, url)).await?;
-    emit(json!({"case": case, "client": "raw sequential", "times": times, "pages": pages}));
-    let (times, pages) = repeat(common, || raw_concurrent(&http, url, concurrency)).await?;
-    emit(json!({"case": case, "client": "raw concurrent", "times": times, "pages": pages}));
-    Ok(())
+    measure(common, case, "raw sequential", 1, || {
+        raw_sequential(&http, url)
+    })
+    .await?;
+    measure(common, case, "raw concurrent", concurrency, || {
+        raw_concurrent(&http, url, concurrency)
+    })
+    .await
 }
 
 fn raw_client(token: &str) -> Result<reqwest::Client> {
@@ -327,8 +410,16 @@ fn raw_client(token: &str) -> Result<reqwest::Client> {
         .build()?)
 }
 
-/// GET `url`: its `Link` header and body length.
-async fn raw_get(http: &reqwest::Client, url: &str) -> Result<(Option<String>, usize)> {
+/// The two fields every client reads of an item; nothing else is parsed.
+#[derive(Deserialize)]
+struct IdName<'a> {
+    id: u64,
+    #[serde(borrow)]
+    name: Cow<'a, str>,
+}
+
+/// GET `url`: its `Link` header and what its items hold.
+async fn raw_get(http: &reqwest::Client, url: &str) -> Result<(Option<String>, Work)> {
     let response = http.get(url).send().await?;
     if !response.status().is_success() {
         return Err(format!("GET {url}: {}", response.status()).into());
@@ -339,25 +430,29 @@ async fn raw_get(http: &reqwest::Client, url: &str) -> Result<(Option<String>, u
         .and_then(|value| value.to_str().ok())
         .map(str::to_owned);
     let body = response.bytes().await?;
-    Ok((link, body.len()))
+    let items: Vec<IdName<'_>> = serde_json::from_slice(&body)?;
+    let work = items
+        .iter()
+        .fold(Work::default(), |work, item| work.add(item.id, &item.name));
+    Ok((link, work))
 }
 
-async fn raw_sequential(http: &reqwest::Client, url: &str) -> Result<usize> {
-    let mut pages = 0;
+async fn raw_sequential(http: &reqwest::Client, url: &str) -> Result<Work> {
+    let mut work = Work::default();
     let mut next = Some(url.to_owned());
     while let Some(url) = next {
-        let (link, _) = raw_get(http, &url).await?;
-        pages += 1;
+        let (link, page) = raw_get(http, &url).await?;
+        work = work.merge(page);
         next = link
             .as_deref()
             .and_then(|l| link_rel(l, "next"))
             .map(str::to_owned);
     }
-    Ok(pages)
+    Ok(work)
 }
 
-async fn raw_concurrent(http: &reqwest::Client, url: &str, concurrency: usize) -> Result<usize> {
-    let (link, _) = raw_get(http, url).await?;
+async fn raw_concurrent(http: &reqwest::Client, url: &str, concurrency: usize) -> Result<Work> {
+    let (link, mut work) = raw_get(http, url).await?;
     let last = link
         .as_deref()
         .and_then(|l| link_rel(l, "last"))
@@ -369,12 +464,10 @@ async fn raw_concurrent(http: &reqwest::Client, url: &str, concurrency: usize) -
             async move { raw_get(http, &url).await }
         })
         .buffered(concurrency.max(1));
-    let mut count = 1;
     while let Some(page) = pages.next().await {
-        page?;
-        count += 1;
+        work = work.merge(page?.1);
     }
-    Ok(count)
+    Ok(work)
 }
 
 /// The URL of relation `rel` in a `Link` header.
@@ -653,6 +746,9 @@ impl CleanupRun {
     }
 }
 
+/// Pages in flight while listing `faulty`: the core's default.
+const FAULTY_PAGE_CONCURRENCY: usize = 8;
+
 async fn faulty_list(
     common: &Common,
     package: &str,
@@ -661,7 +757,7 @@ async fn faulty_list(
     admin_token: &str,
     statuses: Arc<Statuses>,
 ) -> Result<()> {
-    let client = core_client(common)?;
+    let client = core_client(common, FAULTY_PAGE_CONCURRENCY)?;
     let admin = Arc::new(Admin::new(&common.base, admin_token)?);
     let owner = Owner::org(&common.org);
     let mut times = Vec::new();
