@@ -101,6 +101,7 @@ impl ExecuteCleanupOptions {
             max_rate_limit_waits: self
                 .max_rate_limit_waits
                 .unwrap_or(defaults.max_rate_limit_waits),
+            ..defaults
         }
     }
 }
@@ -127,6 +128,7 @@ impl UndoCleanupOptions {
             max_rate_limit_waits: self
                 .max_rate_limit_waits
                 .unwrap_or(defaults.max_rate_limit_waits),
+            ..defaults
         }
     }
 }

@@ -27,15 +27,10 @@ pub struct Global {
     /// Work on the packages of this user.
     #[arg(long, global = true, value_name = "USER")]
     pub user: Option<String>,
-    /// API base URL (GitHub Enterprise Server: https://HOST/api/v3).
-    #[arg(
-        long,
-        global = true,
-        value_name = "URL",
-        env = "GITHUB_API_URL",
-        default_value = ghpackages::DEFAULT_BASE_URL
-    )]
-    pub api_url: String,
+    /// API base URL (GitHub Enterprise Server: https://HOST/api/v3). Default:
+    /// GITHUB_API_URL, else https://api.github.com.
+    #[arg(long, global = true, value_name = "URL")]
+    pub api_url: Option<String>,
     /// Print JSON on stdout instead of tables (errors become JSON on stderr).
     #[arg(long, global = true)]
     pub json: bool,
@@ -62,7 +57,9 @@ pub enum Command {
     Conflicts,
     /// Plan (and with --yes, execute) a cleanup of one package's versions.
     Prune(Box<PruneArgs>),
-    /// Restore every version a prune journal records as deleted.
+    /// Restore what a prune journal records as deleted (all of it, or what
+    /// the filters select), on the server the journal names.
+    #[command(disable_version_flag = true)]
     Undo(UndoArgs),
     /// Pull the manifest graph of every tag of a container package and
     /// report any manifest an index lists that the registry no longer has.
@@ -229,6 +226,29 @@ pub struct UndoArgs {
     /// Restores in flight at once.
     #[arg(long, value_name = "N", default_value_t = 8)]
     pub concurrency: usize,
+    /// Only versions of packages whose name matches this glob (repeatable).
+    #[arg(long = "package", value_name = "GLOB")]
+    pub packages: Vec<String>,
+    /// Only this version, by id or name (repeatable).
+    #[arg(long = "version", value_name = "ID|NAME")]
+    pub versions: Vec<String>,
+    /// Only deletions recorded at or after this time: an RFC 3339 time, a
+    /// date (2026-11-27), or an age (2h: two hours ago).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Only deletions recorded at or before this time (same forms as --since).
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// Only the N most recent of the selected deletions, in journal order.
+    #[arg(long, value_name = "N")]
+    pub last: Option<usize>,
+    /// Restore nothing: show what would be restored, and why not otherwise.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Restore through --api-url/GITHUB_API_URL even when the journal names
+    /// another server.
+    #[arg(long)]
+    pub allow_other_server: bool,
 }
 
 fn package_type(text: &str) -> Result<PackageType, String> {

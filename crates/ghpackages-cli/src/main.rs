@@ -49,10 +49,17 @@ impl Context {
             (None, Some(user)) => Owner::user(user),
             (None, None) => Owner::AuthenticatedUser,
         };
+        // Unset, the core reads GITHUB_API_URL, and a client left at the
+        // default lets undo follow the journal's server.
         let mut builder = Client::builder()
-            .base_url(&global.api_url)
             .allow_insecure_http(global.allow_insecure_http)
             .insecure_http_setting("--allow-insecure-http");
+        if let Some(url) = &global.api_url {
+            builder = builder.base_url(url);
+        }
+        if !global.json {
+            builder = builder.on_rate_limit(output::announce_wait);
+        }
         if let Some(registry) = &global.registry_url {
             builder = builder.registry_url(registry);
         }

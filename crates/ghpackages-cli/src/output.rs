@@ -95,6 +95,21 @@ pub fn tags(tags: &[String]) -> String {
 }
 
 /// A one-line progress bar on stderr, drawn only when stderr is a terminal.
+/// Says on stderr that work is held back, so that a wait does not look
+/// like a hang: "waiting for GitHub's rate limit, resuming in 42 s".
+pub fn announce_wait(wait: &ghpackages::RateLimitWait) {
+    let mut stderr = std::io::stderr().lock();
+    // On a terminal, the line replaces a progress bar being drawn; the bar
+    // comes back below it at the next tick.
+    let clear = if stderr.is_terminal() { "\r\x1b[K" } else { "" };
+    let _ = writeln!(
+        stderr,
+        "{clear}waiting for GitHub's rate limit, resuming in {} s ({} limit)",
+        wait.wait_secs(),
+        wait.reason.name()
+    );
+}
+
 pub struct Progress {
     total: usize,
     done: std::sync::atomic::AtomicUsize,

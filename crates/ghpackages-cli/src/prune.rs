@@ -1,12 +1,12 @@
 //! `ghpkg prune` and `ghpkg undo`.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Once;
 
 use chrono::Utc;
 use ghpackages::cleanup::{
-    self, execute_with_progress, plan_package, Action, ExecuteOptions, ExecutionReport,
+    self, execute_with_progress, plan_package, Action, Age, ExecuteOptions, ExecutionReport,
     OutcomeStatus, Pattern, Plan, PlanOptions, Policy, SemverFilter, TagFilter, Target,
     UndoOptions, UndoReport, UndoStatus,
 };
@@ -106,10 +106,42 @@ pub fn report_summary(report: &ExecutionReport) -> String {
 }
 
 pub fn undo_summary(report: &UndoReport) -> String {
-    format!(
-        "restored {}, already active {}, expired {}, failed {}",
-        report.restored, report.already_active, report.expired, report.failed
-    )
+    let mut summary = if report.dry_run {
+        format!(
+            "dry run: would restore {}, already active {}, expired {}",
+            report.restorable, report.already_active, report.expired
+        )
+    } else {
+        format!(
+            "restored {}, already active {}, expired {}",
+            report.restored, report.already_active, report.expired
+        )
+    };
+    if report.namespace_reused > 0 {
+        summary += &format!(", name reused {}", report.namespace_reused);
+    }
+    summary + &format!(", failed {}", report.failed)
+}
+
+fn status_name(status: UndoStatus) -> &'static str {
+    match status {
+        UndoStatus::Restored => "restored",
+        UndoStatus::Restorable => "restorable",
+        UndoStatus::Expired => "expired",
+        UndoStatus::AlreadyActive => "already_active",
+        UndoStatus::NamespaceReused => "namespace_reused",
+        UndoStatus::Failed => "failed",
+    }
+}
+
+/// `--since`/`--until`: a time, a date, or an age before now.
+fn instant(argument: &'static str, text: Option<&str>) -> Result<Option<chrono::DateTime<Utc>>> {
+    text.map(|text| {
+        text.parse::<Age>()
+            .map(|age| age.cutoff(Utc::now()))
+            .map_err(|e| Error::invalid_input(argument, format!("--{argument}: {}", e.message())))
+    })
+    .transpose()
 }
 
 fn read_downloads(path: &Path) -> Result<BTreeMap<u64, u64>> {
@@ -230,54 +262,45 @@ pub async fn undo(ctx: &Context, args: UndoArgs) -> Result<Status> {
     let entries = cleanup::read_journal(&args.journal)?;
     let options = UndoOptions {
         concurrency: args.concurrency,
+        since: instant("since", args.since.as_deref())?,
+        until: instant("until", args.until.as_deref())?,
+        packages: args.packages,
+        versions: args.versions,
+        last: args.last,
+        dry_run: args.dry_run,
+        allow_other_server: args.allow_other_server,
         ..UndoOptions::default()
     };
-    // A journal has a line before and one after each deletion.
-    let versions: HashSet<_> = entries
-        .iter()
-        .map(|e| {
-            (
-                e.owner_type,
-                &e.owner,
-                e.package_type,
-                &e.package,
-                e.version_id,
-            )
-        })
-        .collect();
-    let progress = Progress::new("restoring", versions.len(), ctx.json);
+    let selected = cleanup::count_selected(&entries, &options)?;
+    let label = if options.dry_run {
+        "checking"
+    } else {
+        "restoring"
+    };
+    let progress = Progress::new(label, selected, ctx.json);
     let report =
         cleanup::undo_with_progress(&ctx.client, &entries, &options, |_| progress.tick()).await?;
     if ctx.json {
         print_json(&report);
     } else {
-        let mut table = Table::new(&["PACKAGE", "ID", "NAME", "STATUS", "DETAIL"]);
+        let mut table = Table::new(&["PACKAGE", "ID", "NAME", "STATUS", "WHY"]);
         for outcome in &report.outcomes {
-            let status = match outcome.status {
-                UndoStatus::Restored => "restored",
-                UndoStatus::Expired => "expired",
-                UndoStatus::AlreadyActive => "already_active",
-                UndoStatus::Failed => "failed",
-            };
-            let detail = match (&outcome.error, outcome.deleted_at) {
-                (Some(error), _) => error.message.clone(),
-                (None, Some(at)) => format!("deleted {}", date(&at)),
-                (None, None) => String::new(),
-            };
             table.row(vec![
                 outcome.target.to_string(),
                 outcome.version_id.to_string(),
                 short_name(&outcome.version),
-                status.to_owned(),
-                detail,
+                status_name(outcome.status).to_owned(),
+                outcome.reason.replace('\n', " "),
             ]);
         }
         table.print();
         out!("{}", undo_summary(&report));
     }
-    Ok(if report.failed == 0 && report.expired == 0 {
-        Status::Ok
-    } else {
-        Status::SomeFailed
-    })
+    Ok(
+        if report.failed == 0 && report.expired == 0 && report.namespace_reused == 0 {
+            Status::Ok
+        } else {
+            Status::SomeFailed
+        },
+    )
 }

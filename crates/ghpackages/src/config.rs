@@ -46,3 +46,20 @@ impl Default for RetryPolicy {
         }
     }
 }
+
+/// The environment variable read for the API base URL when none is given.
+pub const BASE_URL_VARIABLE: &str = "GITHUB_API_URL";
+
+/// Where a client's base URL came from. Precedence, highest first: the
+/// explicit setting ([`ClientBuilder::base_url`](crate::ClientBuilder::base_url)),
+/// then `GITHUB_API_URL`, then [`DEFAULT_BASE_URL`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BaseUrlSource {
+    /// Set on the builder.
+    Explicit,
+    /// Read from `GITHUB_API_URL`.
+    Environment,
+    /// Neither: `https://api.github.com`. Undo aims such a client at the
+    /// server a journal was written against.
+    Default,
+}

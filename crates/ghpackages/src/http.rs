@@ -15,6 +15,7 @@ use crate::config::RetryPolicy;
 use crate::error::Result;
 use crate::http_error;
 use crate::rate_limit::RateLimit;
+use crate::rate_limit_wait::WaitNotifier;
 use crate::retry;
 
 /// The HTTP side of a client.
@@ -24,6 +25,7 @@ pub(crate) struct Http {
     pub(crate) retry: RetryPolicy,
     pub(crate) rate_limit: Mutex<Option<RateLimit>>,
     pub(crate) scopes: Mutex<Option<Vec<String>>>,
+    pub(crate) waits: WaitNotifier,
 }
 
 /// A complete response.
@@ -60,6 +62,7 @@ impl Http {
                 wait_ms = wait.as_millis() as u64,
                 "retrying"
             );
+            self.waits.notify_error(&error, wait);
             tokio::time::sleep(wait).await;
             waited += wait;
         }

@@ -67,6 +67,7 @@ pub mod models;
 pub mod owner;
 pub mod pagination;
 pub mod rate_limit;
+pub mod rate_limit_wait;
 pub mod registry;
 pub mod types;
 
@@ -81,7 +82,9 @@ mod secret;
 mod validate;
 
 pub use client::{Client, ClientBuilder};
-pub use config::{RetryPolicy, DEFAULT_API_VERSION, DEFAULT_BASE_URL};
+pub use config::{
+    BaseUrlSource, RetryPolicy, BASE_URL_VARIABLE, DEFAULT_API_VERSION, DEFAULT_BASE_URL,
+};
 pub use error::{Error, ErrorKind, Result};
 #[doc(hidden)]
 pub use http_error::error_from_http_response;
@@ -92,6 +95,7 @@ pub use models::{
 pub use owner::Owner;
 pub use pagination::{Links, ListPackagesOptions, ListVersionsOptions, Page};
 pub use rate_limit::RateLimit;
+pub use rate_limit_wait::{RateLimitReason, RateLimitWait};
 pub use types::{PackageType, VersionState, Visibility};
 
 /// The examples of the crate's README, compiled as doctests so they stay true.

@@ -115,6 +115,7 @@ async fn a_prune_of_hundreds_under_rate_limits_has_no_refused_request() {
         budget: fast_budget(),
         concurrency: 16,
         max_rate_limit_waits: 0,
+        journal_file: false,
         ..ExecuteOptions::default()
     };
     let started = Instant::now();
@@ -203,6 +204,7 @@ async fn transient_server_errors_are_retried_and_404_counts_as_already_gone() {
         .unwrap();
     let options = ExecuteOptions {
         budget: RateBudget::unlimited(),
+        journal_file: false,
         ..ExecuteOptions::default()
     };
     let report = cleanup::execute(&client, &target, &plan, &options)
@@ -232,6 +234,7 @@ async fn individual_refusals_are_reported_and_the_rest_goes_on() {
     assert_eq!(plan.delete_count(), 4);
     let options = ExecuteOptions {
         budget: RateBudget::unlimited(),
+        journal_file: false,
         ..ExecuteOptions::default()
     };
     let report = cleanup::execute(&client, &target, &plan, &options)
@@ -262,9 +265,17 @@ async fn a_token_without_delete_scope_stops_before_any_deletion() {
     // A fresh client: its scopes are learnt with one request.
     let fresh = client(&emulator, READ_ONLY, RetryPolicy::none());
     assert_eq!(fresh.token_scopes(), None);
-    let error = cleanup::execute(&fresh, &target, &plan, &ExecuteOptions::default())
-        .await
-        .unwrap_err();
+    let error = cleanup::execute(
+        &fresh,
+        &target,
+        &plan,
+        &ExecuteOptions {
+            journal_file: false,
+            ..ExecuteOptions::default()
+        },
+    )
+    .await
+    .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Forbidden);
     assert!(error.to_string().contains("delete:packages"), "{error}");
     assert_eq!(active_ids(&reader, &target).await.len(), 350);
@@ -472,6 +483,7 @@ async fn bad_journals_and_options_are_refused() {
     let plan = cleanup::plan(&[], &Policy::default(), Utc::now());
     let options = ExecuteOptions {
         concurrency: 0,
+        journal_file: false,
         ..ExecuteOptions::default()
     };
     let error = cleanup::execute(&client, &nightly(), &plan, &options)
@@ -479,9 +491,17 @@ async fn bad_journals_and_options_are_refused() {
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InvalidInput);
     // An empty plan sends nothing (port 9 would refuse the connection).
-    let report = cleanup::execute(&client, &nightly(), &plan, &ExecuteOptions::default())
-        .await
-        .unwrap();
+    let report = cleanup::execute(
+        &client,
+        &nightly(),
+        &plan,
+        &ExecuteOptions {
+            journal_file: false,
+            ..ExecuteOptions::default()
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(report.outcomes.len(), 0);
     // Bindings spawn these futures on a runtime: they must be `Send`.
     fn spawnable<T: Send>(_: T) {}
@@ -522,6 +542,7 @@ async fn refusals_are_waited_out_with_retry_after_not_failed() {
     let plan = plan_for(&client, &target, json!({"tags": "untagged"})).await;
     let options = ExecuteOptions {
         budget: RateBudget::unlimited(),
+        journal_file: false,
         ..ExecuteOptions::default()
     };
     let report = cleanup::execute(&client, &target, &plan, &options)

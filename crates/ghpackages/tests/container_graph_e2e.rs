@@ -60,9 +60,17 @@ fn decision(plan: &Plan, id: u64) -> (Action, Rule) {
 
 async fn execute(client: &Client, name: &str, plan: &Plan) {
     let target = Target::new(org(), PackageType::Container, name);
-    let report = cleanup::execute(client, &target, plan, &ExecuteOptions::default())
-        .await
-        .unwrap();
+    let report = cleanup::execute(
+        client,
+        &target,
+        plan,
+        &ExecuteOptions {
+            journal_file: false,
+            ..ExecuteOptions::default()
+        },
+    )
+    .await
+    .unwrap();
     assert!(report.is_success(), "{report:?}");
     assert_eq!(report.deleted, plan.delete_count());
 }
@@ -228,9 +236,17 @@ async fn an_unreadable_manifest_makes_the_planner_skip_the_package() {
     assert!(plan.decisions.iter().all(|d| d.action == Action::Keep));
     // Executing the plan deletes nothing.
     let target = Target::new(org(), PackageType::Container, BROKEN);
-    let report = cleanup::execute(&client, &target, &plan, &ExecuteOptions::default())
-        .await
-        .unwrap();
+    let report = cleanup::execute(
+        &client,
+        &target,
+        &plan,
+        &ExecuteOptions {
+            journal_file: false,
+            ..ExecuteOptions::default()
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(report.deleted, 0);
     assert_eq!(active_ids(&client, BROKEN).await, before);
     // validate reports the unreadable index apart from missing manifests.

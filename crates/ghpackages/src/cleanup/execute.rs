@@ -2,18 +2,20 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use futures::stream::{self, StreamExt};
 use serde::{Deserialize, Serialize};
 
-use crate::cleanup::journal::{EntryState, Journal, JournalEntry};
+use crate::cleanup::journal::{default_journal_path, EntryState, Journal, JournalEntry};
 use crate::cleanup::pacer::{Pacer, RateBudget};
 use crate::cleanup::plan::{Decision, Plan};
 use crate::cleanup::target::Target;
 use crate::client::Client;
 use crate::error::{Error, ErrorKind, Result};
+use crate::rate_limit_wait::RateLimitReason;
 
 /// How a plan is executed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -23,8 +25,15 @@ pub struct ExecuteOptions {
     pub concurrency: usize,
     /// The secondary-rate-limit budget to pace to (GitHub's by default).
     pub budget: RateBudget,
-    /// The undo journal to append to; without one, deletions are not journaled.
+    /// The undo journal to append to. Without one, deletions go to a new
+    /// file in [`default_journal_dir`](crate::cleanup::default_journal_dir)
+    /// (the report's `journal` says which), unless `journal_file` is off.
     pub journal: Option<PathBuf>,
+    /// Whether deletions are recorded in a file (the default). Off, they are
+    /// recorded in the report's `journal_entries` instead, which
+    /// [`undo`](crate::cleanup::undo()) accepts; a `journal` path is then an
+    /// error. Either way, whatever a cleanup deletes can be undone.
+    pub journal_file: bool,
     /// How often one deletion may wait for a rate limit to pass before it
     /// counts as failed (the client's own retries come first).
     pub max_rate_limit_waits: u32,
@@ -36,6 +45,7 @@ impl Default for ExecuteOptions {
             concurrency: 8,
             budget: RateBudget::default(),
             journal: None,
+            journal_file: true,
             max_rate_limit_waits: 10,
         }
     }
@@ -106,9 +116,14 @@ pub struct ExecutionReport {
     pub already_gone: usize,
     /// Versions whose deletion failed.
     pub failed: usize,
-    /// The journal deletions were recorded in.
+    /// The journal file deletions were recorded in (none when the plan
+    /// deleted nothing, or when `journal_file` was off).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub journal: Option<PathBuf>,
+    /// With `journal_file` off, the journal itself: what
+    /// [`undo`](crate::cleanup::undo()) takes to restore these deletions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub journal_entries: Vec<JournalEntry>,
     /// One outcome per planned deletion, in the order they completed.
     pub outcomes: Vec<Outcome>,
 }
@@ -137,8 +152,11 @@ pub async fn execute(
 /// are not yet known) and fails with one `forbidden` error if it lacks
 /// `delete:packages`. Then individual failures do not stop the run: each is
 /// reported in its outcome. A rate-limited deletion waits for the limit to
-/// pass and tries again. The run stops early, with an error, only if the
-/// journal cannot be written, since deleting without it would lose the undo.
+/// pass and tries again (each wait announced: see
+/// [`ClientBuilder::on_rate_limit`](crate::ClientBuilder::on_rate_limit)).
+/// Every deletion is recorded first (see [`ExecuteOptions::journal`]); the
+/// run stops early, with an error, only if the journal cannot be written,
+/// since deleting without it would lose the undo.
 pub async fn execute_with_progress(
     client: &Client,
     target: &Target,
@@ -157,13 +175,27 @@ pub async fn execute_with_progress(
     if !deletions.is_empty() {
         require_scope(client, target, "delete:packages").await?;
     }
-    let journal = options.journal.as_ref().map(Journal::open).transpose()?;
-    let pacer = Pacer::new(options.budget);
+    if options.journal.is_some() && !options.journal_file {
+        return Err(Error::invalid_input(
+            "journal",
+            "a journal path was given with journal_file off; give one or the other",
+        ));
+    }
+    let journal_path = match (&options.journal, options.journal_file) {
+        (Some(path), _) => Some(path.clone()),
+        (None, true) if !deletions.is_empty() => Some(default_journal_path(target, started_at)?),
+        _ => None,
+    };
+    let record = match &journal_path {
+        Some(path) => Record::File(Journal::open(path)?),
+        None => Record::Memory(Mutex::new(Vec::new())),
+    };
+    let pacer = Pacer::new(options.budget, client.rate_limit_waits().clone());
     let left = AtomicUsize::new(deletions.len());
     let task = Task {
         client,
         target,
-        journal: journal.as_ref(),
+        record: &record,
         pacer: &pacer,
         left: &left,
         max_waits: options.max_rate_limit_waits,
@@ -178,7 +210,8 @@ pub async fn execute_with_progress(
         deleted: 0,
         already_gone: 0,
         failed: 0,
-        journal: options.journal.clone(),
+        journal: journal_path,
+        journal_entries: Vec::new(),
         outcomes: Vec::new(),
     };
     while let Some(outcome) = results.next().await {
@@ -190,6 +223,10 @@ pub async fn execute_with_progress(
         }
         on_outcome(&outcome);
         report.outcomes.push(outcome);
+    }
+    drop(results);
+    if let Record::Memory(entries) = record {
+        report.journal_entries = entries.into_inner().unwrap_or_else(|p| p.into_inner());
     }
     report.finished_at = Utc::now();
     Ok(report)
@@ -226,11 +263,33 @@ pub(crate) async fn require_scope(client: &Client, target: &Target, scope: &str)
     }
 }
 
+/// Where deletions are recorded.
+enum Record {
+    File(Journal),
+    /// In memory, for the report.
+    Memory(Mutex<Vec<JournalEntry>>),
+}
+
+impl Record {
+    async fn append(&self, entry: JournalEntry) -> Result<()> {
+        match self {
+            Record::File(journal) => journal.append_async(entry).await,
+            Record::Memory(entries) => {
+                entries
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(entry);
+                Ok(())
+            }
+        }
+    }
+}
+
 /// What every concurrent deletion shares.
 struct Task<'a> {
     client: &'a Client,
     target: &'a Target,
-    journal: Option<&'a Journal>,
+    record: &'a Record,
     pacer: &'a Pacer,
     left: &'a AtomicUsize,
     max_waits: u32,
@@ -248,6 +307,7 @@ impl Task<'_> {
             version: decision.name.clone(),
             tags: decision.tags.clone(),
             at: Utc::now(),
+            api_url: Some(self.client.base_url().to_owned()),
         }
     }
 
@@ -257,9 +317,10 @@ impl Task<'_> {
             self.pacer.acquire().await;
             // Journaled once the request is about to go, so that `pending`
             // lines name only deletions that may have happened.
-            if let (Some(journal), 0) = (self.journal, waits) {
-                let written = journal
-                    .append_async(self.entry(&decision, EntryState::Pending))
+            if waits == 0 {
+                let written = self
+                    .record
+                    .append(self.entry(&decision, EntryState::Pending))
                     .await;
                 if let Err(error) = written {
                     self.pacer.release();
@@ -282,18 +343,17 @@ impl Task<'_> {
                 Err(error) if error.kind() == ErrorKind::RateLimited && waits < self.max_waits => {
                     waits += 1;
                     self.left.fetch_add(1, Ordering::Relaxed);
-                    self.pacer.pause(rate_limit_wait(&error));
+                    self.pacer
+                        .pause(RateLimitReason::of(&error), rate_limit_wait(&error));
                 }
                 other => break other,
             }
         };
         let (status, error) = match result {
             Ok(()) => {
-                if let Some(journal) = self.journal {
-                    journal
-                        .append_async(self.entry(&decision, EntryState::Deleted))
-                        .await?;
-                }
+                self.record
+                    .append(self.entry(&decision, EntryState::Deleted))
+                    .await?;
                 (OutcomeStatus::Deleted, None)
             }
             Err(error) if error.kind() == ErrorKind::NotFound => (OutcomeStatus::AlreadyGone, None),

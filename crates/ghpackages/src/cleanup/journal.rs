@@ -14,8 +14,14 @@
 //! ```json
 //! {"state":"deleted","owner_type":"org","owner":"octo-org","package_type":"container",
 //!  "package":"hello","version_id":42,"version":"sha256:…","tags":["pr-7"],
-//!  "at":"2026-11-27T13:00:00Z"}
+//!  "at":"2026-11-27T13:00:00Z","api_url":"https://api.github.com"}
 //! ```
+//!
+//! `api_url` names the server the deletion was made on, so that undo restores
+//! there (journals written before it was recorded lack it).
+//!
+//! A cleanup given no journal path writes to a new file in
+//! [`default_journal_dir`].
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Write};
@@ -63,6 +69,9 @@ pub struct JournalEntry {
     pub tags: Vec<String>,
     /// When the line was written (for `deleted`, when GitHub confirmed).
     pub at: DateTime<Utc>,
+    /// The API base URL of the server the deletion was made on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_url: Option<String>,
 }
 
 impl JournalEntry {
@@ -196,6 +205,57 @@ fn writer_gone() -> Error {
     Error::new(ErrorKind::Other, "the journal writer stopped")
 }
 
+/// Where a cleanup given no journal path writes its journal:
+/// `$XDG_STATE_HOME/ghpackages/journals`, else
+/// `$HOME/.local/state/ghpackages/journals`, else
+/// `%LOCALAPPDATA%\ghpackages\journals`, else `ghpackages-journals` in the
+/// current directory. Created when first needed.
+pub fn default_journal_dir() -> PathBuf {
+    let from = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    let base = from("XDG_STATE_HOME")
+        .or_else(|| from("HOME").map(|home| home.join(".local").join("state")))
+        .or_else(|| from("LOCALAPPDATA"));
+    match base {
+        Some(base) => base.join("ghpackages").join("journals"),
+        None => PathBuf::from("ghpackages-journals"),
+    }
+}
+
+/// A new journal file's path in [`default_journal_dir`], named after the
+/// package and the time: `prune-octo-org-hello-20261127T130000.123Z.jsonl`.
+pub(crate) fn default_journal_path(target: &Target, now: DateTime<Utc>) -> Result<PathBuf> {
+    let dir = default_journal_dir();
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        Error::new(
+            ErrorKind::Other,
+            format!("cannot create the journal directory {}: {e}", dir.display()),
+        )
+    })?;
+    let owner = target.owner_login().unwrap_or("user");
+    let safe = |text: &str| -> String {
+        text.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '.' || c == '_' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect()
+    };
+    let name = format!(
+        "prune-{}-{}-{}.jsonl",
+        safe(owner),
+        safe(&target.name),
+        now.format("%Y%m%dT%H%M%S%.3fZ")
+    );
+    Ok(dir.join(name))
+}
+
 /// Reads every entry of a journal. A last line cut short by a crash is
 /// ignored; any other malformed line is an error naming its number.
 pub fn read_journal(path: impl AsRef<Path>) -> Result<Vec<JournalEntry>> {
@@ -249,6 +309,7 @@ mod tests {
             version: "sha256:ab".into(),
             tags: vec!["pr-1".into()],
             at: "2026-11-27T12:00:00Z".parse().unwrap(),
+            api_url: Some("http://127.0.0.1:8080".into()),
         }
     }
 
@@ -257,15 +318,20 @@ mod tests {
         let line = serde_json::to_string(&entry(EntryState::Deleted, 42)).unwrap();
         assert_eq!(
             line,
-            r#"{"state":"deleted","owner_type":"org","owner":"octo-org","package_type":"container","package":"app","version_id":42,"version":"sha256:ab","tags":["pr-1"],"at":"2026-11-27T12:00:00Z"}"#
+            r#"{"state":"deleted","owner_type":"org","owner":"octo-org","package_type":"container","package":"app","version_id":42,"version":"sha256:ab","tags":["pr-1"],"at":"2026-11-27T12:00:00Z","api_url":"http://127.0.0.1:8080"}"#
         );
         let mine = JournalEntry {
             owner_type: OwnerType::AuthenticatedUser,
             owner: None,
+            api_url: None,
             ..entry(EntryState::Pending, 1)
         };
         let line = serde_json::to_string(&mine).unwrap();
         assert!(!line.contains("\"owner\":"), "{line}");
+        assert!(!line.contains("api_url"), "{line}");
+        // Journals from before the server was recorded still read.
+        let old: JournalEntry = serde_json::from_str(&line).unwrap();
+        assert_eq!(old, mine);
         assert_eq!(
             mine.target().unwrap().owner,
             crate::Owner::AuthenticatedUser

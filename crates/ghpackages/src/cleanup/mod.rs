@@ -11,9 +11,13 @@
 //!    unreadable graph deletes nothing). After a prune, [`validate_package`]
 //!    pulls every remaining tag's graph and reports missing manifests.
 //! 3. [`execute`] the plan: concurrent deletions paced to GitHub's rate
-//!    limits, each journaled to a JSON-lines file before and after it happens.
-//! 4. If the policy was wrong, [`undo_journal`] restores every version the
-//!    journal records, within GitHub's 30-day window.
+//!    limits, each journaled before and after it happens — to the JSON-lines
+//!    file given, else to a new file in [`default_journal_dir`], or (opted
+//!    into) to the report itself. Every line names the server and owner.
+//! 4. If the policy was wrong, [`undo_journal`] restores what the journal
+//!    records, within GitHub's 30-day window, on the journal's server: all
+//!    of it, or what [`UndoOptions`] select (packages, versions, a time
+//!    range, the last N), and with `dry_run` says first what it would do.
 //!
 //! ```no_run
 //! use ghpackages::cleanup::{self, ExecuteOptions, Policy, Target};
@@ -41,6 +45,8 @@ mod pacer;
 mod package;
 mod plan;
 mod policy;
+mod selection;
+mod servers;
 mod target;
 mod undo;
 mod validate;
@@ -50,7 +56,7 @@ pub use execute::{
     OutcomeStatus,
 };
 pub use graph::{GraphStatus, GraphSummary, ManifestGraph, ManifestLinks};
-pub use journal::{read_journal, EntryState, Journal, JournalEntry};
+pub use journal::{default_journal_dir, read_journal, EntryState, Journal, JournalEntry};
 pub use pacer::RateBudget;
 pub use package::{plan_package, PlanOptions};
 pub use plan::{
@@ -58,6 +64,7 @@ pub use plan::{
     GITHUB_PUBLIC_DOWNLOAD_LIMIT,
 };
 pub use policy::{Age, Pattern, PatternSpec, Policy, SemverFilter, TagFilter};
+pub use selection::count_selected;
 pub use target::{OwnerType, Target};
 pub use undo::{
     undo, undo_journal, undo_with_progress, UndoOptions, UndoOutcome, UndoReport, UndoStatus,

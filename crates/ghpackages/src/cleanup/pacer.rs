@@ -20,6 +20,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::rate_limit::RateLimit;
+use crate::rate_limit_wait::{RateLimitReason, WaitNotifier};
 
 /// The secondary-rate-limit budget writes are paced to. The default is
 /// GitHub's: 900 points per minute per endpoint, 5 points per write.
@@ -74,6 +75,8 @@ impl RateBudget {
 const LONGEST_RESET: Duration = Duration::from_secs(3_700);
 /// Slack after a primary-limit reset: `X-RateLimit-Reset` has whole seconds.
 const RESET_MARGIN: Duration = Duration::from_secs(1);
+/// Pacing waits shorter than this are the rhythm of a bulk run, not news.
+const ANNOUNCED_PACING: Duration = Duration::from_secs(1);
 
 #[derive(Debug)]
 struct State {
@@ -85,19 +88,24 @@ struct State {
     spacing: Duration,
     /// The primary window's reset, and the fewest requests seen left in it.
     primary: Option<(DateTime<Utc>, u64)>,
+    /// Until when the waits announced so far last: the concurrent tasks
+    /// waiting for one window announce it once.
+    announced_until: Option<Instant>,
 }
 
 /// Shared by the concurrent tasks of one cleanup.
 #[derive(Debug)]
 pub(crate) struct Pacer {
     budget: RateBudget,
+    waits: WaitNotifier,
     state: Mutex<State>,
 }
 
 impl Pacer {
-    pub(crate) fn new(budget: RateBudget) -> Pacer {
+    pub(crate) fn new(budget: RateBudget, waits: WaitNotifier) -> Pacer {
         Pacer {
             budget,
+            waits,
             state: Mutex::new(State {
                 in_flight: 0,
                 answered: VecDeque::new(),
@@ -105,6 +113,7 @@ impl Pacer {
                 next_send: Instant::now(),
                 spacing: Duration::ZERO,
                 primary: None,
+                announced_until: None,
             }),
         }
     }
@@ -116,7 +125,7 @@ impl Pacer {
     /// Waits until one more write fits the limits, and counts it as sent.
     pub(crate) async fn acquire(&self) {
         loop {
-            let wait = {
+            let (wait, reason) = {
                 let mut state = self.lock();
                 let now = Instant::now();
                 while state.answered.front().is_some_and(|t| *t <= now) {
@@ -125,21 +134,26 @@ impl Pacer {
                 let used = state.in_flight + state.answered.len();
                 let limited = self.budget.points > 0;
                 if let Some(until) = state.paused_until.filter(|t| *t > now) {
-                    until - now
+                    // Announced when the pause began.
+                    (until - now, None)
                 } else if state.next_send > now {
-                    state.next_send - now
+                    (state.next_send - now, Some(RateLimitReason::Primary))
                 } else if !limited || used < self.budget.writes_per_window() {
                     state.in_flight += 1;
                     state.next_send = now + state.spacing;
                     return;
                 } else if let Some(first) = state.answered.front() {
-                    *first - now
+                    (*first - now, Some(RateLimitReason::Pacing))
                 } else {
                     // Every counted request is still in flight: the first answer frees a slot.
-                    (self.budget.window() / 100)
-                        .clamp(Duration::from_millis(1), Duration::from_millis(50))
+                    let wait = (self.budget.window() / 100)
+                        .clamp(Duration::from_millis(1), Duration::from_millis(50));
+                    (wait, None)
                 }
             };
+            if let Some(reason) = reason.filter(|_| wait >= ANNOUNCED_PACING) {
+                self.announce(reason, wait);
+            }
             tokio::time::sleep(wait).await;
         }
     }
@@ -152,13 +166,32 @@ impl Pacer {
         state.answered.push_back(expires);
     }
 
-    /// Holds every write back for `wait` (a `Retry-After`).
-    pub(crate) fn pause(&self, wait: Duration) {
-        let mut state = self.lock();
+    /// Announces a wait of `wait` from now, unless an announced one already
+    /// covers it.
+    fn announce(&self, reason: RateLimitReason, wait: Duration) {
         let until = Instant::now() + wait;
-        if state.paused_until.is_none_or(|t| t < until) {
+        {
+            let mut state = self.lock();
+            if state.announced_until.is_some_and(|t| t >= until) {
+                return;
+            }
+            state.announced_until = Some(until);
+        }
+        self.waits.notify(reason, wait);
+    }
+
+    /// Holds every write back for `wait` (a `Retry-After`, or a primary
+    /// limit's reset), for the `reason` GitHub gave.
+    pub(crate) fn pause(&self, reason: RateLimitReason, wait: Duration) {
+        let until = Instant::now() + wait;
+        {
+            let mut state = self.lock();
+            if state.paused_until.is_some_and(|t| t >= until) {
+                return;
+            }
             state.paused_until = Some(until);
         }
+        self.announce(reason, wait);
     }
 
     /// Adapts to the primary limit's state, with `work_left` writes to go.
@@ -182,9 +215,9 @@ impl Pacer {
         state.primary = Some((rate_limit.reset, remaining));
         let usable = (remaining as usize).saturating_sub(state.in_flight);
         if usable == 0 {
-            let until = Instant::now() + until_reset + RESET_MARGIN;
-            state.paused_until = Some(state.paused_until.map_or(until, |t| t.max(until)));
             state.spacing = Duration::ZERO;
+            drop(state);
+            self.pause(RateLimitReason::Primary, until_reset + RESET_MARGIN);
         } else if usable < work_left {
             state.spacing = until_reset / usable as u32;
         } else {
@@ -208,7 +241,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_full_window_waits_for_the_oldest_answer_to_expire() {
-        let pacer = Pacer::new(budget(3, 200));
+        let pacer = Pacer::new(budget(3, 200), WaitNotifier::default());
         let start = Instant::now();
         for _ in 0..3 {
             pacer.acquire().await;
@@ -221,7 +254,7 @@ mod tests {
 
     #[tokio::test]
     async fn unlimited_budget_never_waits() {
-        let pacer = Pacer::new(RateBudget::unlimited());
+        let pacer = Pacer::new(RateBudget::unlimited(), WaitNotifier::default());
         let start = Instant::now();
         for _ in 0..1000 {
             pacer.acquire().await;
@@ -231,7 +264,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_exhausted_primary_budget_pauses_until_the_reset() {
-        let pacer = Pacer::new(RateBudget::unlimited());
+        let pacer = Pacer::new(RateBudget::unlimited(), WaitNotifier::default());
         let limit = RateLimit {
             limit: 10,
             remaining: 0,
@@ -246,7 +279,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_low_primary_budget_spreads_the_remaining_work() {
-        let pacer = Pacer::new(RateBudget::unlimited());
+        let pacer = Pacer::new(RateBudget::unlimited(), WaitNotifier::default());
         let limit = RateLimit {
             limit: 100,
             remaining: 4,

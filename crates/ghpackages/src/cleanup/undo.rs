@@ -5,24 +5,30 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use futures::stream::{self, StreamExt};
 use serde::{Deserialize, Serialize};
 use tokio::sync::OnceCell;
 
 use crate::cleanup::execute::{rate_limit_wait, require_scope, OutcomeError};
-use crate::cleanup::journal::{read_journal, EntryState, JournalEntry};
+use crate::cleanup::journal::{read_journal, JournalEntry};
 use crate::cleanup::pacer::{Pacer, RateBudget};
+use crate::cleanup::selection::{select, Deletion};
+use crate::cleanup::servers::Servers;
 use crate::cleanup::target::Target;
 use crate::client::Client;
 use crate::error::{Error, ErrorKind, Result};
+use crate::owner::Owner;
 use crate::pagination::ListVersionsOptions;
+use crate::rate_limit_wait::RateLimitReason;
 use crate::types::VersionState;
 
 /// GitHub keeps deleted packages and versions restorable for this many days.
 pub const RESTORE_WINDOW_DAYS: i64 = 30;
 
-/// How an undo runs.
+/// How an undo runs, and which journaled deletions it undoes. The filters
+/// combine: a deletion is undone when it passes every filter given, and
+/// `last` then keeps the most recent of those.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct UndoOptions {
@@ -35,6 +41,25 @@ pub struct UndoOptions {
     pub now: Option<DateTime<Utc>>,
     /// How often one restore may wait for a rate limit to pass.
     pub max_rate_limit_waits: u32,
+    /// Only versions of packages whose name matches one of these globs
+    /// (`app`, `team-*`).
+    pub packages: Vec<String>,
+    /// Only these versions, each given by id (`"42"`) or by name (`"1.2.3"`).
+    pub versions: Vec<String>,
+    /// Only deletions recorded at or after this time.
+    pub since: Option<DateTime<Utc>>,
+    /// Only deletions recorded at or before this time.
+    pub until: Option<DateTime<Utc>>,
+    /// Only the N most recent of the selected deletions, in journal order:
+    /// the order they happened in. (GitHub cannot tell it: its `deleted_at`
+    /// has whole seconds, which a paced bulk delete gives to dozens of
+    /// versions.)
+    pub last: Option<usize>,
+    /// Restore nothing: report per version what an undo would do, and why.
+    pub dry_run: bool,
+    /// Restore through the client given even when it is aimed at another
+    /// server than the one the journal records.
+    pub allow_other_server: bool,
 }
 
 impl Default for UndoOptions {
@@ -44,6 +69,13 @@ impl Default for UndoOptions {
             budget: RateBudget::default(),
             now: None,
             max_rate_limit_waits: 10,
+            packages: Vec::new(),
+            versions: Vec::new(),
+            since: None,
+            until: None,
+            last: None,
+            dry_run: false,
+            allow_other_server: false,
         }
     }
 }
@@ -54,6 +86,9 @@ impl Default for UndoOptions {
 pub enum UndoStatus {
     /// The version was restored.
     Restored,
+    /// Dry run: the version is deleted and within GitHub's window; an undo
+    /// would restore it.
+    Restorable,
     /// Deleted more than 30 days ago: GitHub can no longer restore it. Known
     /// from the journal's time, or from GitHub itself when it no longer lists
     /// the version among the restorable ones (its clock decides).
@@ -61,6 +96,9 @@ pub enum UndoStatus {
     /// The version is active: already restored, or (for an entry the crash
     /// left `pending`) never deleted.
     AlreadyActive,
+    /// A version of the same name was published since: GitHub refuses to
+    /// restore this one until that one is deleted.
+    NamespaceReused,
     /// The restore failed; see the outcome's error.
     Failed,
 }
@@ -78,8 +116,10 @@ pub struct UndoOutcome {
     /// only records as pending.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<DateTime<Utc>>,
-    /// What happened.
+    /// What happened (or, in a dry run, would happen).
     pub status: UndoStatus,
+    /// Why, in words.
+    pub reason: String,
     /// Why it failed, for failures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<OutcomeError>,
@@ -88,15 +128,21 @@ pub struct UndoOutcome {
 /// The result of an undo.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UndoReport {
+    /// Whether this was a dry run, which restored nothing.
+    pub dry_run: bool,
     /// Versions restored.
     pub restored: usize,
+    /// Dry run: versions an undo would restore.
+    pub restorable: usize,
     /// Deletions past the restore window.
     pub expired: usize,
     /// Versions that were already active.
     pub already_active: usize,
+    /// Versions whose name a newer version took.
+    pub namespace_reused: usize,
     /// Restores that failed.
     pub failed: usize,
-    /// One outcome per journaled version, in journal order.
+    /// One outcome per selected version, in journal order.
     pub outcomes: Vec<UndoOutcome>,
 }
 
@@ -127,14 +173,25 @@ pub async fn undo(
     undo_with_progress(client, entries, options, |_| {}).await
 }
 
-/// Restores every version the journal entries record as deleted, once each,
-/// paced like [`execute`](crate::cleanup::execute()), calling `on_outcome` as
-/// each one completes. Deletions more than 30 days old are reported `expired`
-/// without a request, and so are versions whose restore GitHub refuses with
-/// 404 once they are neither active nor listed among its deleted versions. A
-/// version recorded only as `pending` (the run stopped before the answer) is
-/// restored if it is gone, and reported `already_active` if it is not. Fails
-/// as a whole only on bad input or a token lacking `write:packages`.
+/// Restores the versions the journal entries record as deleted that
+/// `options` select, once each, paced like
+/// [`execute`](crate::cleanup::execute()), calling `on_outcome` as each one
+/// completes.
+///
+/// Each deletion is restored on the server its journal line names: through
+/// `client` when it is aimed there (or `allow_other_server` is set), through
+/// the same client aimed there when `client`'s base URL is only the default,
+/// and otherwise the undo fails before any request.
+///
+/// Deletions more than 30 days old are reported `expired` without a request,
+/// and so are versions whose restore GitHub refuses with 404 once they are
+/// neither active nor listed among its deleted versions. A version recorded
+/// only as `pending` (the run stopped before the answer) is restored if it is
+/// gone, and reported `already_active` if it is not. A version whose name a
+/// newer version took is `namespace_reused`. With `dry_run`, nothing is
+/// restored: each outcome says what would happen and why. Fails as a whole
+/// only on bad input, a client aimed at another server, or a token lacking
+/// `write:packages`.
 pub async fn undo_with_progress(
     client: &Client,
     entries: &[JournalEntry],
@@ -148,37 +205,40 @@ pub async fn undo_with_progress(
         ));
     }
     let now = options.now.unwrap_or_else(Utc::now);
-    let deletions = collapse(entries)?;
+    let deletions = select(entries, options)?;
+    let servers = Servers::resolve(client, &deletions, options.allow_other_server)?;
     let window = TimeDelta::days(RESTORE_WINDOW_DAYS);
-    let restorable = deletions.iter().find(|d| match d.deleted_at {
-        Some(at) => at + window > now,
-        None => true,
-    });
-    if let Some(first) = restorable {
-        require_scope(client, &first.target, "write:packages").await?;
+    let expired = |d: &Deletion| d.deleted_at.is_some_and(|at| at + window <= now);
+    if !options.dry_run {
+        let mut checked = HashSet::new();
+        for deletion in deletions.iter().filter(|d| !expired(d)) {
+            let client = servers.client(deletion);
+            if checked.insert(client.base_url().to_owned()) {
+                require_scope(client, &deletion.target, "write:packages").await?;
+            }
+        }
     }
-    let pacer = Pacer::new(options.budget);
+    let pacer = Pacer::new(options.budget, client.rate_limit_waits().clone());
     let left = AtomicUsize::new(deletions.len());
-    let restorable = Restorable::default();
+    let listings = Listings::default();
     let mut results = stream::iter(deletions)
         .map(|deletion| {
-            let pacer = &pacer;
-            let left = &left;
-            let restorable = &restorable;
+            let (pacer, left, listings) = (&pacer, &left, &listings);
+            let client = servers.client(&deletion);
             async move {
-                let expired = deletion.deleted_at.is_some_and(|at| at + window <= now);
-                let (status, error) = if expired {
-                    (UndoStatus::Expired, None)
+                let verdict = if expired(&deletion) {
+                    Verdict::of(UndoStatus::Expired, expired_reason(&deletion))
+                } else if options.dry_run {
+                    inspect(client, &deletion, listings).await
                 } else {
-                    restore(
+                    let run = Run {
                         client,
                         pacer,
-                        &deletion,
-                        options.max_rate_limit_waits,
+                        max_waits: options.max_rate_limit_waits,
                         left,
-                        restorable,
-                    )
-                    .await
+                        listings,
+                    };
+                    run.restore(&deletion).await
                 };
                 left.fetch_sub(1, Ordering::Relaxed);
                 UndoOutcome {
@@ -186,8 +246,9 @@ pub async fn undo_with_progress(
                     version_id: deletion.version_id,
                     version: deletion.version,
                     deleted_at: deletion.deleted_at,
-                    status,
-                    error,
+                    status: verdict.status,
+                    reason: verdict.reason,
+                    error: verdict.error,
                 }
             }
         })
@@ -199,153 +260,247 @@ pub async fn undo_with_progress(
     }
     let count = |status| outcomes.iter().filter(|o| o.status == status).count();
     Ok(UndoReport {
+        dry_run: options.dry_run,
         restored: count(UndoStatus::Restored),
+        restorable: count(UndoStatus::Restorable),
         expired: count(UndoStatus::Expired),
         already_active: count(UndoStatus::AlreadyActive),
+        namespace_reused: count(UndoStatus::NamespaceReused),
         failed: count(UndoStatus::Failed),
         outcomes,
     })
 }
 
-/// One journaled version, however many lines mention it.
-struct Deletion {
-    target: Target,
-    version_id: u64,
-    version: String,
-    deleted_at: Option<DateTime<Utc>>,
+/// What became (or would become) of one deletion, and why.
+struct Verdict {
+    status: UndoStatus,
+    reason: String,
+    error: Option<OutcomeError>,
 }
 
-/// Merges a journal's lines into one deletion per version, in order of first
-/// mention; a `deleted` line wins over `pending` ones, the latest one counts.
-fn collapse(entries: &[JournalEntry]) -> Result<Vec<Deletion>> {
-    let mut index: HashMap<(Target, u64), usize> = HashMap::new();
-    let mut deletions: Vec<Deletion> = Vec::new();
-    for entry in entries {
-        let target = entry.target()?;
-        let deleted_at = (entry.state == EntryState::Deleted).then_some(entry.at);
-        match index.get(&(target.clone(), entry.version_id)) {
-            Some(&i) => {
-                let known = &mut deletions[i];
-                known.deleted_at = deleted_at.max(known.deleted_at);
-            }
-            None => {
-                index.insert((target.clone(), entry.version_id), deletions.len());
-                deletions.push(Deletion {
-                    target,
-                    version_id: entry.version_id,
-                    version: entry.version.clone(),
-                    deleted_at,
-                });
-            }
+impl Verdict {
+    fn of(status: UndoStatus, reason: impl Into<String>) -> Verdict {
+        Verdict {
+            status,
+            reason: reason.into(),
+            error: None,
         }
     }
-    Ok(deletions)
+
+    fn failed(error: &Error) -> Verdict {
+        Verdict {
+            status: UndoStatus::Failed,
+            reason: error.to_string(),
+            error: Some(OutcomeError::from(error)),
+        }
+    }
 }
 
-async fn restore(
-    client: &Client,
-    pacer: &Pacer,
-    deletion: &Deletion,
-    max_waits: u32,
-    left: &AtomicUsize,
-    restorable: &Restorable,
-) -> (UndoStatus, Option<OutcomeError>) {
+fn deleted_words(deletion: &Deletion) -> String {
+    match deletion.deleted_at {
+        Some(at) => format!("deleted {}", at.to_rfc3339_opts(SecondsFormat::Secs, true)),
+        None => "deletion unconfirmed".to_owned(),
+    }
+}
+
+fn expired_reason(deletion: &Deletion) -> String {
+    format!(
+        "{}: more than {RESTORE_WINDOW_DAYS} days ago, past GitHub's restore window",
+        deleted_words(deletion)
+    )
+}
+
+const GONE_FROM_GITHUB: &str =
+    "GitHub no longer lists it among the deleted versions it can restore: past its 30-day window";
+
+fn active_reason(deletion: &Deletion) -> &'static str {
+    if deletion.deleted_at.is_some() {
+        "active: already restored"
+    } else {
+        "active: the deletion the journal began never happened"
+    }
+}
+
+fn reused_reason(deletion: &Deletion) -> String {
+    format!(
+        "an active version named {:?} now holds its name; delete that one before restoring this one",
+        deletion.version
+    )
+}
+
+/// Dry run: what an undo would do with `deletion`, from the package's
+/// active and deleted versions as GitHub lists them.
+async fn inspect(client: &Client, deletion: &Deletion, listings: &Listings) -> Verdict {
     let target = &deletion.target;
-    let is_active = || async {
-        client
-            .get_package_version(
-                &target.owner,
-                target.package_type,
-                &target.name,
-                deletion.version_id,
-            )
-            .await
-            .map(|v| v.deleted_at.is_none())
+    let active = match listings.active(client, target).await {
+        Ok(active) => active,
+        Err(error) => return Verdict::failed(&error),
     };
-    if deletion.deleted_at.is_none() {
-        match is_active().await {
-            Ok(true) => return (UndoStatus::AlreadyActive, None),
-            Ok(false) => {}
-            Err(error) if error.kind() == ErrorKind::NotFound => {}
-            Err(error) => return (UndoStatus::Failed, Some(OutcomeError::from(&error))),
-        }
+    if active.contains_key(&deletion.version_id) {
+        return Verdict::of(UndoStatus::AlreadyActive, active_reason(deletion));
     }
-    let mut waits = 0;
-    let result = loop {
-        pacer.acquire().await;
-        let result = client
-            .restore_package_version(
-                &target.owner,
-                target.package_type,
-                &target.name,
-                deletion.version_id,
-            )
-            .await;
-        pacer.release();
-        pacer.observe(client.rate_limit().as_ref(), left.load(Ordering::Relaxed));
-        match result {
-            Err(error) if error.kind() == ErrorKind::RateLimited && waits < max_waits => {
-                waits += 1;
-                pacer.pause(rate_limit_wait(&error));
-            }
-            other => break other,
+    if active.values().any(|name| *name == deletion.version) {
+        return Verdict::of(UndoStatus::NamespaceReused, reused_reason(deletion));
+    }
+    let within = format!(
+        "{}, within GitHub's {RESTORE_WINDOW_DAYS}-day window: would be restored",
+        deleted_words(deletion)
+    );
+    // GitHub's user-owned version list has no `state` filter: a user's
+    // deleted versions cannot be listed, so the journal's time decides.
+    if matches!(target.owner, Owner::User(_)) {
+        return Verdict::of(UndoStatus::Restorable, within);
+    }
+    match listings.deleted(client, target).await {
+        Ok(deleted) if deleted.contains(&deletion.version_id) => {
+            Verdict::of(UndoStatus::Restorable, within)
         }
-    };
-    match result {
-        Ok(()) => (UndoStatus::Restored, None),
-        Err(error) => match is_active().await {
+        Ok(_) => Verdict::of(UndoStatus::Expired, GONE_FROM_GITHUB),
+        Err(error) => Verdict::failed(&error),
+    }
+}
+
+/// What the restores of one undo share.
+struct Run<'a> {
+    client: &'a Client,
+    pacer: &'a Pacer,
+    max_waits: u32,
+    left: &'a AtomicUsize,
+    listings: &'a Listings,
+}
+
+impl Run<'_> {
+    async fn restore(&self, deletion: &Deletion) -> Verdict {
+        let (client, target) = (self.client, &deletion.target);
+        let is_active = || async {
+            client
+                .get_package_version(
+                    &target.owner,
+                    target.package_type,
+                    &target.name,
+                    deletion.version_id,
+                )
+                .await
+                .map(|v| v.deleted_at.is_none())
+        };
+        if deletion.deleted_at.is_none() {
+            match is_active().await {
+                Ok(true) => return Verdict::of(UndoStatus::AlreadyActive, active_reason(deletion)),
+                Ok(false) => {}
+                Err(error) if error.kind() == ErrorKind::NotFound => {}
+                Err(error) => return Verdict::failed(&error),
+            }
+        }
+        let mut waits = 0;
+        let result = loop {
+            self.pacer.acquire().await;
+            let result = client
+                .restore_package_version(
+                    &target.owner,
+                    target.package_type,
+                    &target.name,
+                    deletion.version_id,
+                )
+                .await;
+            self.pacer.release();
+            self.pacer.observe(
+                client.rate_limit().as_ref(),
+                self.left.load(Ordering::Relaxed),
+            );
+            match result {
+                Err(error) if error.kind() == ErrorKind::RateLimited && waits < self.max_waits => {
+                    waits += 1;
+                    self.pacer
+                        .pause(RateLimitReason::of(&error), rate_limit_wait(&error));
+                }
+                other => break other,
+            }
+        };
+        let error = match result {
+            Ok(()) => {
+                return Verdict::of(
+                    UndoStatus::Restored,
+                    format!("{}: restored", deleted_words(deletion)),
+                )
+            }
+            Err(error) => error,
+        };
+        match is_active().await {
             // Restoring an active version is refused; say so rather than fail.
-            Ok(true) => (UndoStatus::AlreadyActive, None),
+            Ok(true) => Verdict::of(UndoStatus::AlreadyActive, active_reason(deletion)),
+            _ if error.kind() == ErrorKind::Conflict => {
+                Verdict::of(UndoStatus::NamespaceReused, reused_reason(deletion))
+            }
             // Gone, and no longer among the restorable versions: past GitHub's
             // window by its own clock, whatever ours says.
             _ if error.kind() == ErrorKind::NotFound
                 && matches!(
-                    restorable
-                        .contains(client, target, deletion.version_id)
-                        .await,
-                    Ok(false)
+                    self.listings.deleted(client, target).await,
+                    Ok(ids) if !ids.contains(&deletion.version_id)
                 ) =>
             {
-                (UndoStatus::Expired, None)
+                Verdict::of(UndoStatus::Expired, GONE_FROM_GITHUB)
             }
-            _ => (UndoStatus::Failed, Some(OutcomeError::from(&error))),
-        },
+            _ => Verdict::failed(&error),
+        }
     }
 }
 
-/// The versions GitHub lists as deleted (still restorable), per package,
-/// read once per package and only when a restore is refused with 404.
+/// One listing per server and package, filled once.
+type PerPackage<T> = Mutex<HashMap<(String, Target), Arc<OnceCell<T>>>>;
+
+/// A package's versions as GitHub lists them, read once per package and
+/// server, and only when needed.
 #[derive(Default)]
-struct Restorable {
-    packages: Mutex<HashMap<Target, Arc<OnceCell<HashSet<u64>>>>>,
+struct Listings {
+    /// Active versions: id → name.
+    active: PerPackage<HashMap<u64, String>>,
+    /// Deleted versions still restorable.
+    deleted: PerPackage<HashSet<u64>>,
 }
 
-impl Restorable {
-    async fn contains(&self, client: &Client, target: &Target, version_id: u64) -> Result<bool> {
-        let cell = self
-            .packages
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .entry(target.clone())
-            .or_default()
-            .clone();
-        let ids = cell
+impl Listings {
+    async fn active(&self, client: &Client, target: &Target) -> Result<HashMap<u64, String>> {
+        let cell = cell(&self.active, client, target);
+        let versions = cell
             .get_or_try_init(|| async {
-                let options = ListVersionsOptions {
-                    state: Some(VersionState::Deleted),
-                    ..ListVersionsOptions::default()
-                };
-                let deleted = client
-                    .list_all_package_versions(
-                        &target.owner,
-                        target.package_type,
-                        &target.name,
-                        &options,
-                    )
-                    .await?;
-                Ok::<_, Error>(deleted.iter().map(|v| v.id).collect())
+                let versions = list(client, target, VersionState::Active).await?;
+                Ok::<_, Error>(versions.into_iter().map(|v| (v.id, v.name)).collect())
             })
             .await?;
-        Ok(ids.contains(&version_id))
+        Ok(versions.clone())
     }
+
+    async fn deleted(&self, client: &Client, target: &Target) -> Result<HashSet<u64>> {
+        let cell = cell(&self.deleted, client, target);
+        let ids = cell
+            .get_or_try_init(|| async {
+                let versions = list(client, target, VersionState::Deleted).await?;
+                Ok::<_, Error>(versions.iter().map(|v| v.id).collect())
+            })
+            .await?;
+        Ok(ids.clone())
+    }
+}
+
+fn cell<T>(map: &PerPackage<T>, client: &Client, target: &Target) -> Arc<OnceCell<T>> {
+    map.lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .entry((client.base_url().to_owned(), target.clone()))
+        .or_default()
+        .clone()
+}
+
+async fn list(
+    client: &Client,
+    target: &Target,
+    state: VersionState,
+) -> Result<Vec<crate::models::PackageVersion>> {
+    let options = ListVersionsOptions {
+        state: Some(state),
+        ..ListVersionsOptions::default()
+    };
+    client
+        .list_all_package_versions(&target.owner, target.package_type, &target.name, &options)
+        .await
 }

@@ -8,9 +8,12 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION}
 
 use super::{refuse_insecure_token, Client, Inner};
 use crate::base_url::BaseUrl;
-use crate::config::{RetryPolicy, DEFAULT_API_VERSION, DEFAULT_BASE_URL};
+use crate::config::{
+    BaseUrlSource, RetryPolicy, BASE_URL_VARIABLE, DEFAULT_API_VERSION, DEFAULT_BASE_URL,
+};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::Http;
+use crate::rate_limit_wait::{OnRateLimit, RateLimitWait, WaitNotifier};
 use crate::registry::RegistryBase;
 use crate::secret::Secret;
 
@@ -42,6 +45,7 @@ pub struct ClientBuilder {
     allow_insecure_http: bool,
     insecure_http_setting: Option<&'static str>,
     registry_url: Option<String>,
+    on_rate_limit: Option<OnRateLimit>,
 }
 
 /// How the Rust API spells the override of the plain-http rule.
@@ -53,8 +57,11 @@ impl ClientBuilder {
         ClientBuilder::default()
     }
 
-    /// API base URL: `https://api.github.com` (default), or a GitHub
-    /// Enterprise Server as `https://HOST/api/v3` or `https://HOST`.
+    /// API base URL: `https://api.github.com`, or a GitHub Enterprise
+    /// Server as `https://HOST/api/v3` or `https://HOST`. Without it, the
+    /// `GITHUB_API_URL` environment variable is read (an empty value is
+    /// skipped), then `https://api.github.com` is used
+    /// ([`Client::base_url_source`] tells which).
     ///
     /// Trailing slashes are ignored; `https://HOST` (empty path) gets
     /// `/api/v3` appended unless HOST is `api.github.com` or a loopback host
@@ -140,6 +147,38 @@ impl ClientBuilder {
         self
     }
 
+    /// Called before every wait for a rate limit: the client's own retries
+    /// of a refused request, and the pacing and waits of bulk cleanup and
+    /// undo. Each wait is also a `tracing` event (target
+    /// `ghpackages::rate_limit`). The callback runs on the task that waits:
+    /// keep it short.
+    pub fn on_rate_limit(
+        mut self,
+        callback: impl Fn(&RateLimitWait) + Send + Sync + 'static,
+    ) -> Self {
+        self.on_rate_limit = Some(Arc::new(callback));
+        self
+    }
+
+    /// The explicit base URL, else a non-empty `GITHUB_API_URL`, else the default.
+    fn resolve_base_url(&self) -> Result<(BaseUrl, BaseUrlSource)> {
+        if let Some(url) = &self.base_url {
+            return Ok((BaseUrl::parse(url)?, BaseUrlSource::Explicit));
+        }
+        match std::env::var(BASE_URL_VARIABLE) {
+            Ok(url) if !url.trim().is_empty() => {
+                let base = BaseUrl::parse(&url).map_err(|error| {
+                    Error::invalid_input(
+                        "base_url",
+                        format!("{BASE_URL_VARIABLE}: {}", error.message()),
+                    )
+                })?;
+                Ok((base, BaseUrlSource::Environment))
+            }
+            _ => Ok((BaseUrl::parse(DEFAULT_BASE_URL)?, BaseUrlSource::Default)),
+        }
+    }
+
     /// Validates the settings and builds the client.
     ///
     /// Fails with [`ErrorKind::InvalidInput`] naming the setting (`base_url`,
@@ -147,7 +186,8 @@ impl ClientBuilder {
     /// `retry`, `page_concurrency`) when one is unusable, including a token
     /// that would travel over plain `http://` to a non-loopback host.
     pub fn build(self) -> Result<Client> {
-        let base = BaseUrl::parse(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let template = self.clone();
+        let (base, base_url_source) = self.resolve_base_url()?;
         let token = self.resolve_token()?;
         let insecure_http_setting = self
             .insecure_http_setting
@@ -224,15 +264,18 @@ impl ClientBuilder {
                     retry,
                     rate_limit: Mutex::new(None),
                     scopes: Mutex::new(None),
+                    waits: WaitNotifier::new(self.on_rate_limit.clone()),
                 }),
+                base_url_source,
                 has_token: token.is_some(),
-                token,
+                token: token.clone(),
                 registry,
                 api_version,
                 user_agent,
                 page_concurrency,
                 allow_insecure_http: self.allow_insecure_http,
                 insecure_http_setting,
+                builder: ClientBuilder { token, ..template },
             }),
         })
     }
@@ -271,6 +314,7 @@ impl fmt::Debug for ClientBuilder {
             .field("page_concurrency", &self.page_concurrency)
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("registry_url", &self.registry_url)
+            .field("on_rate_limit", &self.on_rate_limit.is_some())
             .finish()
     }
 }

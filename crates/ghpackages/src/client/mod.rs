@@ -15,9 +15,11 @@ use std::sync::Arc;
 use reqwest::Method;
 use url::Url;
 
+use crate::config::BaseUrlSource;
 use crate::error::{Error, Result};
 use crate::http::{lock, Http};
 use crate::rate_limit::RateLimit;
+use crate::rate_limit_wait::WaitNotifier;
 use crate::registry::RegistryBase;
 use crate::secret::Secret;
 
@@ -44,6 +46,10 @@ pub struct Client {
 /// What clones of a client share.
 pub(super) struct Inner {
     pub(super) http: Arc<Http>,
+    pub(super) base_url_source: BaseUrlSource,
+    /// The settings the client was built with (the token resolved), to
+    /// build the same client for another server.
+    pub(super) builder: ClientBuilder,
     pub(super) has_token: bool,
     /// Kept for the registry's token handshake; never printed.
     pub(super) token: Option<Secret>,
@@ -61,6 +67,7 @@ impl fmt::Debug for Client {
         let inner = &self.inner;
         f.debug_struct("Client")
             .field("base_url", &inner.http.base.as_str())
+            .field("base_url_source", &inner.base_url_source)
             .field("has_token", &inner.has_token)
             .field("api_version", &inner.api_version)
             .field("user_agent", &inner.user_agent)
@@ -110,6 +117,24 @@ impl Client {
     /// The normalized API base URL (no trailing slash).
     pub fn base_url(&self) -> &str {
         self.inner.http.base.as_str()
+    }
+
+    /// Where the base URL came from: the builder, `GITHUB_API_URL`, or the default.
+    pub fn base_url_source(&self) -> BaseUrlSource {
+        self.inner.base_url_source
+    }
+
+    /// The same client (token, headers, timeouts, retries, callback) aimed
+    /// at another API base URL, with its own connection pool and rate-limit
+    /// state. The same checks apply as in [`ClientBuilder::build`]: the token
+    /// is never sent over plain `http://` to a non-loopback host unless the
+    /// client allows it.
+    pub fn with_base_url(&self, url: &str) -> Result<Client> {
+        self.inner.builder.clone().base_url(url).build()
+    }
+
+    pub(crate) fn rate_limit_waits(&self) -> &WaitNotifier {
+        &self.inner.http.waits
     }
 
     /// Whether a token is configured.
