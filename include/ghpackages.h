@@ -140,6 +140,10 @@ typedef struct ghpackages_error {
    */
   char *message;
   /**
+   * GitHub's own `message` when a response was received, else NULL.
+   */
+  char *github_message;
+  /**
    * GitHub's `documentation_url`, or NULL.
    */
   char *documentation_url;
@@ -225,6 +229,11 @@ typedef struct ghpackages_client_options {
    * non-loopback host.
    */
   int32_t allow_insecure_http;
+  /**
+   * Base URL of the container registry, or NULL to derive it from
+   * `base_url`.
+   */
+  const char *registry_url;
 } ghpackages_client_options;
 
 /**
@@ -507,6 +516,12 @@ typedef struct ghpackages_list_versions_options {
  * Container registry (`ghcr.io`).
  */
 #define GHPACKAGES_PACKAGE_TYPE_CONTAINER 6
+
+/**
+ * How many package types there are: the `GHPACKAGES_PACKAGE_TYPE_*`
+ * constants are 1 to this number.
+ */
+#define GHPACKAGES_PACKAGE_TYPE_COUNT 6
 
 /**
  * As a list filter: any visibility (the filter is not sent).
@@ -1244,6 +1259,18 @@ enum ghpackages_status ghpackages_list_docker_migration_conflicts(const struct g
  * call (the runtime then stops when the last of those calls returns).
  */
 void ghpackages_shutdown(void);
+
+/**
+ * The name GitHub gives a package type (`"npm"`, `"container"`, ...).
+ *
+ * @param package_type a `GHPACKAGES_PACKAGE_TYPE_*` constant.
+ * @return a static NUL-terminated string, or NULL for a value that is no
+ *         package type.
+ *
+ * Ownership: the string is static; do not free it.
+ * Thread safety: safe to call from any thread at any time.
+ */
+const char *ghpackages_package_type_name(ghpackages_package_type package_type);
 
 #ifdef __cplusplus
 }  // extern "C"

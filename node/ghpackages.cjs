@@ -11,6 +11,7 @@ class GitHubPackagesError extends Error {
     this.name = 'GitHubPackagesError'
     this.code = details.code
     this.status = details.status ?? null
+    this.githubMessage = details.githubMessage ?? null
     this.documentationUrl = details.documentationUrl ?? null
     this.requestId = details.requestId ?? null
     this.retryAfterMs = details.retryAfterMs ?? null
@@ -34,5 +35,6 @@ module.exports = {
   Owner: native.Owner,
   GitHubPackagesError,
   errorCodes: native.errorCodes,
+  packageTypes: native.packageTypes,
   planCleanup: native.planCleanup,
 }

@@ -1,7 +1,7 @@
 import type { ErrorCode, ErrorDetails, RateLimit } from './types'
 
 export type * from './types'
-export { Client, Owner, errorCodes, planCleanup } from './index'
+export { Client, Owner, errorCodes, packageTypes, planCleanup } from './index'
 
 /**
  * Every failure of this package: rejections of the client's Promises, throws
@@ -14,6 +14,8 @@ export declare class GitHubPackagesError extends Error {
   readonly code: ErrorCode
   /** The HTTP status, when a response was received. */
   readonly status: number | null
+  /** GitHub's own `message`, when a response was received (`message` is the SDK's sentence). */
+  readonly githubMessage: string | null
   /** GitHub's `documentation_url`, when sent. */
   readonly documentationUrl: string | null
   /** The `X-GitHub-Request-Id` of the failed request, when sent. */

@@ -101,12 +101,15 @@ export declare class Owner {
   get kind(): 'org' | 'user' | 'me'
   /** The login of the organization or user; `null` for `me()`. */
   get name(): string | null
-  /** One page of packages: `{ items, links, rateLimit }`. */
-  listPackages(options: ListPackagesOptions): Promise<Page<Package>>
-  /** Every package, read page by page: `for await (const p of owner.packages(...))`. */
-  packages(options: ListPackagesOptions): AsyncIterable<Package>
-  /** Every package, collected into an array. */
-  listAllPackages(options: ListPackagesOptions): Promise<Package[]>
+  /** One page of packages of one registry: `{ items, links, rateLimit }`. */
+  listPackages(packageType: PackageType, options?: ListPackagesOptions): Promise<Page<Package>>
+  /**
+   * Every package of one registry, read page by page:
+   * `for await (const p of owner.streamPackages('npm'))`.
+   */
+  streamPackages(packageType: PackageType, options?: ListPackagesOptions): AsyncIterable<Package>
+  /** Every package of one registry, collected into an array. */
+  listAllPackages(packageType: PackageType, options?: ListPackagesOptions): Promise<Package[]>
   /** One package. */
   getPackage(packageType: PackageType, packageName: string): Promise<Package>
   /** Deletes a package; it can be restored for 30 days. */
@@ -121,9 +124,9 @@ export declare class Owner {
   listPackageVersions(packageType: PackageType, packageName: string, options?: ListPackageVersionsOptions): Promise<Page<PackageVersion>>
   /**
    * Every version of a package, read page by page:
-   * `for await (const v of owner.packageVersions(...))`.
+   * `for await (const v of owner.streamPackageVersions(...))`.
    */
-  packageVersions(packageType: PackageType, packageName: string, options?: ListPackageVersionsOptions): AsyncIterable<PackageVersion>
+  streamPackageVersions(packageType: PackageType, packageName: string, options?: ListPackageVersionsOptions): AsyncIterable<PackageVersion>
   /** Every version of a package, collected into an array. */
   listAllPackageVersions(packageType: PackageType, packageName: string, options?: ListPackageVersionsOptions): Promise<PackageVersion[]>
   /** One version of a package. */
@@ -136,11 +139,14 @@ export declare class Owner {
    * Packages that conflict with the Docker registry's migration to the
    * Container registry.
    */
-  dockerConflicts(): Promise<Package[]>
+  listDockerMigrationConflicts(): Promise<Package[]>
 }
 
 /** Every `code` an error can carry, in the core's order of kinds. */
 export declare function errorCodes(): ErrorCode[]
+
+/** Every package type (`'npm'`, `'maven'`, ...), in GitHub's order. */
+export declare function packageTypes(): PackageType[]
 
 /**
  * Decides which of a package's `versions` (all of its active versions, as

@@ -839,5 +839,6 @@ module.exports.Client = nativeBinding.Client
 module.exports.ItemStream = nativeBinding.ItemStream
 module.exports.Owner = nativeBinding.Owner
 module.exports.errorCodes = nativeBinding.errorCodes
+module.exports.packageTypes = nativeBinding.packageTypes
 module.exports.planCleanup = nativeBinding.planCleanup
 module.exports.registerErrorClass = nativeBinding.registerErrorClass

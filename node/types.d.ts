@@ -37,6 +37,8 @@ export interface ErrorDetails {
   code: ErrorCode
   /** The HTTP status, when a response was received. */
   status?: number | null
+  /** GitHub's own `message`, when a response was received. */
+  githubMessage?: string | null
   /** GitHub's `documentation_url`, when sent. */
   documentationUrl?: string | null
   /** The `X-GitHub-Request-Id` of the failed request, when sent. */
@@ -83,21 +85,21 @@ export interface ClientOptions {
   pageConcurrency?: number
   /** Allow sending the token over plain `http://` to a non-loopback host. */
   allowInsecureHttp?: boolean
+  /** Base URL of the container registry (default: derived from `baseUrl`). */
+  registryUrl?: string
 }
 
-/** Options of `listPackages`, `packages` and `listAllPackages`. */
+/** Options of `listPackages`, `streamPackages` and `listAllPackages` (the package type is their first argument). */
 export interface ListPackagesOptions {
-  /** The registry to list (GitHub requires it). */
-  packageType: PackageType
   /** Only packages of this visibility. */
   visibility?: Visibility
-  /** Page number, from 1 (for `packages`/`listAllPackages`: the first page to read). */
+  /** Page number, from 1 (for `streamPackages`/`listAllPackages`: the first page to read). */
   page?: number
   /** Items per page, 1 to 100 (GitHub's default is 30). */
   perPage?: number
 }
 
-/** Options of `listPackageVersions`, `packageVersions` and `listAllPackageVersions`. */
+/** Options of `listPackageVersions`, `streamPackageVersions` and `listAllPackageVersions`. */
 export interface ListPackageVersionsOptions {
   /** `active` (default) or `deleted` versions. */
   state?: VersionState

@@ -91,7 +91,7 @@ if (kase === 'list-versions') {
     }))), { concurrency: 1 })
 } else if (kase === 'list-packages') {
   emit('node ours', await repeat(async () =>
-    workOf(await ours.listAllPackages({ packageType }))), { concurrency })
+    workOf(await ours.listAllPackages(packageType))), { concurrency })
   emit('node octokit', await repeat(async () =>
     workOf(await octokit.paginate(octokit.rest.packages.listPackagesForOrganization, {
       org: args.org,

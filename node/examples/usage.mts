@@ -74,7 +74,7 @@ async function prune(owner: Owner, type: PackageType, name: string, keep: number
   const query: ListPackageVersionsOptions = { state, perPage: 100 }
   const doomed: number[] = []
   let seen = 0
-  for await (const version of owner.packageVersions(type, name, query)) {
+  for await (const version of owner.streamPackageVersions(type, name, query)) {
     seen += 1
     if (seen > keep && tags(version).length === 0) doomed.push(version.id)
   }
@@ -85,15 +85,15 @@ async function prune(owner: Owner, type: PackageType, name: string, keep: number
 async function main(): Promise<void> {
   const client = new Client(options)
   const org: Owner = client.org('octo-org')
-  const query: ListPackagesOptions = { packageType: 'container', visibility: 'private', perPage: 50 }
+  const query: ListPackagesOptions = { visibility: 'private', perPage: 50 }
 
-  const page: Page<Package> = await org.listPackages(query)
+  const page: Page<Package> = await org.listPackages('container', query)
   const links: Links = page.links
   const limit: RateLimit | null = page.rateLimit ?? client.rateLimit()
   console.log(page.items.map(describePackage), links.next, limit?.remaining, client.tokenScopes())
 
-  for await (const pkg of org.packages(query)) console.log(pkg.name)
-  const everything: Package[] = await org.listAllPackages(query)
+  for await (const pkg of org.streamPackages('container', query)) console.log(pkg.name)
+  const everything: Package[] = await org.listAllPackages('container', query)
   console.log(everything.length, org.kind, org.name, client.baseUrl, client.hasToken)
 
   const versions: Page<PackageVersion> = await client.user('octocat').listPackageVersions('npm', 'octo-scratch')
@@ -108,7 +108,7 @@ async function main(): Promise<void> {
   await org.deletePackage('npm', 'octo-config')
   await org.restorePackage('npm', 'octo-config', restore)
   const pkg: Package = await org.getPackage('npm', 'octo-config')
-  const conflicts: Package[] = await org.dockerConflicts()
+  const conflicts: Package[] = await org.listDockerMigrationConflicts()
   console.log(pkg.version_count, conflicts.map((p) => p.name))
 
   try {

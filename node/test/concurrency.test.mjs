@@ -51,7 +51,7 @@ describe('one client, many calls', () => {
     }
     const expected = (await org.listAllPackageVersions('container', 'octo-app')).map((v) => v.id)
     const runs = await Promise.all(
-      Array.from({ length: 8 }, () => collect(org.packageVersions('container', 'octo-app', { perPage: 3 }))),
+      Array.from({ length: 8 }, () => collect(org.streamPackageVersions('container', 'octo-app', { perPage: 3 }))),
     )
     for (const run of runs) assert.deepEqual(run, expected)
   })
@@ -129,13 +129,13 @@ describe('pagination', () => {
   test('async iteration reads every page, and stops early on break', async () => {
     const all = await org.listAllPackageVersions('container', 'octo-app')
     const seen = []
-    for await (const version of org.packageVersions('container', 'octo-app', { perPage: 2 })) {
+    for await (const version of org.streamPackageVersions('container', 'octo-app', { perPage: 2 })) {
       seen.push(version)
     }
     assert.deepEqual(seen, all)
 
     const firstTwo = []
-    for await (const version of org.packageVersions('container', 'octo-app', { perPage: 2 })) {
+    for await (const version of org.streamPackageVersions('container', 'octo-app', { perPage: 2 })) {
       firstTwo.push(version.id)
       if (firstTwo.length === 2) break
     }
@@ -143,7 +143,7 @@ describe('pagination', () => {
   })
 
   test('an exhausted iterator keeps ending; a BigInt version id works', async () => {
-    const stream = org.packageVersions('container', 'octo-app', { perPage: 5 })
+    const stream = org.streamPackageVersions('container', 'octo-app', { perPage: 5 })
     const ids = []
     for await (const version of stream) ids.push(version.id)
     assert.equal(ids.length, 8)
@@ -158,26 +158,26 @@ describe('pagination', () => {
   test('iteration starts at options.page', async () => {
     const all = await org.listAllPackageVersions('container', 'octo-app', { perPage: 3 })
     const rest = []
-    for await (const version of org.packageVersions('container', 'octo-app', { perPage: 3, page: 2 })) {
+    for await (const version of org.streamPackageVersions('container', 'octo-app', { perPage: 3, page: 2 })) {
       rest.push(version)
     }
     assert.deepEqual(rest, all.slice(3))
   })
 
   test('package lists paginate too', async () => {
-    const all = await org.listAllPackages({ packageType: 'npm', perPage: 1 })
+    const all = await org.listAllPackages('npm', { perPage: 1 })
     const streamed = []
-    for await (const pkg of org.packages({ packageType: 'npm', perPage: 1 })) streamed.push(pkg.name)
+    for await (const pkg of org.streamPackages('npm', { perPage: 1 })) streamed.push(pkg.name)
     assert.deepEqual(streamed, all.map((p) => p.name))
     assert.ok(all.length >= 2)
-    const first = await org.listPackages({ packageType: 'npm', perPage: 1 })
+    const first = await org.listPackages('npm', { perPage: 1 })
     assert.equal(first.items.length, 1)
     assert.notEqual(first.links.next, null)
   })
 
   test('an iterator whose page fails rejects in for await', async () => {
     const iterate = async () => {
-      for await (const version of org.packageVersions('npm', 'no-such-package')) assert.fail(version)
+      for await (const version of org.streamPackageVersions('npm', 'no-such-package')) assert.fail(version)
     }
     await assert.rejects(iterate(), (error) => error instanceof GitHubPackagesError && error.code === 'not_found')
   })

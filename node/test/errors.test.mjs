@@ -45,11 +45,12 @@ describe('errors from GitHub answers', () => {
     assert.match(error.documentationUrl, /^https:\/\/docs\.github\.com\//)
     assert.equal(typeof error.requestId, 'string')
     assert.equal(error.argument, null)
+    assert.equal(error.githubMessage, 'Package not found.')
   })
 
   test('unauthorized (401) for a bad token', async () => {
     const stranger = new Client({ baseUrl: emulator.url, token: 'ghp_not_a_real_token', retry: NO_RETRY })
-    await expectCode(stranger.me().listPackages({ packageType: 'npm' }), 'unauthorized', 401)
+    await expectCode(stranger.me().listPackages('npm'), 'unauthorized', 401)
   })
 
   test('forbidden (403) for a token without delete:packages', async () => {
@@ -75,7 +76,7 @@ describe('errors from GitHub answers', () => {
     const fresh = new Client({ baseUrl: emulator.url, token: TOKENS.octocat })
     const error = await fresh
       .org('octo-org')
-      .listPackages({ packageType: 'npm', perPage: 0 })
+      .listPackages('npm', { perPage: 0 })
       .catch((e) => e)
     await expectCode(Promise.reject(error), 'invalid_input')
     assert.equal(error.argument, 'per_page')
@@ -90,9 +91,9 @@ describe('errors from rate limits', () => {
       await emulator.admin('PUT', '/limits', { enabled: true, authenticated_per_hour: 2 })
       const client = new Client({ baseUrl: emulator.url, token: TOKENS.mona, retry: NO_RETRY })
       const me = client.me()
-      await me.listPackages({ packageType: 'npm' })
-      await me.listPackages({ packageType: 'npm' })
-      const error = await me.listPackages({ packageType: 'npm' }).catch((e) => e)
+      await me.listPackages('npm')
+      await me.listPackages('npm')
+      const error = await me.listPackages('npm').catch((e) => e)
       assert.ok([403, 429].includes(error.status))
       assert.equal(error.rateLimit.remaining, 0)
       assert.match(error.rateLimit.reset, /Z$/)

@@ -39,15 +39,16 @@ describe('bad input', () => {
     ['version id beyond Number.MAX_SAFE_INTEGER', (o) => o.getPackageVersion('npm', 'x', 1e300), 'package_version_id'],
     ['NaN version id', (o) => o.getPackageVersion('npm', 'x', NaN), 'package_version_id'],
     ['a function as version id', (o) => o.getPackageVersion('npm', 'x', () => 1), 'package_version_id'],
-    ['perPage: 0', (o) => o.listPackages({ packageType: 'npm', perPage: 0 }), 'per_page'],
+    ['perPage: 0', (o) => o.listPackages('npm', { perPage: 0 }), 'per_page'],
     ['perPage: 101', (o) => o.listPackageVersions('npm', 'x', { perPage: 101 }), 'per_page'],
     ['page: 0', (o) => o.listPackageVersions('npm', 'x', { page: 0 }), 'page'],
-    ['missing packageType', (o) => o.listPackages({}), 'options'],
-    ['options not an object', (o) => o.listPackages('npm'), 'options'],
-    ['unknown option', (o) => o.listPackages({ packageType: 'npm', per_page: 5 }), 'options'],
-    ['unknown visibility', (o) => o.listAllPackages({ packageType: 'npm', visibility: 'secret' }), 'visibility'],
+    ['missing packageType', (o) => o.listPackages(), 'package_type'],
+    ['packageType inside the options', (o) => o.listPackages('npm', { packageType: 'npm' }), 'options'],
+    ['options not an object', (o) => o.listPackages('npm', 'private'), 'options'],
+    ['unknown option', (o) => o.listPackages('npm', { per_page: 5 }), 'options'],
+    ['unknown visibility', (o) => o.listAllPackages('npm', { visibility: 'secret' }), 'visibility'],
     ['unknown state', (o) => o.listAllPackageVersions('npm', 'x', { state: 'gone' }), 'state'],
-    ['restore options of the wrong type', (o) => o.restorePackage('npm', 'x', { token: 5 }), 'options'],
+    ['restore options of the wrong type', (o) => o.restorePackage('npm', 'x', { token: 5 }), 'token'],
   ]
 
   for (const [what, call, argument] of CALLS) {
@@ -64,14 +65,14 @@ describe('bad input', () => {
     const iterate = async (iterable) => {
       for await (const item of iterable) assert.fail(`unexpected item ${item}`)
     }
-    await assert.rejects(iterate(org.packages({ packageType: 'wheel' })), isInvalidInput('package_type'))
-    await assert.rejects(iterate(org.packageVersions('npm', 'x', { perPage: 0 })), isInvalidInput('per_page'))
+    await assert.rejects(iterate(org.streamPackages('wheel')), isInvalidInput('package_type'))
+    await assert.rejects(iterate(org.streamPackageVersions('npm', 'x', { perPage: 0 })), isInvalidInput('per_page'))
   })
 
   test('bad owner logins throw invalid_input when used', async () => {
     assert.throws(() => client.org(42), isInvalidInput('org'))
     assert.throws(() => client.user(undefined), isInvalidInput('username'))
-    await assert.rejects(client.org('not a login').listPackages({ packageType: 'npm' }), isInvalidInput('org'))
+    await assert.rejects(client.org('not a login').listPackages('npm'), isInvalidInput('org'))
     await assert.rejects(client.user('').getPackage('npm', 'x'), isInvalidInput('username'))
   })
 

@@ -47,10 +47,11 @@ async function rejectsWith(promise, code) {
 
 test('the CommonJS and ES module entry points export the same objects', () => {
   const cjs = createRequire(import.meta.url)('../ghpackages.cjs')
-  const names = ['Client', 'Owner', 'GitHubPackagesError', 'errorCodes', 'planCleanup']
+  const names = ['Client', 'Owner', 'GitHubPackagesError', 'errorCodes', 'packageTypes', 'planCleanup']
   assert.deepEqual(Object.keys(cjs).sort(), [...names].sort())
   for (const name of names) assert.equal(esm[name], cjs[name], name)
   assert.ok(new GitHubPackagesError('x', { code: 'other' }) instanceof Error)
+  assert.deepEqual(cjs.packageTypes(), ['npm', 'maven', 'rubygems', 'docker', 'nuget', 'container'])
 })
 
 for (const family of FAMILIES) {
@@ -72,7 +73,7 @@ for (const family of FAMILIES) {
     })
 
     test('listPackages returns one page of plain package objects', async () => {
-      const page = await owner.listPackages({ packageType: 'npm' })
+      const page = await owner.listPackages('npm')
       assert.ok(page.items.length > 0)
       assert.ok(page.items.some((p) => p.name === family.versioned[1]))
       for (const pkg of page.items) {
@@ -87,14 +88,14 @@ for (const family of FAMILIES) {
     })
 
     test('listPackages filters by visibility', async () => {
-      const page = await owner.listPackages({ packageType: 'npm', visibility: 'public', perPage: 100 })
+      const page = await owner.listPackages('npm', { visibility: 'public', perPage: 100 })
       assert.ok(page.items.every((p) => p.visibility === 'public'))
     })
 
     test('packages and listAllPackages read every package', async () => {
-      const all = await owner.listAllPackages({ packageType: 'container' })
+      const all = await owner.listAllPackages('container')
       const streamed = []
-      for await (const pkg of owner.packages({ packageType: 'container', perPage: 1 })) streamed.push(pkg)
+      for await (const pkg of owner.streamPackages('container', { perPage: 1 })) streamed.push(pkg)
       assert.ok(all.length > 0)
       assert.deepEqual(streamed, all)
     })
@@ -115,7 +116,7 @@ for (const family of FAMILIES) {
       const all = await owner.listAllPackageVersions(type, name)
       assert.deepEqual(all, page.items)
       const streamed = []
-      for await (const version of owner.packageVersions(type, name, { perPage: 1 })) streamed.push(version)
+      for await (const version of owner.streamPackageVersions(type, name, { perPage: 1 })) streamed.push(version)
       assert.deepEqual(streamed, all)
       const version = await owner.getPackageVersion(type, name, all[0].id)
       assert.deepEqual(version, all[0])
@@ -150,8 +151,8 @@ for (const family of FAMILIES) {
       assert.equal((await owner.getPackage(type, name)).name, name)
     })
 
-    test('dockerConflicts lists the packages in conflict', async () => {
-      const conflicts = await owner.dockerConflicts()
+    test('listDockerMigrationConflicts lists the packages in conflict', async () => {
+      const conflicts = await owner.listDockerMigrationConflicts()
       assert.deepEqual(conflicts.map((p) => p.name).sort(), family.conflicts)
       assert.ok(conflicts.every((p) => p.package_type === 'docker'))
     })
@@ -197,7 +198,7 @@ describe('client options', () => {
     try {
       process.env.GITHUB_TOKEN = TOKENS.mona
       const me = new Client({ baseUrl: emulator.url }).me()
-      const page = await me.listPackages({ packageType: 'npm' })
+      const page = await me.listPackages('npm')
       assert.deepEqual(page.items.map((p) => p.owner.login), ['mona'])
     } finally {
       if (saved === undefined) delete process.env.GITHUB_TOKEN

@@ -112,7 +112,7 @@ def sync_tour(client: Client) -> None:
     page: Page[Package] = me.list_packages(PackageType.CONTAINER, per_page=10)
     links: Links = page.links
     print("first page:", len(page), "next:", links.next, links.prev, links.first, links.last)
-    for package in me.iter_packages("container"):
+    for package in me.stream_packages("container"):
         print(describe_package(package))
     org: Owner = client.org("octo-org")
     public = org.list_all_packages("npm", visibility=Visibility.PUBLIC, per_page=100, page=1)
@@ -123,7 +123,7 @@ def sync_tour(client: Client) -> None:
     )
     for version in versions.items:
         print(version.id, version.name, describe_tags(version.metadata), version.deleted_at)
-    untagged = [v for v in me.iter_package_versions("container", "hello_docker") if not describe_tags(v.metadata)]
+    untagged = [v for v in me.stream_package_versions("container", "hello_docker") if not describe_tags(v.metadata)]
     for version in untagged:
         me.delete_package_version("container", "hello_docker", version.id)
         deleted = me.list_all_package_versions("container", "hello_docker", state="deleted")
@@ -167,11 +167,11 @@ async def async_tour(client: AsyncClient) -> None:
     page: Page[Package] = await me.list_packages("npm")
     everything: list[Package] = await me.list_all_packages("npm")
     print("async:", len(page), len(everything))
-    names = [p.name async for p in me.iter_packages(PackageType.NPM)]
+    names = [p.name async for p in me.stream_packages(PackageType.NPM)]
     first: Package = await me.get_package("npm", names[0])
     versions: list[PackageVersion] = await me.list_all_package_versions("npm", first.name)
     versions_page: Page[PackageVersion] = await me.list_package_versions("npm", first.name)
-    async for version in me.iter_package_versions("npm", first.name, per_page=1):
+    async for version in me.stream_package_versions("npm", first.name, per_page=1):
         print("async version:", version.name)
     one: PackageVersion = await me.get_package_version("npm", first.name, versions[0].id)
     print(one.name, len(versions_page))

@@ -91,6 +91,7 @@ class GitHubPackagesError(Exception):
     code: str
     status: Optional[int]
     message: str
+    github_message: Optional[str]
     documentation_url: Optional[str]
     request_id: Optional[str]
     rate_limit: Optional[RateLimit]
@@ -337,7 +338,7 @@ class Owner:
         page: Optional[int] = None,
         per_page: Optional[int] = None,
     ) -> Page[Package]: ...
-    def iter_packages(
+    def stream_packages(
         self,
         package_type: _PackageTypeArg,
         *,
@@ -371,7 +372,7 @@ class Owner:
         page: Optional[int] = None,
         per_page: Optional[int] = None,
     ) -> Page[PackageVersion]: ...
-    def iter_package_versions(
+    def stream_package_versions(
         self,
         package_type: _PackageTypeArg,
         package_name: str,
@@ -408,6 +409,7 @@ class Owner:
         journal: Optional[_Path] = None,
         concurrency: Optional[int] = None,
         max_rate_limit_waits: Optional[int] = None,
+        budget: Optional[dict[str, int]] = None,
         on_outcome: Optional[_OnOutcome] = None,
     ) -> dict[str, Any]: ...
     def plan_package_cleanup(
@@ -437,7 +439,7 @@ class AsyncOwner:
         page: Optional[int] = None,
         per_page: Optional[int] = None,
     ) -> Awaitable[Page[Package]]: ...
-    def iter_packages(
+    def stream_packages(
         self,
         package_type: _PackageTypeArg,
         *,
@@ -475,7 +477,7 @@ class AsyncOwner:
         page: Optional[int] = None,
         per_page: Optional[int] = None,
     ) -> Awaitable[Page[PackageVersion]]: ...
-    def iter_package_versions(
+    def stream_package_versions(
         self,
         package_type: _PackageTypeArg,
         package_name: str,
@@ -512,6 +514,7 @@ class AsyncOwner:
         journal: Optional[_Path] = None,
         concurrency: Optional[int] = None,
         max_rate_limit_waits: Optional[int] = None,
+        budget: Optional[dict[str, int]] = None,
         on_outcome: Optional[_OnOutcome] = None,
     ) -> Awaitable[dict[str, Any]]: ...
     def plan_package_cleanup(
@@ -546,6 +549,7 @@ class Client:
         retry: Optional[RetryPolicy] = None,
         page_concurrency: Optional[int] = None,
         allow_insecure_http: bool = False,
+        registry_url: Optional[str] = None,
     ) -> Client: ...
     def org(self, org: str) -> Owner: ...
     def user(self, username: str) -> Owner: ...
@@ -557,6 +561,7 @@ class Client:
         concurrency: Optional[int] = None,
         now: Optional[datetime.datetime] = None,
         max_rate_limit_waits: Optional[int] = None,
+        budget: Optional[dict[str, int]] = None,
         on_outcome: Optional[_OnOutcome] = None,
     ) -> dict[str, Any]: ...
     @property
@@ -589,6 +594,7 @@ class AsyncClient:
         retry: Optional[RetryPolicy] = None,
         page_concurrency: Optional[int] = None,
         allow_insecure_http: bool = False,
+        registry_url: Optional[str] = None,
     ) -> AsyncClient: ...
     def org(self, org: str) -> AsyncOwner: ...
     def user(self, username: str) -> AsyncOwner: ...
@@ -600,6 +606,7 @@ class AsyncClient:
         concurrency: Optional[int] = None,
         now: Optional[datetime.datetime] = None,
         max_rate_limit_waits: Optional[int] = None,
+        budget: Optional[dict[str, int]] = None,
         on_outcome: Optional[_OnOutcome] = None,
     ) -> Awaitable[dict[str, Any]]: ...
     @property

@@ -41,7 +41,7 @@ def test_every_operation(emulator: Emulator, family: Family) -> None:
         page = await owner.list_packages("container")
         assert family.container in [p.name for p in page]
         listed = await owner.list_all_packages(PackageType.CONTAINER)
-        iterated = await collect(owner.iter_packages("container"))
+        iterated = await collect(owner.stream_packages("container"))
         assert iterated == listed
 
         package = await owner.get_package("container", family.container)
@@ -60,7 +60,7 @@ def test_every_operation(emulator: Emulator, family: Family) -> None:
             "container", family.container, per_page=1
         )
         iterated_versions = await collect(
-            owner.iter_package_versions("container", family.container, per_page=2)
+            owner.stream_package_versions("container", family.container, per_page=2)
         )
         assert [v.id for v in all_versions] == [v.id for v in iterated_versions]
 
@@ -87,7 +87,7 @@ def test_every_operation(emulator: Emulator, family: Family) -> None:
 def test_async_iteration_over_many_pages(emulator: Emulator) -> None:
     async def scenario() -> list[int]:
         org = emulator.async_client().org("octo-org")
-        return [v.id async for v in org.iter_package_versions("container", "nightly-builds")]
+        return [v.id async for v in org.stream_package_versions("container", "nightly-builds")]
 
     ids = run(scenario())
     assert len(ids) == 350
@@ -96,7 +96,7 @@ def test_async_iteration_over_many_pages(emulator: Emulator) -> None:
 
 def test_exhausted_async_iterator(emulator: Emulator) -> None:
     async def scenario() -> None:
-        versions = emulator.async_client().me().iter_package_versions("container", "hello_docker")
+        versions = emulator.async_client().me().stream_package_versions("container", "hello_docker")
         assert versions.__aiter__() is versions
         assert len(await collect(versions)) == 3
         assert await collect(versions) == []
@@ -129,7 +129,7 @@ def test_errors_are_raised_by_await(emulator: Emulator, closed_port_url: str) ->
         with pytest.raises(TransportError):
             await offline.me().list_packages("npm", per_page=1)
         with pytest.raises(TransportError):
-            await collect(offline.me().iter_packages("npm"))
+            await collect(offline.me().stream_packages("npm"))
 
     run(scenario())
 

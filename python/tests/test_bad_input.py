@@ -71,7 +71,7 @@ def test_invalid_values(owner: Owner, call: Callable[[Owner], Any], argument: st
         lambda o: o.restore_package("npm", "x", token=5),
         lambda o: o.get_package("npm"),
         lambda o: o.list_packages("npm", per_page=1, unknown=2),
-        lambda o: o.iter_packages(PackageType.NPM, page=[1]),
+        lambda o: o.stream_packages(PackageType.NPM, page=[1]),
     ],
 )
 def test_wrong_types(owner: Owner, call: Callable[[Owner], Any]) -> None:
@@ -88,11 +88,11 @@ def test_type_errors_name_the_argument(owner: Owner) -> None:
 
 def test_lazy_iterators_reject_bad_input(owner: Owner) -> None:
     with pytest.raises(InvalidInputError):
-        list(owner.iter_packages("npm", per_page=0))
+        list(owner.stream_packages("npm", per_page=0))
     with pytest.raises(InvalidInputError):
-        list(owner.iter_package_versions("npm", "x", state="gone"))
+        list(owner.stream_package_versions("npm", "x", state="gone"))
     with pytest.raises(InvalidInputError):
-        list(owner.iter_package_versions("npm", "", per_page=10))
+        list(owner.stream_package_versions("npm", "", per_page=10))
 
 
 def test_user_family_cannot_list_deleted_versions(closed_port_url: str) -> None:

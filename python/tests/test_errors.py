@@ -93,6 +93,7 @@ def test_not_found(client: Client) -> None:
         client.org("octo-org").get_package("npm", "no-such-package")
     assert_from_github(caught.value, 404, "not_found")
     assert "no-such-package" in str(caught.value)
+    assert caught.value.github_message == "Package not found."
 
 
 def test_unauthorized_bad_token(emulator: Emulator) -> None:
@@ -178,6 +179,7 @@ def test_invalid_input_is_raised_before_any_request(closed_port_url: str) -> Non
     assert caught.value.code == "invalid_input"
     assert caught.value.argument == "per_page"
     assert caught.value.status is None
+    assert caught.value.github_message is None
     assert isinstance(caught.value, ValueError)
 
 

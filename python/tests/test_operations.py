@@ -42,7 +42,7 @@ def test_list_packages_visibility_filter(client: Client, family: Family) -> None
 
 def test_iter_and_list_all_packages(client: Client, family: Family) -> None:
     owner = family.owner(client)
-    iterated = list(owner.iter_packages("container"))
+    iterated = list(owner.stream_packages("container"))
     assert iterated == owner.list_all_packages("container")
     assert family.container in {p.name for p in iterated}
 
@@ -83,7 +83,7 @@ def test_list_package_versions(client: Client, family: Family) -> None:
 
 def test_iter_and_list_all_package_versions(client: Client, family: Family) -> None:
     owner = family.owner(client)
-    iterated = [v.id for v in owner.iter_package_versions("container", family.container)]
+    iterated = [v.id for v in owner.stream_package_versions("container", family.container)]
     listed = owner.list_all_package_versions(
         PackageType.CONTAINER, family.container, per_page=2
     )

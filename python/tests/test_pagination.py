@@ -52,7 +52,7 @@ def test_pages_chain_to_the_complete_list(client: Client) -> None:
 
 def test_lazy_iteration_matches_complete_list(client: Client) -> None:
     org = client.org("octo-org")
-    iterated = [v.id for v in org.iter_package_versions("container", "nightly-builds", per_page=100)]
+    iterated = [v.id for v in org.stream_package_versions("container", "nightly-builds", per_page=100)]
     listed = [v.id for v in org.list_all_package_versions("container", "nightly-builds")]
     assert iterated == listed
     assert len(set(iterated)) == 350
@@ -62,7 +62,7 @@ def test_iteration_is_lazy(emulator: Emulator) -> None:
     """Taking 5 items of a 25-page list fetches a few pages, not all of them."""
     client = emulator.client(page_concurrency=2)
     org = client.org("octo-org")
-    versions = org.iter_package_versions("npm", "release-train", per_page=10)
+    versions = org.stream_package_versions("npm", "release-train", per_page=10)
     first = list(itertools.islice(versions, 5))
     assert len(first) == 5
     probe = emulator.client()
@@ -76,12 +76,12 @@ def test_iteration_is_lazy(emulator: Emulator) -> None:
 
 def test_iteration_starts_at_the_given_page(client: Client) -> None:
     org = client.org("octo-org")
-    tail = list(org.iter_package_versions("npm", "release-train", per_page=100, page=3))
+    tail = list(org.stream_package_versions("npm", "release-train", per_page=100, page=3))
     assert len(tail) == RELEASES - 200
 
 
 def test_exhausted_iterator_stays_exhausted(client: Client) -> None:
-    versions = client.org("octo-org").iter_package_versions("container", "octo-app")
+    versions = client.org("octo-org").stream_package_versions("container", "octo-app")
     assert len(list(versions)) == 8
     assert list(versions) == []
     assert iter(versions) is versions
@@ -98,6 +98,6 @@ def test_page_is_a_sequence_of_models(client: Client) -> None:
 
 def test_package_lists_paginate(client: Client) -> None:
     org = client.org("octo-org")
-    one_each = [p.id for p in org.iter_packages("npm", per_page=1)]
+    one_each = [p.id for p in org.stream_packages("npm", per_page=1)]
     assert one_each == [p.id for p in org.list_all_packages("npm")]
     assert len(one_each) == 3

@@ -33,7 +33,7 @@ def test_threads_share_one_client(client: Client) -> None:
 
 
 def test_threads_share_one_iterator(client: Client) -> None:
-    versions = client.org("octo-org").iter_package_versions(
+    versions = client.org("octo-org").stream_package_versions(
         "container", "nightly-builds", per_page=20
     )
     seen: list[int] = []

@@ -16,7 +16,8 @@ use std::time::{Duration, Instant};
 
 use clap::{Args, Parser, Subcommand};
 use futures::stream::{self, StreamExt};
-use ghpackages::cleanup::{self, ExecuteOptions, Policy, RateBudget, Target, UndoOptions};
+use ghpackages::cleanup::{self, ExecuteOptions, Policy, RateBudget, UndoOptions};
+use ghpackages::PackageRef;
 use ghpackages::{Client, ListPackagesOptions, ListVersionsOptions, Owner, PackageType};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -243,7 +244,7 @@ async fn run(case: Case, statuses: Arc<Statuses>) -> Result<()> {
             let run = CleanupRun {
                 admin: Admin::new(&common.base, &admin_token)?,
                 client: core_client(&common, concurrency)?,
-                target: Target::new(Owner::org(&common.org), package_type, &package),
+                target: PackageRef::new(Owner::org(&common.org), package_type, &package),
                 count,
                 limits,
                 time_factor,
@@ -534,7 +535,7 @@ const WRITE_COST: u32 = 5;
 struct CleanupRun {
     admin: Admin,
     client: Client,
-    target: Target,
+    target: PackageRef,
     count: usize,
     limits: bool,
     time_factor: f64,
@@ -768,7 +769,7 @@ async fn faulty_list(
         let mut items = 0;
         let mut fault = None;
         let start = Instant::now();
-        let mut versions = client.package_versions_stream(
+        let mut versions = client.stream_package_versions(
             &owner,
             package_type,
             package,

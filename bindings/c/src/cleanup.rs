@@ -4,10 +4,8 @@
 
 use std::os::raw::c_char;
 
-use sdk::cleanup::{
-    self, ExecuteOptions, Plan, PlanOptions, Policy, Target, UndoOptions, ValidateOptions,
-};
-use sdk::Error;
+use sdk::cleanup::{self, ExecuteOptions, Plan, PlanOptions, Policy, UndoOptions, ValidateOptions};
+use sdk::{Error, PackageRef};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -234,7 +232,7 @@ pub unsafe extern "C" fn ghpackages_cleanup_execute(
     call(error, || {
         let out = out_slot(report_json, "report_json")?;
         let client = &arg(client, "client")?.inner;
-        let target = Target::new(
+        let target = PackageRef::new(
             owner_arg(owner)?,
             package_type_arg(package_type)?,
             str_arg(name, "name")?,

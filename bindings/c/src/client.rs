@@ -4,7 +4,7 @@ use std::os::raw::c_char;
 use std::panic::{self, AssertUnwindSafe};
 use std::time::Duration;
 
-use sdk::{Client, ClientBuilder, Error, RetryPolicy};
+use sdk::{Client, ClientBuilder, ClientConfig, Error, RetryPolicy, Secret};
 
 use crate::call::{arg, call, give, out_slot};
 use crate::error::{ghpackages_error, ghpackages_status};
@@ -56,6 +56,9 @@ pub struct ghpackages_client_options {
     /// Nonzero: allow sending the token over plain `http://` to a
     /// non-loopback host.
     pub allow_insecure_http: i32,
+    /// Base URL of the container registry, or NULL to derive it from
+    /// `base_url`.
+    pub registry_url: *const c_char,
 }
 
 /// A setting in milliseconds: 0 is unset, negative is out of range.
@@ -78,68 +81,40 @@ fn count(value: i32, argument: &'static str) -> Result<Option<u32>, Error> {
     }
 }
 
-/// Turns the C options into a builder; the core validates the values.
+/// The C options as the core's one configuration; the core holds the
+/// defaults and validates the values.
 ///
 /// # Safety
 /// The strings of `options` are NULL or NUL-terminated.
-unsafe fn builder(options: &ghpackages_client_options) -> Result<ClientBuilder, Error> {
-    let mut builder = Client::builder();
-    if let Some(url) = opt_str_arg(options.base_url, "options.base_url")? {
-        builder = builder.base_url(url);
-    }
-    if let Some(token) = opt_str_arg(options.token, "options.token")? {
-        builder = builder.token(token);
-    }
-    if options.ignore_env_token != 0 {
-        builder = builder.token_from_env(false);
-    }
-    if let Some(version) = opt_str_arg(options.api_version, "options.api_version")? {
-        builder = builder.api_version(version);
-    }
-    if let Some(agent) = opt_str_arg(options.user_agent, "options.user_agent")? {
-        builder = builder.user_agent(agent);
-    }
-    if let Some(timeout) = millis(options.connect_timeout_ms, "options.connect_timeout_ms")? {
-        builder = builder.connect_timeout(timeout);
-    }
-    if let Some(timeout) = millis(options.timeout_ms, "options.timeout_ms")? {
-        builder = builder.timeout(timeout);
-    }
-    let mut retry = RetryPolicy::default();
-    let mut retry_set = false;
-    if let Some(attempts) = count(options.max_attempts, "options.max_attempts")? {
-        retry.max_attempts = attempts;
-        retry_set = true;
-    }
-    for (value, argument, field) in [
-        (
-            options.initial_backoff_ms,
-            "options.initial_backoff_ms",
-            &mut retry.initial_backoff,
-        ),
-        (
-            options.max_backoff_ms,
-            "options.max_backoff_ms",
-            &mut retry.max_backoff,
-        ),
-        (
-            options.max_total_wait_ms,
-            "options.max_total_wait_ms",
-            &mut retry.max_total_wait,
-        ),
-    ] {
-        if let Some(wait) = millis(value, argument)? {
-            *field = wait;
-            retry_set = true;
-        }
-    }
-    if retry_set {
-        builder = builder.retry(retry);
-    }
-    if let Some(pages) = count(options.page_concurrency, "options.page_concurrency")? {
-        builder = builder.page_concurrency(pages as usize);
-    }
-    Ok(builder.allow_insecure_http(options.allow_insecure_http != 0))
+unsafe fn config(options: &ghpackages_client_options) -> Result<ClientConfig, Error> {
+    let retry = RetryPolicy::default();
+    let max_attempts = count(options.max_attempts, "options.max_attempts")?;
+    let initial_backoff = millis(options.initial_backoff_ms, "options.initial_backoff_ms")?;
+    let max_backoff = millis(options.max_backoff_ms, "options.max_backoff_ms")?;
+    let max_total_wait = millis(options.max_total_wait_ms, "options.max_total_wait_ms")?;
+    let retry_set = max_attempts.is_some()
+        || initial_backoff.is_some()
+        || max_backoff.is_some()
+        || max_total_wait.is_some();
+    Ok(ClientConfig {
+        base_url: opt_str_arg(options.base_url, "options.base_url")?.map(str::to_owned),
+        token: opt_str_arg(options.token, "options.token")?.map(Secret::new),
+        token_from_env: Some(options.ignore_env_token == 0),
+        api_version: opt_str_arg(options.api_version, "options.api_version")?.map(str::to_owned),
+        user_agent: opt_str_arg(options.user_agent, "options.user_agent")?.map(str::to_owned),
+        connect_timeout: millis(options.connect_timeout_ms, "options.connect_timeout_ms")?,
+        timeout: millis(options.timeout_ms, "options.timeout_ms")?,
+        retry: retry_set.then(|| RetryPolicy {
+            max_attempts: max_attempts.unwrap_or(retry.max_attempts),
+            initial_backoff: initial_backoff.unwrap_or(retry.initial_backoff),
+            max_backoff: max_backoff.unwrap_or(retry.max_backoff),
+            max_total_wait: max_total_wait.unwrap_or(retry.max_total_wait),
+        }),
+        page_concurrency: count(options.page_concurrency, "options.page_concurrency")?
+            .map(|pages| pages as usize),
+        allow_insecure_http: options.allow_insecure_http != 0,
+        registry_url: opt_str_arg(options.registry_url, "options.registry_url")?.map(str::to_owned),
+    })
 }
 
 /// Creates a client.
@@ -166,7 +141,7 @@ pub unsafe extern "C" fn ghpackages_client_new(
     call(error, || {
         let out = out_slot(out, "out")?;
         let builder = match options.as_ref() {
-            Some(options) => builder(options)?,
+            Some(options) => ClientBuilder::from_config(config(options)?),
             None => Client::builder(),
         }
         .insecure_http_setting("ghpackages_client_options.allow_insecure_http = 1");

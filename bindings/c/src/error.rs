@@ -146,6 +146,8 @@ pub struct ghpackages_error {
     pub description: *mut c_char,
     /// GitHub's `message`, or the library's own. Never NULL.
     pub message: *mut c_char,
+    /// GitHub's own `message` when a response was received, else NULL.
+    pub github_message: *mut c_char,
     /// GitHub's `documentation_url`, or NULL.
     pub documentation_url: *mut c_char,
     /// The `X-GitHub-Request-Id` of the failed request, or NULL.
@@ -166,6 +168,7 @@ impl ghpackages_error {
             http_status: error.status().unwrap_or(0),
             description: to_c(&error.to_string()),
             message: to_c(error.message()),
+            github_message: opt_to_c(error.github_message()),
             documentation_url: opt_to_c(error.documentation_url()),
             request_id: opt_to_c(error.request_id()),
             argument: opt_to_c(error.argument()),
@@ -189,6 +192,7 @@ impl ghpackages_error {
             http_status: 0,
             description: to_c(&text),
             message: to_c(&text),
+            github_message: std::ptr::null_mut(),
             documentation_url: std::ptr::null_mut(),
             request_id: std::ptr::null_mut(),
             argument: std::ptr::null_mut(),
@@ -203,6 +207,7 @@ impl Drop for ghpackages_error {
         for text in [
             self.description,
             self.message,
+            self.github_message,
             self.documentation_url,
             self.request_id,
             self.argument,

@@ -28,6 +28,33 @@ pub const GHPACKAGES_PACKAGE_TYPE_NUGET: ghpackages_package_type = 5;
 /// Container registry (`ghcr.io`).
 pub const GHPACKAGES_PACKAGE_TYPE_CONTAINER: ghpackages_package_type = 6;
 
+/// How many package types there are: the `GHPACKAGES_PACKAGE_TYPE_*`
+/// constants are 1 to this number.
+pub const GHPACKAGES_PACKAGE_TYPE_COUNT: ghpackages_package_type = 6;
+
+/// The name GitHub gives a package type (`"npm"`, `"container"`, ...).
+///
+/// @param package_type a `GHPACKAGES_PACKAGE_TYPE_*` constant.
+/// @return a static NUL-terminated string, or NULL for a value that is no
+///         package type.
+///
+/// Ownership: the string is static; do not free it.
+/// Thread safety: safe to call from any thread at any time.
+#[no_mangle]
+pub extern "C" fn ghpackages_package_type_name(
+    package_type: ghpackages_package_type,
+) -> *const c_char {
+    match package_type_arg(package_type) {
+        Ok(PackageType::Npm) => c"npm".as_ptr(),
+        Ok(PackageType::Maven) => c"maven".as_ptr(),
+        Ok(PackageType::Rubygems) => c"rubygems".as_ptr(),
+        Ok(PackageType::Docker) => c"docker".as_ptr(),
+        Ok(PackageType::Nuget) => c"nuget".as_ptr(),
+        Ok(PackageType::Container) => c"container".as_ptr(),
+        Err(_) => std::ptr::null(),
+    }
+}
+
 /// A visibility: one of the `GHPACKAGES_VISIBILITY_*` constants.
 pub type ghpackages_visibility = u32;
 /// As a list filter: any visibility (the filter is not sent).
@@ -203,6 +230,21 @@ pub(crate) unsafe fn list_versions_options_arg(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn package_type_names_are_the_core_list() {
+        assert_eq!(
+            GHPACKAGES_PACKAGE_TYPE_COUNT as usize,
+            PackageType::ALL.len()
+        );
+        for (index, package_type) in PackageType::ALL.iter().enumerate() {
+            let name = ghpackages_package_type_name(index as u32 + 1);
+            let name = unsafe { std::ffi::CStr::from_ptr(name) };
+            assert_eq!(name.to_str().unwrap(), package_type.as_str());
+        }
+        assert!(ghpackages_package_type_name(0).is_null());
+        assert!(ghpackages_package_type_name(GHPACKAGES_PACKAGE_TYPE_COUNT + 1).is_null());
+    }
 
     #[test]
     fn constants_follow_the_core_lists() {

@@ -173,6 +173,12 @@ static void test_status_names(void) {
     CHECK(strcmp(ghpackages_status_name(-1), "invalid_status") == 0, "negative status");
     CHECK(strcmp(ghpackages_status_name(GHPACKAGES_INTERNAL + 1), "invalid_status") == 0,
           "status past the last");
+    static const char *types[] = {"npm", "maven", "rubygems", "docker", "nuget", "container"};
+    CHECK(GHPACKAGES_PACKAGE_TYPE_COUNT == 6, "six package types");
+    for (ghpackages_package_type t = 1; t <= GHPACKAGES_PACKAGE_TYPE_COUNT; t++) {
+        CHECK(strcmp(ghpackages_package_type_name(t), types[t - 1]) == 0, types[t - 1]);
+    }
+    CHECK(ghpackages_package_type_name(0) == NULL, "no package type 0");
 }
 
 /* The token comes from GITHUB_TOKEN unless one is given or the environment
@@ -844,6 +850,9 @@ static void test_errors(ghpackages_client *client) {
         CHECK(error->documentation_url != NULL, "documentation URL");
         CHECK(error->request_id != NULL && error->request_id[0] != '\0', "request id");
         CHECK(strstr(error->description, "no-such-package") != NULL, "description names it");
+        CHECK(error->github_message != NULL &&
+                  strcmp(error->github_message, "Package not found.") == 0,
+              "GitHub's message in its own field");
         CHECK(!error->retryable, "404 is final");
     }
     ghpackages_error_free(error);

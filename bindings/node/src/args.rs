@@ -3,15 +3,13 @@
 //! naming the argument, before anything is sent.
 
 use std::str::FromStr;
-use std::time::Duration;
 
-use ghpackages::{
-    ListPackagesOptions, ListVersionsOptions, PackageType, RetryPolicy, VersionState, Visibility,
-};
+use ghpackages::options::{self as core_options, KeyCase};
+use ghpackages::PackageType;
 use napi::bindgen_prelude::Unknown;
 use napi::{Env, ValueType};
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
+use serde_json::Value;
 
 use crate::errors::bad_argument;
 
@@ -29,18 +27,22 @@ pub fn parse<T: DeserializeOwned>(env: &Env, argument: &'static str, value: Unkn
         .map_err(|error| bad_argument(argument, error.reason))
 }
 
-/// An optional options object: `undefined` and `null` mean the defaults.
-pub fn options<T: DeserializeOwned + Default>(
+/// An optional options object (`undefined` and `null` mean the defaults),
+/// its camelCase keys mapped onto the core type `T` by the core. `fixed` are
+/// the fields the call takes positionally.
+pub fn options<T: DeserializeOwned>(
     env: &Env,
     argument: &'static str,
     value: Option<Unknown>,
+    fixed: &[(&str, Value)],
 ) -> Result<T> {
-    match value {
+    let value = match value {
         Some(value) if !matches!(value.get_type(), Ok(ValueType::Undefined | ValueType::Null)) => {
-            parse(env, argument, value)
+            Some(parse::<Value>(env, argument, value)?)
         }
-        _ => Ok(T::default()),
-    }
+        _ => None,
+    };
+    core_options::decode(argument, value, KeyCase::Camel, fixed)
 }
 
 /// A package type name (`npm`, `container`, ...), checked by the core.
@@ -70,103 +72,4 @@ pub fn version_id(env: &Env, value: Unknown) -> Result<u64> {
         return Ok(number as u64);
     }
     parse(env, ARGUMENT, value)
-}
-
-/// `{ token? }` of the restore operations.
-#[derive(Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct RestoreOptions {
-    pub token: Option<String>,
-}
-
-/// Options of `listPackages` and `packages`.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct PackagesQuery {
-    package_type: String,
-    visibility: Option<String>,
-    page: Option<u32>,
-    per_page: Option<u32>,
-}
-
-impl PackagesQuery {
-    pub fn into_core(self) -> Result<ListPackagesOptions> {
-        Ok(ListPackagesOptions {
-            package_type: PackageType::from_str(&self.package_type)?,
-            visibility: self
-                .visibility
-                .as_deref()
-                .map(Visibility::from_str)
-                .transpose()?,
-            page: self.page,
-            per_page: self.per_page,
-        })
-    }
-}
-
-/// Options of `listPackageVersions` and `packageVersions`.
-#[derive(Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct VersionsQuery {
-    state: Option<String>,
-    page: Option<u32>,
-    per_page: Option<u32>,
-}
-
-impl VersionsQuery {
-    pub fn into_core(self) -> Result<ListVersionsOptions> {
-        Ok(ListVersionsOptions {
-            state: self
-                .state
-                .as_deref()
-                .map(VersionState::from_str)
-                .transpose()?,
-            page: self.page,
-            per_page: self.per_page,
-        })
-    }
-}
-
-/// Options of `new Client(...)`; durations in milliseconds.
-#[derive(Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ClientOptions {
-    pub token: Option<String>,
-    pub token_from_env: Option<bool>,
-    pub base_url: Option<String>,
-    pub api_version: Option<String>,
-    pub user_agent: Option<String>,
-    pub connect_timeout_ms: Option<u64>,
-    pub timeout_ms: Option<u64>,
-    pub retry: Option<RetryOptions>,
-    pub page_concurrency: Option<usize>,
-    pub allow_insecure_http: Option<bool>,
-}
-
-/// The retry policy; unset fields keep the core's defaults.
-#[derive(Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct RetryOptions {
-    max_attempts: Option<u32>,
-    initial_backoff_ms: Option<u64>,
-    max_backoff_ms: Option<u64>,
-    max_total_wait_ms: Option<u64>,
-}
-
-impl RetryOptions {
-    pub fn into_core(self) -> RetryPolicy {
-        let defaults = RetryPolicy::default();
-        RetryPolicy {
-            max_attempts: self.max_attempts.unwrap_or(defaults.max_attempts),
-            initial_backoff: self
-                .initial_backoff_ms
-                .map_or(defaults.initial_backoff, Duration::from_millis),
-            max_backoff: self
-                .max_backoff_ms
-                .map_or(defaults.max_backoff, Duration::from_millis),
-            max_total_wait: self
-                .max_total_wait_ms
-                .map_or(defaults.max_total_wait, Duration::from_millis),
-        }
-    }
 }

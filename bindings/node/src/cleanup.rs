@@ -2,12 +2,11 @@
 //! (paced, journaled), and undo it from the journal. The core does all of it;
 //! this file converts options and results.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 use ghpackages::cleanup::{
-    self, ExecuteOptions, PackageFacts, Plan, Policy, RateBudget, Target, UndoOptions,
+    self, ExecuteOptions, PackageFacts, Plan, Policy, UndoOptions, ValidateOptions,
 };
 use ghpackages::PackageVersion;
 use napi::bindgen_prelude::{PromiseRaw, Unknown};
@@ -24,113 +23,10 @@ use crate::promise::{json, spawn};
 
 /// Options of `planCleanup`.
 #[derive(Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 struct PlanOptions {
     now: Option<DateTime<Utc>>,
     facts: Option<PackageFacts>,
-}
-
-/// Options of `planPackageCleanup`; unset fields keep the core's defaults.
-#[derive(Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct PlanPackageCleanupOptions {
-    manifest_graph: Option<bool>,
-    delete_referenced: Option<bool>,
-    concurrency: Option<usize>,
-    downloads: Option<BTreeMap<u64, u64>>,
-}
-
-impl PlanPackageCleanupOptions {
-    fn into_core(self) -> cleanup::PlanOptions {
-        let defaults = cleanup::PlanOptions::default();
-        cleanup::PlanOptions {
-            manifest_graph: self.manifest_graph.unwrap_or(defaults.manifest_graph),
-            delete_referenced: self.delete_referenced.unwrap_or(defaults.delete_referenced),
-            concurrency: self.concurrency.unwrap_or(defaults.concurrency),
-            downloads: self.downloads.unwrap_or_default(),
-        }
-    }
-}
-
-/// Options of `validateContainer`.
-#[derive(Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ValidateContainerOptions {
-    concurrency: Option<usize>,
-}
-
-/// The pacing budget; unset fields keep GitHub's numbers.
-#[derive(Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct BudgetOptions {
-    points: Option<u32>,
-    window_ms: Option<u64>,
-    write_cost: Option<u32>,
-}
-
-impl BudgetOptions {
-    fn into_core(self) -> RateBudget {
-        let defaults = RateBudget::default();
-        RateBudget {
-            points: self.points.unwrap_or(defaults.points),
-            window_ms: self.window_ms.unwrap_or(defaults.window_ms),
-            write_cost: self.write_cost.unwrap_or(defaults.write_cost),
-        }
-    }
-}
-
-/// Options of `executeCleanup`.
-#[derive(Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ExecuteCleanupOptions {
-    journal: Option<PathBuf>,
-    concurrency: Option<usize>,
-    budget: Option<BudgetOptions>,
-    max_rate_limit_waits: Option<u32>,
-}
-
-impl ExecuteCleanupOptions {
-    fn into_core(self) -> ExecuteOptions {
-        let defaults = ExecuteOptions::default();
-        ExecuteOptions {
-            concurrency: self.concurrency.unwrap_or(defaults.concurrency),
-            budget: self
-                .budget
-                .map_or(defaults.budget, BudgetOptions::into_core),
-            journal: self.journal,
-            max_rate_limit_waits: self
-                .max_rate_limit_waits
-                .unwrap_or(defaults.max_rate_limit_waits),
-            ..defaults
-        }
-    }
-}
-
-/// Options of `undoCleanup`.
-#[derive(Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct UndoCleanupOptions {
-    now: Option<DateTime<Utc>>,
-    concurrency: Option<usize>,
-    budget: Option<BudgetOptions>,
-    max_rate_limit_waits: Option<u32>,
-}
-
-impl UndoCleanupOptions {
-    fn into_core(self) -> UndoOptions {
-        let defaults = UndoOptions::default();
-        UndoOptions {
-            concurrency: self.concurrency.unwrap_or(defaults.concurrency),
-            budget: self
-                .budget
-                .map_or(defaults.budget, BudgetOptions::into_core),
-            now: self.now,
-            max_rate_limit_waits: self
-                .max_rate_limit_waits
-                .unwrap_or(defaults.max_rate_limit_waits),
-            ..defaults
-        }
-    }
 }
 
 /// Decides which of a package's `versions` (all of its active versions, as
@@ -149,7 +45,7 @@ pub fn plan_cleanup(
     let planned = (|| {
         let versions: Vec<PackageVersion> = args::parse(&env, "versions", versions)?;
         let policy: Policy = args::parse(&env, "policy", policy)?;
-        let options: PlanOptions = args::options(&env, "options", options)?;
+        let options: PlanOptions = args::options(&env, "options", options, &[])?;
         let facts = options.facts.unwrap_or_default();
         let now = options.now.unwrap_or_else(Utc::now);
         json(&cleanup::plan_with(&versions, &facts, &policy, now))
@@ -180,9 +76,9 @@ impl Owner {
             let package_type = args::package_type(env, package_type)?;
             let name = args::string(env, "package_name", package_name)?;
             let plan: Plan = args::parse(env, "plan", plan)?;
-            let options: ExecuteCleanupOptions = args::options(env, "options", options)?;
-            let target = Target::new(self.owner().clone(), package_type, name);
-            Ok((target, plan, options.into_core()))
+            let options: ExecuteOptions = args::options(env, "options", options, &[])?;
+            let target = self.handle().package(package_type, name);
+            Ok((target, plan, options))
         })();
         let client = self.client().clone();
         spawn(env, async move {
@@ -226,8 +122,8 @@ impl Owner {
             let package_type = args::package_type(env, package_type)?;
             let name = args::string(env, "package_name", package_name)?;
             let policy: Policy = args::parse(env, "policy", policy)?;
-            let options: PlanPackageCleanupOptions = args::options(env, "options", options)?;
-            Ok((package_type, name, policy, options.into_core()))
+            let options: cleanup::PlanOptions = args::options(env, "options", options, &[])?;
+            Ok((package_type, name, policy, options))
         })();
         let client = self.client().clone();
         let owner = self.owner().clone();
@@ -255,12 +151,8 @@ impl Owner {
     ) -> Result<PromiseRaw<'env, Value>> {
         let prepared = (|| {
             let name = args::string(env, "package_name", package_name)?;
-            let options: ValidateContainerOptions = args::options(env, "options", options)?;
-            let mut core = cleanup::ValidateOptions::default();
-            if let Some(concurrency) = options.concurrency {
-                core.concurrency = concurrency;
-            }
-            Ok((name, core))
+            let options: ValidateOptions = args::options(env, "options", options, &[])?;
+            Ok((name, options))
         })();
         let client = self.client().clone();
         let owner = self.owner().clone();
@@ -288,8 +180,8 @@ impl Client {
     ) -> Result<PromiseRaw<'env, Value>> {
         let prepared = (|| {
             let journal: PathBuf = args::parse(env, "journal", journal)?;
-            let options: UndoCleanupOptions = args::options(env, "options", options)?;
-            Ok((journal, options.into_core()))
+            let options: UndoOptions = args::options(env, "options", options, &[])?;
+            Ok((journal, options))
         })();
         let client = self.core().clone();
         spawn(env, async move {

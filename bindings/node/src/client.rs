@@ -1,17 +1,17 @@
 //! `Client`: the core client, configured from an options object, and the
 //! owner handles that reach its operations.
 
-use std::time::Duration;
-
 use chrono::SecondsFormat;
 
-use ghpackages::{Client as CoreClient, Owner as CoreOwner, RateLimit};
+use ghpackages::{
+    Client as CoreClient, ClientBuilder, ClientConfig, Owner as CoreOwner, RateLimit,
+};
 use napi::bindgen_prelude::Unknown;
 use napi::{Env, Result};
 use napi_derive::napi;
 use serde_json::{json, Value};
 
-use crate::args::{self, ClientOptions};
+use crate::args;
 use crate::errors;
 use crate::owner::Owner;
 
@@ -52,7 +52,7 @@ impl Client {
     /// The packages of the user the token belongs to.
     #[napi]
     pub fn me(&self) -> Owner {
-        Owner::new(self.inner.clone(), CoreOwner::AuthenticatedUser)
+        Owner::new(self.inner.me())
     }
 
     /// The normalized API base URL.
@@ -94,45 +94,15 @@ impl Client {
         family: fn(String) -> CoreOwner,
     ) -> Result<Owner> {
         let name = args::string(env, argument, name).map_err(|error| errors::to_js(env, &error))?;
-        Ok(Owner::new(self.inner.clone(), family(name)))
+        Ok(Owner::new(self.inner.owner(family(name))))
     }
 }
 
 fn build(env: &Env, options: Option<Unknown>) -> ghpackages::Result<CoreClient> {
-    let options: ClientOptions = args::options(env, "options", options)?;
-    let mut builder = CoreClient::builder();
-    if let Some(token) = options.token {
-        builder = builder.token(token);
-    }
-    if let Some(enabled) = options.token_from_env {
-        builder = builder.token_from_env(enabled);
-    }
-    if let Some(url) = options.base_url {
-        builder = builder.base_url(url);
-    }
-    if let Some(version) = options.api_version {
-        builder = builder.api_version(version);
-    }
-    if let Some(user_agent) = options.user_agent {
-        builder = builder.user_agent(user_agent);
-    }
-    if let Some(ms) = options.connect_timeout_ms {
-        builder = builder.connect_timeout(Duration::from_millis(ms));
-    }
-    if let Some(ms) = options.timeout_ms {
-        builder = builder.timeout(Duration::from_millis(ms));
-    }
-    if let Some(retry) = options.retry {
-        builder = builder.retry(retry.into_core());
-    }
-    if let Some(pages) = options.page_concurrency {
-        builder = builder.page_concurrency(pages);
-    }
-    builder = builder.insecure_http_setting("allowInsecureHttp: true");
-    if let Some(allow) = options.allow_insecure_http {
-        builder = builder.allow_insecure_http(allow);
-    }
-    builder.build()
+    let config: ClientConfig = args::options(env, "options", options, &[])?;
+    ClientBuilder::from_config(config)
+        .insecure_http_setting("allowInsecureHttp: true")
+        .build()
 }
 
 /// A rate-limit snapshot; `reset` as an ISO 8601 string.

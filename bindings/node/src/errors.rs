@@ -49,6 +49,15 @@ pub fn error_codes() -> Vec<&'static str> {
     ErrorKind::ALL.iter().map(|kind| code(*kind)).collect()
 }
 
+/// Every package type (`'npm'`, `'maven'`, ...), in GitHub's order.
+#[napi(ts_return_type = "PackageType[]")]
+pub fn package_types() -> Vec<&'static str> {
+    ghpackages::PackageType::ALL
+        .iter()
+        .map(|package_type| package_type.as_str())
+        .collect()
+}
+
 /// Makes rejections instances of `errorClass`, constructed as
 /// `new errorClass(message, details)`. Called once by the package's entry point.
 #[napi(ts_args_type = "errorClass: new (message: string, details: ErrorDetails) => Error")]
@@ -66,6 +75,7 @@ pub fn to_js(env: &Env, error: &CoreError) -> Error {
     let details = json!({
         "code": code(error.kind()),
         "status": error.status(),
+        "githubMessage": error.github_message(),
         "documentationUrl": error.documentation_url(),
         "requestId": error.request_id(),
         "retryAfterMs": error.retry_after().map(|wait| wait.as_millis() as u64),

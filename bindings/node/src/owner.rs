@@ -2,14 +2,14 @@
 //! authenticated user). The core implements each operation once for all three
 //! families; this class forwards to it.
 
-use ghpackages::{Client as CoreClient, Owner as CoreOwner, Page};
+use ghpackages::{Client as CoreClient, Owner as CoreOwner, OwnerHandle, Page};
 use napi::bindgen_prelude::{PromiseRaw, Unknown};
 use napi::{Env, Result};
 use napi_derive::napi;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::args::{self, PackagesQuery, RestoreOptions, VersionsQuery};
+use crate::args;
 use crate::client::rate_limit;
 use crate::promise::{json, json_text, spawn, JsonText};
 use crate::stream::ItemStream;
@@ -18,21 +18,24 @@ use crate::stream::ItemStream;
 /// `client.user(name)` or `client.me()`.
 #[napi]
 pub struct Owner {
-    client: CoreClient,
-    owner: CoreOwner,
+    handle: OwnerHandle,
 }
 
 impl Owner {
-    pub fn new(client: CoreClient, owner: CoreOwner) -> Self {
-        Owner { client, owner }
+    pub fn new(handle: OwnerHandle) -> Self {
+        Owner { handle }
     }
 
     pub fn client(&self) -> &CoreClient {
-        &self.client
+        self.handle.client()
     }
 
     pub fn owner(&self) -> &CoreOwner {
-        &self.owner
+        self.handle.owner()
+    }
+
+    pub fn handle(&self) -> &OwnerHandle {
+        &self.handle
     }
 }
 
@@ -55,7 +58,7 @@ impl Owner {
     /// `'org'`, `'user'` or `'me'`.
     #[napi(getter, ts_return_type = "'org' | 'user' | 'me'")]
     pub fn kind(&self) -> &'static str {
-        match self.owner {
+        match self.handle.owner() {
             CoreOwner::Org(_) => "org",
             CoreOwner::User(_) => "user",
             CoreOwner::AuthenticatedUser => "me",
@@ -65,59 +68,64 @@ impl Owner {
     /// The login of the organization or user; `null` for `me()`.
     #[napi(getter)]
     pub fn name(&self) -> Option<String> {
-        match &self.owner {
+        match self.handle.owner() {
             CoreOwner::Org(name) | CoreOwner::User(name) => Some(name.clone()),
             CoreOwner::AuthenticatedUser => None,
         }
     }
 
-    /// One page of packages: `{ items, links, rateLimit }`.
+    /// One page of packages of one registry: `{ items, links, rateLimit }`.
     #[napi(
-        ts_args_type = "options: ListPackagesOptions",
+        ts_args_type = "packageType: PackageType, options?: ListPackagesOptions",
         ts_return_type = "Promise<Page<Package>>"
     )]
     pub fn list_packages<'env>(
         &self,
         env: &'env Env,
-        options: Unknown,
+        package_type: Unknown,
+        options: Option<Unknown>,
     ) -> Result<PromiseRaw<'env, Value>> {
-        let query = args::parse::<PackagesQuery>(env, "options", options)
-            .and_then(PackagesQuery::into_core);
-        let (client, owner) = (self.client.clone(), self.owner.clone());
-        spawn(env, async move {
-            page(client.list_packages(&owner, &query?).await?)
-        })
+        let query = packages_query(env, package_type, options);
+        let handle = self.handle.clone();
+        spawn(
+            env,
+            async move { page(handle.list_packages(&query?).await?) },
+        )
     }
 
-    /// Every package, read page by page: `for await (const p of owner.packages(...))`.
+    /// Every package of one registry, read page by page:
+    /// `for await (const p of owner.streamPackages('npm'))`.
     #[napi(
-        ts_args_type = "options: ListPackagesOptions",
+        ts_args_type = "packageType: PackageType, options?: ListPackagesOptions",
         ts_return_type = "AsyncIterable<Package>"
     )]
-    pub fn packages(&self, env: &Env, options: Unknown) -> ItemStream {
-        match args::parse::<PackagesQuery>(env, "options", options)
-            .and_then(PackagesQuery::into_core)
-        {
-            Ok(query) => ItemStream::new(self.client.packages_stream(&self.owner, &query)),
+    pub fn stream_packages(
+        &self,
+        env: &Env,
+        package_type: Unknown,
+        options: Option<Unknown>,
+    ) -> ItemStream {
+        match packages_query(env, package_type, options) {
+            Ok(query) => ItemStream::new(self.handle.stream_packages(&query)),
             Err(error) => ItemStream::failed(error),
         }
     }
 
-    /// Every package, collected into an array.
+    /// Every package of one registry, collected into an array.
     #[napi(
-        ts_args_type = "options: ListPackagesOptions",
+        ts_args_type = "packageType: PackageType, options?: ListPackagesOptions",
         ts_return_type = "Promise<Package[]>"
     )]
     pub fn list_all_packages<'env>(
         &self,
         env: &'env Env,
-        options: Unknown,
+        package_type: Unknown,
+        options: Option<Unknown>,
     ) -> Result<PromiseRaw<'env, JsonText>> {
-        let query = args::parse::<PackagesQuery>(env, "options", options)
-            .and_then(PackagesQuery::into_core);
-        let (client, owner) = (self.client.clone(), self.owner.clone());
+        let query = packages_query(env, package_type, options);
+        let handle = self.handle.clone();
         spawn(env, async move {
-            json_text(&client.list_all_packages(&owner, &query?).await?)
+            json_text(&handle.list_all_packages(&query?).await?)
         })
     }
 
@@ -133,10 +141,10 @@ impl Owner {
         package_name: Unknown,
     ) -> Result<PromiseRaw<'env, JsonText>> {
         let target = package(env, package_type, package_name);
-        let (client, owner) = (self.client.clone(), self.owner.clone());
+        let handle = self.handle.clone();
         spawn(env, async move {
             let (package_type, name) = target?;
-            json_text(&client.get_package(&owner, package_type, &name).await?)
+            json_text(&handle.get_package(package_type, &name).await?)
         })
     }
 
@@ -152,10 +160,10 @@ impl Owner {
         package_name: Unknown,
     ) -> Result<PromiseRaw<'env, ()>> {
         let target = package(env, package_type, package_name);
-        let (client, owner) = (self.client.clone(), self.owner.clone());
+        let handle = self.handle.clone();
         spawn(env, async move {
             let (package_type, name) = target?;
-            client.delete_package(&owner, package_type, &name).await
+            handle.delete_package(package_type, &name).await
         })
     }
 
@@ -174,13 +182,13 @@ impl Owner {
         options: Option<Unknown>,
     ) -> Result<PromiseRaw<'env, ()>> {
         let target = package(env, package_type, package_name);
-        let options = args::options::<RestoreOptions>(env, "options", options);
-        let (client, owner) = (self.client.clone(), self.owner.clone());
+        let options = args::options::<RestoreOptions>(env, "options", options, &[]);
+        let handle = self.handle.clone();
         spawn(env, async move {
             let (package_type, name) = target?;
             let token = options?.token;
-            client
-                .restore_package(&owner, package_type, &name, token.as_deref())
+            handle
+                .restore_package(package_type, &name, token.as_deref())
                 .await
         })
     }
@@ -199,24 +207,24 @@ impl Owner {
     ) -> Result<PromiseRaw<'env, Value>> {
         let target = package(env, package_type, package_name);
         let query = versions_query(env, options);
-        let (client, owner) = (self.client.clone(), self.owner.clone());
+        let handle = self.handle.clone();
         spawn(env, async move {
             let (package_type, name) = target?;
             page(
-                client
-                    .list_package_versions(&owner, package_type, &name, &query?)
+                handle
+                    .list_package_versions(package_type, &name, &query?)
                     .await?,
             )
         })
     }
 
     /// Every version of a package, read page by page:
-    /// `for await (const v of owner.packageVersions(...))`.
+    /// `for await (const v of owner.streamPackageVersions(...))`.
     #[napi(
         ts_args_type = "packageType: PackageType, packageName: string, options?: ListPackageVersionsOptions",
         ts_return_type = "AsyncIterable<PackageVersion>"
     )]
-    pub fn package_versions(
+    pub fn stream_package_versions(
         &self,
         env: &Env,
         package_type: Unknown,
@@ -227,8 +235,8 @@ impl Owner {
         let query = versions_query(env, options);
         match target.and_then(|target| Ok((target, query?))) {
             Ok(((package_type, name), query)) => ItemStream::new(
-                self.client
-                    .package_versions_stream(&self.owner, package_type, &name, &query),
+                self.handle
+                    .stream_package_versions(package_type, &name, &query),
             ),
             Err(error) => ItemStream::failed(error),
         }
@@ -248,12 +256,12 @@ impl Owner {
     ) -> Result<PromiseRaw<'env, JsonText>> {
         let target = package(env, package_type, package_name);
         let query = versions_query(env, options);
-        let (client, owner) = (self.client.clone(), self.owner.clone());
+        let handle = self.handle.clone();
         spawn(env, async move {
             let (package_type, name) = target?;
             json_text(
-                &client
-                    .list_all_package_versions(&owner, package_type, &name, &query?)
+                &handle
+                    .list_all_package_versions(package_type, &name, &query?)
                     .await?,
             )
         })
@@ -272,14 +280,10 @@ impl Owner {
         version_id: Unknown,
     ) -> Result<PromiseRaw<'env, JsonText>> {
         let target = version(env, package_type, package_name, version_id);
-        let (client, owner) = (self.client.clone(), self.owner.clone());
+        let handle = self.handle.clone();
         spawn(env, async move {
             let (package_type, name, id) = target?;
-            json_text(
-                &client
-                    .get_package_version(&owner, package_type, &name, id)
-                    .await?,
-            )
+            json_text(&handle.get_package_version(package_type, &name, id).await?)
         })
     }
 
@@ -296,12 +300,10 @@ impl Owner {
         version_id: Unknown,
     ) -> Result<PromiseRaw<'env, ()>> {
         let target = version(env, package_type, package_name, version_id);
-        let (client, owner) = (self.client.clone(), self.owner.clone());
+        let handle = self.handle.clone();
         spawn(env, async move {
             let (package_type, name, id) = target?;
-            client
-                .delete_package_version(&owner, package_type, &name, id)
-                .await
+            handle.delete_package_version(package_type, &name, id).await
         })
     }
 
@@ -318,11 +320,11 @@ impl Owner {
         version_id: Unknown,
     ) -> Result<PromiseRaw<'env, ()>> {
         let target = version(env, package_type, package_name, version_id);
-        let (client, owner) = (self.client.clone(), self.owner.clone());
+        let handle = self.handle.clone();
         spawn(env, async move {
             let (package_type, name, id) = target?;
-            client
-                .restore_package_version(&owner, package_type, &name, id)
+            handle
+                .restore_package_version(package_type, &name, id)
                 .await
         })
     }
@@ -330,10 +332,13 @@ impl Owner {
     /// Packages that conflict with the Docker registry's migration to the
     /// Container registry.
     #[napi(ts_return_type = "Promise<Package[]>")]
-    pub fn docker_conflicts<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, Value>> {
-        let (client, owner) = (self.client.clone(), self.owner.clone());
+    pub fn list_docker_migration_conflicts<'env>(
+        &self,
+        env: &'env Env,
+    ) -> Result<PromiseRaw<'env, Value>> {
+        let handle = self.handle.clone();
         spawn(env, async move {
-            json(&client.list_docker_migration_conflicts(&owner).await?)
+            json(&handle.list_docker_migration_conflicts().await?)
         })
     }
 }
@@ -361,5 +366,26 @@ fn versions_query(
     env: &Env,
     options: Option<Unknown>,
 ) -> ghpackages::Result<ghpackages::ListVersionsOptions> {
-    args::options::<VersionsQuery>(env, "options", options).and_then(VersionsQuery::into_core)
+    args::options(env, "options", options, &[])
+}
+
+fn packages_query(
+    env: &Env,
+    package_type: Unknown,
+    options: Option<Unknown>,
+) -> ghpackages::Result<ghpackages::ListPackagesOptions> {
+    let package_type = args::package_type(env, package_type)?;
+    args::options(
+        env,
+        "options",
+        options,
+        &[("package_type", Value::from(package_type.as_str()))],
+    )
+}
+
+/// `{ token? }` of `restorePackage`: GitHub's `token` query parameter.
+#[derive(Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct RestoreOptions {
+    token: Option<String>,
 }

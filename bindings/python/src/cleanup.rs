@@ -9,7 +9,8 @@ use chrono::{DateTime, Utc};
 use ghpackages::cleanup::{
     self, Action, Decision, ExecuteOptions, Plan, PlanOptions, Policy, UndoOptions, ValidateOptions,
 };
-use ghpackages::{Client, Owner, PackageType, Visibility};
+use ghpackages::options::{self, KeyCase};
+use ghpackages::{Client, OwnerHandle, PackageRef, Visibility};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
@@ -61,6 +62,31 @@ impl<'py> FromPyObject<'_, 'py> for PolicyArg {
             ));
         };
         Policy::from_json(&json).map(PolicyArg).map_err(to_py_err)
+    }
+}
+
+/// The pacing budget of a cleanup or undo: a dict
+/// `{"points": 900, "window_ms": 60000, "write_cost": 5}`, missing keys at
+/// the core's defaults.
+pub struct BudgetArg(cleanup::RateBudget);
+
+impl<'py> FromPyObject<'_, 'py> for BudgetArg {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        if !obj.is_instance_of::<PyDict>() {
+            return Err(PyTypeError::new_err("budget must be a dict"));
+        }
+        let text: String = obj
+            .py()
+            .import("json")?
+            .call_method1("dumps", (&*obj,))?
+            .extract()?;
+        let value: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| PyTypeError::new_err(e.to_string()))?;
+        options::decode("budget", Some(value), KeyCase::Snake, &[])
+            .map(BudgetArg)
+            .map_err(to_py_err)
     }
 }
 
@@ -242,11 +268,15 @@ pub fn execute_options(
     journal: Option<PathBuf>,
     concurrency: Option<i64>,
     max_rate_limit_waits: Option<i64>,
+    budget: Option<BudgetArg>,
 ) -> PyResult<ExecuteOptions> {
     let mut options = ExecuteOptions {
         journal,
         ..ExecuteOptions::default()
     };
+    if let Some(BudgetArg(budget)) = budget {
+        options.budget = budget;
+    }
     if let Some(concurrency) = count("concurrency", concurrency)? {
         options.concurrency = concurrency as usize;
     }
@@ -261,11 +291,15 @@ pub fn undo_options(
     concurrency: Option<i64>,
     now: Option<DateTime<Utc>>,
     max_rate_limit_waits: Option<i64>,
+    budget: Option<BudgetArg>,
 ) -> PyResult<UndoOptions> {
     let mut options = UndoOptions {
         now,
         ..UndoOptions::default()
     };
+    if let Some(BudgetArg(budget)) = budget {
+        options.budget = budget;
+    }
     if let Some(concurrency) = count("concurrency", concurrency)? {
         options.concurrency = concurrency as usize;
     }
@@ -305,15 +339,12 @@ fn progress<T: Serialize>(callback: Option<Py<PyAny>>) -> impl Fn(&T) + Send + S
 
 /// Executes `plan` on one package; the report as a dict.
 pub async fn execute(
+    target: PackageRef,
     client: Client,
-    owner: Owner,
-    package_type: PackageType,
-    name: String,
     plan: Plan,
     options: ExecuteOptions,
     on_outcome: Option<Py<PyAny>>,
 ) -> PyResult<Json> {
-    let target = cleanup::Target::new(owner, package_type, name);
     let report =
         cleanup::execute_with_progress(&client, &target, &plan, &options, progress(on_outcome))
             .await
@@ -341,13 +372,16 @@ pub fn plan_options(
 /// Plans a cleanup of one package with the core's `plan_package` (the
 /// manifest graph of a container package included).
 pub async fn plan_package(
+    package: PackageRef,
     client: Client,
-    owner: Owner,
-    package_type: PackageType,
-    name: String,
     policy: PolicyArg,
     options: PlanOptions,
 ) -> PyResult<CleanupPlan> {
+    let PackageRef {
+        owner,
+        package_type,
+        name,
+    } = package;
     cleanup::plan_package(&client, &owner, package_type, &name, &policy.0, &options)
         .await
         .map(CleanupPlan)
@@ -357,12 +391,11 @@ pub async fn plan_package(
 /// Pulls the manifest graph of every tag of a container package; the
 /// report as a dict.
 pub async fn validate(
-    client: Client,
-    owner: Owner,
+    handle: OwnerHandle,
     name: String,
     options: ValidateOptions,
 ) -> PyResult<Json> {
-    let report = cleanup::validate_package(&client, &owner, &name, &options)
+    let report = cleanup::validate_package(handle.client(), handle.owner(), &name, &options)
         .await
         .map_err(to_py_err)?;
     Json::of(&report)

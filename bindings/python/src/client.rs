@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 
-use crate::cleanup::{callback, undo, undo_options};
+use crate::cleanup::{callback, undo, undo_options, BudgetArg};
 use crate::convert::{count, optional_seconds, repr_str};
 use crate::errors::to_py_err;
 use crate::owner::{AsyncOwner, Owner};
@@ -88,54 +88,41 @@ impl RetryPolicy {
     }
 }
 
-/// The constructor arguments of both clients.
-struct Settings<'a, 'py> {
+/// The constructor arguments of both clients, as the core's one
+/// configuration; the core holds the defaults.
+#[allow(clippy::too_many_arguments)]
+fn build(
     token: Option<String>,
     base_url: Option<String>,
     token_from_env: bool,
     api_version: Option<String>,
     user_agent: Option<String>,
-    connect_timeout: Option<&'a Bound<'py, PyAny>>,
-    timeout: Option<&'a Bound<'py, PyAny>>,
-    retry: Option<&'a Bound<'py, RetryPolicy>>,
+    connect_timeout: Option<&Bound<'_, PyAny>>,
+    timeout: Option<&Bound<'_, PyAny>>,
+    retry: Option<&Bound<'_, RetryPolicy>>,
     page_concurrency: Option<i64>,
     allow_insecure_http: bool,
-}
-
-impl Settings<'_, '_> {
-    fn build(self) -> PyResult<ghpackages::Client> {
-        let mut builder = ghpackages::Client::builder()
-            .token_from_env(self.token_from_env)
-            .allow_insecure_http(self.allow_insecure_http)
-            .insecure_http_setting("allow_insecure_http=True");
-        if let Some(token) = self.token {
-            builder = builder.token(token);
-        }
-        if let Some(url) = self.base_url {
-            builder = builder.base_url(url);
-        }
-        if let Some(version) = self.api_version {
-            builder = builder.api_version(version);
-        }
-        if let Some(user_agent) = self.user_agent {
-            builder = builder.user_agent(user_agent);
-        }
-        if let Some(timeout) = optional_seconds("connect_timeout", self.connect_timeout)? {
-            builder = builder.connect_timeout(timeout);
-        }
-        if let Some(timeout) = optional_seconds("timeout", self.timeout)? {
-            builder = builder.timeout(timeout);
-        }
-        if let Some(policy) = self.retry {
-            builder = builder.retry(policy.get().0.clone());
-        }
-        if let Some(pages) = count("page_concurrency", self.page_concurrency)? {
-            builder = builder.page_concurrency(pages as usize);
-        }
-        // The HTTP client may set up timers and DNS resolution on the runtime.
-        let _runtime = runtime()?.enter();
-        builder.build().map_err(to_py_err)
-    }
+    registry_url: Option<String>,
+) -> PyResult<ghpackages::Client> {
+    let config = ghpackages::ClientConfig {
+        base_url,
+        token: token.map(ghpackages::Secret::new),
+        token_from_env: Some(token_from_env),
+        api_version,
+        user_agent,
+        connect_timeout: optional_seconds("connect_timeout", connect_timeout)?,
+        timeout: optional_seconds("timeout", timeout)?,
+        retry: retry.map(|policy| policy.get().0.clone()),
+        page_concurrency: count("page_concurrency", page_concurrency)?.map(|pages| pages as usize),
+        allow_insecure_http,
+        registry_url,
+    };
+    // The HTTP client may set up timers and DNS resolution on the runtime.
+    let _runtime = runtime()?.enter();
+    ghpackages::ClientBuilder::from_config(config)
+        .insecure_http_setting("allow_insecure_http=True")
+        .build()
+        .map_err(to_py_err)
 }
 
 /// Defines a client class whose owner handles are `$owner` and whose
@@ -167,6 +154,7 @@ macro_rules! client_class {
                 retry=None,
                 page_concurrency=None,
                 allow_insecure_http=false,
+                registry_url=None,
             ))]
             #[allow(clippy::too_many_arguments)]
             fn new(
@@ -180,8 +168,9 @@ macro_rules! client_class {
                 retry: Option<&Bound<'_, RetryPolicy>>,
                 page_concurrency: Option<i64>,
                 allow_insecure_http: bool,
+                registry_url: Option<String>,
             ) -> PyResult<Self> {
-                let client = Settings {
+                let client = build(
                     token,
                     base_url,
                     token_from_env,
@@ -192,24 +181,24 @@ macro_rules! client_class {
                     retry,
                     page_concurrency,
                     allow_insecure_http,
-                }
-                .build()?;
+                    registry_url,
+                )?;
                 Ok($class { client })
             }
 
             /// The packages of an organization (`/orgs/{org}/...`).
             fn org(&self, org: String) -> $owner {
-                $owner::new(self.client.clone(), ghpackages::Owner::Org(org))
+                $owner::new(self.client.org(org))
             }
 
             /// The packages of a user (`/users/{username}/...`).
             fn user(&self, username: String) -> $owner {
-                $owner::new(self.client.clone(), ghpackages::Owner::User(username))
+                $owner::new(self.client.user(username))
             }
 
             /// The packages of the user the token belongs to (`/user/...`).
             fn me(&self) -> $owner {
-                $owner::new(self.client.clone(), ghpackages::Owner::AuthenticatedUser)
+                $owner::new(self.client.me())
             }
 
             /// The normalized API base URL.
@@ -253,7 +242,8 @@ macro_rules! client_class {
             /// are too old (default: the current time). `on_outcome` is
             /// called with each version's outcome (a dict) as it completes,
             /// from a worker thread. Returns the report as a dict.
-            #[pyo3(signature = (journal, *, concurrency=None, now=None, max_rate_limit_waits=None, on_outcome=None))]
+            #[pyo3(signature = (journal, *, concurrency=None, now=None, max_rate_limit_waits=None, budget=None, on_outcome=None))]
+            #[allow(clippy::too_many_arguments)]
             fn undo_cleanup(
                 &self,
                 py: Python<'_>,
@@ -261,10 +251,11 @@ macro_rules! client_class {
                 concurrency: Option<i64>,
                 now: Option<DateTime<Utc>>,
                 max_rate_limit_waits: Option<i64>,
+                budget: Option<BudgetArg>,
                 on_outcome: Option<Bound<'_, PyAny>>,
             ) -> PyResult<Py<PyAny>> {
                 let on_outcome = callback(on_outcome)?;
-                let options = undo_options(concurrency, now, max_rate_limit_waits)?;
+                let options = undo_options(concurrency, now, max_rate_limit_waits, budget)?;
                 $run(py, undo(self.client.clone(), journal, options, on_outcome))
             }
 

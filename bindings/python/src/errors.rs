@@ -16,7 +16,8 @@ use crate::pages::RateLimit;
 const MODULE: &str = "ghpackages";
 const BASE_NAME: &str = "GitHubPackagesError";
 const BASE_DOC: &str = "Base class of every error raised by ghpackages. Attributes: code (the \
-core's error kind name), status, message, documentation_url, request_id, rate_limit, \
+core's error kind name), status, message, github_message (GitHub's own message, when a response \
+was received), documentation_url, request_id, rate_limit, \
 retry_after, retryable (whether the same request may succeed later).";
 
 /// The Python class of a kind: its name, the builtin it also derives from,
@@ -112,6 +113,7 @@ fn classes(py: Python<'_>) -> PyResult<&Classes> {
         base.setattr("retryable", false)?;
         for attribute in [
             "status",
+            "github_message",
             "documentation_url",
             "request_id",
             "rate_limit",
@@ -169,6 +171,7 @@ fn exception(py: Python<'_>, error: &Error) -> PyResult<PyErr> {
     instance.setattr("code", error.kind().name())?;
     instance.setattr("status", error.status())?;
     instance.setattr("message", error.message())?;
+    instance.setattr("github_message", error.github_message())?;
     instance.setattr("documentation_url", error.documentation_url())?;
     instance.setattr("request_id", error.request_id())?;
     instance.setattr("rate_limit", error.rate_limit().cloned().map(RateLimit))?;

@@ -7,23 +7,19 @@
 use std::future::Future;
 use std::path::PathBuf;
 
+use futures::stream::BoxStream;
 use futures::{StreamExt, TryStreamExt};
-use ghpackages::{ListPackagesOptions, ListVersionsOptions, PackageType, VersionState, Visibility};
+use ghpackages::{
+    ListPackagesOptions, ListVersionsOptions, OwnerHandle, PackageType, VersionState, Visibility,
+};
 use pyo3::prelude::*;
 
-use crate::cleanup::{self, callback, execute_options, CleanupPlan, Json};
+use crate::cleanup::{self, callback, execute_options, BudgetArg, CleanupPlan};
 use crate::convert::{count, id, repr_str, ApiEnum};
 use crate::errors::to_py_err;
 use crate::models::{Package, PackageVersion};
 use crate::pages::{AsyncItemIterator, Item, ItemIterator, ItemStream, Page};
 use crate::runtime::{awaitable, blocking, runtime};
-
-/// An owner on a client: what every operation needs besides its arguments.
-#[derive(Clone)]
-pub struct Target {
-    client: ghpackages::Client,
-    owner: ghpackages::Owner,
-}
 
 /// A core call's result as Python values.
 async fn converted<T, U>(call: impl Future<Output = ghpackages::Result<T>>) -> PyResult<U>
@@ -97,198 +93,23 @@ fn version_options(
     })
 }
 
-impl Target {
-    pub fn new(client: ghpackages::Client, owner: ghpackages::Owner) -> Self {
-        Target { client, owner }
-    }
+/// The items of a lazy listing as Python values.
+fn items<T: Send + 'static>(
+    stream: impl FnOnce() -> BoxStream<'static, ghpackages::Result<T>>,
+) -> PyResult<ItemStream>
+where
+    Item: From<T>,
+{
+    // The stream may spawn its page fetches as soon as it exists.
+    let _runtime = runtime()?.enter();
+    Ok(stream().map_ok(Item::from).boxed())
+}
 
-    fn repr(&self, class: &str) -> String {
-        match &self.owner {
-            ghpackages::Owner::Org(org) => format!("{class}(org={})", repr_str(org)),
-            ghpackages::Owner::User(user) => format!("{class}(user={})", repr_str(user)),
-            ghpackages::Owner::AuthenticatedUser => format!("{class}(me)"),
-        }
-    }
-
-    fn list_packages(
-        &self,
-        options: ListPackagesOptions,
-    ) -> impl Future<Output = PyResult<Page>> + Send + 'static {
-        let Target { client, owner } = self.clone();
-        converted(async move { client.list_packages(&owner, &options).await })
-    }
-
-    fn packages(&self, options: ListPackagesOptions) -> PyResult<ItemStream> {
-        // The stream may spawn its page fetches as soon as it exists.
-        let _runtime = runtime()?.enter();
-        Ok(self
-            .client
-            .packages_stream(&self.owner, &options)
-            .map_ok(Item::from)
-            .boxed())
-    }
-
-    fn list_all_packages(
-        &self,
-        options: ListPackagesOptions,
-    ) -> impl Future<Output = PyResult<List<Package>>> + Send + 'static {
-        let Target { client, owner } = self.clone();
-        converted(async move { client.list_all_packages(&owner, &options).await })
-    }
-
-    fn get_package(
-        &self,
-        package_type: PackageType,
-        name: String,
-    ) -> impl Future<Output = PyResult<Package>> + Send + 'static {
-        let Target { client, owner } = self.clone();
-        converted(async move { client.get_package(&owner, package_type, &name).await })
-    }
-
-    fn delete_package(
-        &self,
-        package_type: PackageType,
-        name: String,
-    ) -> impl Future<Output = PyResult<Nothing>> + Send + 'static {
-        let Target { client, owner } = self.clone();
-        converted(async move { client.delete_package(&owner, package_type, &name).await })
-    }
-
-    fn restore_package(
-        &self,
-        package_type: PackageType,
-        name: String,
-        token: Option<String>,
-    ) -> impl Future<Output = PyResult<Nothing>> + Send + 'static {
-        let Target { client, owner } = self.clone();
-        converted(async move {
-            client
-                .restore_package(&owner, package_type, &name, token.as_deref())
-                .await
-        })
-    }
-
-    fn list_package_versions(
-        &self,
-        package_type: PackageType,
-        name: String,
-        options: ListVersionsOptions,
-    ) -> impl Future<Output = PyResult<Page>> + Send + 'static {
-        let Target { client, owner } = self.clone();
-        converted(async move {
-            client
-                .list_package_versions(&owner, package_type, &name, &options)
-                .await
-        })
-    }
-
-    fn versions(
-        &self,
-        package_type: PackageType,
-        name: &str,
-        options: ListVersionsOptions,
-    ) -> PyResult<ItemStream> {
-        let _runtime = runtime()?.enter();
-        Ok(self
-            .client
-            .package_versions_stream(&self.owner, package_type, name, &options)
-            .map_ok(Item::from)
-            .boxed())
-    }
-
-    fn list_all_package_versions(
-        &self,
-        package_type: PackageType,
-        name: String,
-        options: ListVersionsOptions,
-    ) -> impl Future<Output = PyResult<List<PackageVersion>>> + Send + 'static {
-        let Target { client, owner } = self.clone();
-        converted(async move {
-            client
-                .list_all_package_versions(&owner, package_type, &name, &options)
-                .await
-        })
-    }
-
-    fn get_package_version(
-        &self,
-        package_type: PackageType,
-        name: String,
-        version_id: u64,
-    ) -> impl Future<Output = PyResult<PackageVersion>> + Send + 'static {
-        let Target { client, owner } = self.clone();
-        converted(async move {
-            client
-                .get_package_version(&owner, package_type, &name, version_id)
-                .await
-        })
-    }
-
-    fn delete_package_version(
-        &self,
-        package_type: PackageType,
-        name: String,
-        version_id: u64,
-    ) -> impl Future<Output = PyResult<Nothing>> + Send + 'static {
-        let Target { client, owner } = self.clone();
-        converted(async move {
-            client
-                .delete_package_version(&owner, package_type, &name, version_id)
-                .await
-        })
-    }
-
-    fn restore_package_version(
-        &self,
-        package_type: PackageType,
-        name: String,
-        version_id: u64,
-    ) -> impl Future<Output = PyResult<Nothing>> + Send + 'static {
-        let Target { client, owner } = self.clone();
-        converted(async move {
-            client
-                .restore_package_version(&owner, package_type, &name, version_id)
-                .await
-        })
-    }
-
-    fn execute_cleanup(
-        &self,
-        package_type: PackageType,
-        name: String,
-        plan: ghpackages::cleanup::Plan,
-        options: ghpackages::cleanup::ExecuteOptions,
-        on_outcome: Option<Py<PyAny>>,
-    ) -> impl Future<Output = PyResult<Json>> + Send + 'static {
-        let Target { client, owner } = self.clone();
-        cleanup::execute(client, owner, package_type, name, plan, options, on_outcome)
-    }
-
-    fn plan_package_cleanup(
-        &self,
-        package_type: PackageType,
-        name: String,
-        policy: cleanup::PolicyArg,
-        options: ghpackages::cleanup::PlanOptions,
-    ) -> impl Future<Output = PyResult<CleanupPlan>> + Send + 'static {
-        let Target { client, owner } = self.clone();
-        cleanup::plan_package(client, owner, package_type, name, policy, options)
-    }
-
-    fn validate_container(
-        &self,
-        name: String,
-        options: ghpackages::cleanup::ValidateOptions,
-    ) -> impl Future<Output = PyResult<Json>> + Send + 'static {
-        let Target { client, owner } = self.clone();
-        cleanup::validate(client, owner, name, options)
-    }
-
-    fn docker_migration_conflicts(
-        &self,
-    ) -> impl Future<Output = PyResult<List<Package>>> + Send + 'static {
-        let Target { client, owner } = self.clone();
-        converted(async move { client.list_docker_migration_conflicts(&owner).await })
+fn repr(handle: &OwnerHandle, class: &str) -> String {
+    match handle.owner() {
+        ghpackages::Owner::Org(org) => format!("{class}(org={})", repr_str(org)),
+        ghpackages::Owner::User(user) => format!("{class}(user={})", repr_str(user)),
+        ghpackages::Owner::AuthenticatedUser => format!("{class}(me)"),
     }
 }
 
@@ -299,14 +120,12 @@ macro_rules! owner_class {
         $(#[$meta])*
         #[pyclass(frozen, module = "ghpackages")]
         pub struct $class {
-            target: Target,
+            handle: OwnerHandle,
         }
 
         impl $class {
-            pub fn new(client: ghpackages::Client, owner: ghpackages::Owner) -> Self {
-                $class {
-                    target: Target::new(client, owner),
-                }
+            pub fn new(handle: OwnerHandle) -> Self {
+                $class { handle }
             }
         }
 
@@ -323,12 +142,12 @@ macro_rules! owner_class {
                 per_page: Option<i64>,
             ) -> PyResult<Py<PyAny>> {
                 let options = package_options(package_type, visibility, page, per_page)?;
-                $run(py, self.target.list_packages(options))
+                $run(py, converted::<_, Page>({ let h = self.handle.clone(); async move { h.list_packages(&options).await } }))
             }
 
             /// Every package of `package_type`, fetched lazily page by page.
             #[pyo3(signature = (package_type, *, visibility=None, page=None, per_page=None))]
-            fn iter_packages(
+            fn stream_packages(
                 &self,
                 package_type: ApiEnum<PackageType>,
                 visibility: Option<ApiEnum<Visibility>>,
@@ -336,7 +155,7 @@ macro_rules! owner_class {
                 per_page: Option<i64>,
             ) -> PyResult<$iterator> {
                 let options = package_options(package_type, visibility, page, per_page)?;
-                Ok($iterator::new(self.target.packages(options)?))
+                Ok($iterator::new(items(|| self.handle.stream_packages(&options))?))
             }
 
             /// Every package of `package_type`, as one list.
@@ -350,7 +169,7 @@ macro_rules! owner_class {
                 per_page: Option<i64>,
             ) -> PyResult<Py<PyAny>> {
                 let options = package_options(package_type, visibility, page, per_page)?;
-                $run(py, self.target.list_all_packages(options))
+                $run(py, converted::<_, List<Package>>({ let h = self.handle.clone(); async move { h.list_all_packages(&options).await } }))
             }
 
             /// One package.
@@ -360,7 +179,7 @@ macro_rules! owner_class {
                 package_type: ApiEnum<PackageType>,
                 package_name: String,
             ) -> PyResult<Py<PyAny>> {
-                $run(py, self.target.get_package(package_type.0, package_name))
+                $run(py, converted::<_, Package>({ let h = self.handle.clone(); async move { h.get_package(package_type.0, &package_name).await } }))
             }
 
             /// Deletes a package; it can be restored within 30 days.
@@ -370,7 +189,7 @@ macro_rules! owner_class {
                 package_type: ApiEnum<PackageType>,
                 package_name: String,
             ) -> PyResult<Py<PyAny>> {
-                $run(py, self.target.delete_package(package_type.0, package_name))
+                $run(py, converted::<_, Nothing>({ let h = self.handle.clone(); async move { h.delete_package(package_type.0, &package_name).await } }))
             }
 
             /// Restores a deleted package; `token` is GitHub's optional `token` query parameter.
@@ -382,11 +201,7 @@ macro_rules! owner_class {
                 package_name: String,
                 token: Option<String>,
             ) -> PyResult<Py<PyAny>> {
-                $run(
-                    py,
-                    self.target
-                        .restore_package(package_type.0, package_name, token),
-                )
+                $run(py, converted::<_, Nothing>({ let h = self.handle.clone(); async move { h.restore_package(package_type.0, &package_name, token.as_deref()).await } }))
             }
 
             /// One page of a package's versions, newest first, with its links.
@@ -401,16 +216,12 @@ macro_rules! owner_class {
                 per_page: Option<i64>,
             ) -> PyResult<Py<PyAny>> {
                 let options = version_options(state, page, per_page)?;
-                $run(
-                    py,
-                    self.target
-                        .list_package_versions(package_type.0, package_name, options),
-                )
+                $run(py, converted::<_, Page>({ let h = self.handle.clone(); async move { h.list_package_versions(package_type.0, &package_name, &options).await } }))
             }
 
             /// Every version of a package, fetched lazily page by page.
             #[pyo3(signature = (package_type, package_name, *, state=None, page=None, per_page=None))]
-            fn iter_package_versions(
+            fn stream_package_versions(
                 &self,
                 package_type: ApiEnum<PackageType>,
                 package_name: String,
@@ -419,11 +230,7 @@ macro_rules! owner_class {
                 per_page: Option<i64>,
             ) -> PyResult<$iterator> {
                 let options = version_options(state, page, per_page)?;
-                Ok($iterator::new(self.target.versions(
-                    package_type.0,
-                    &package_name,
-                    options,
-                )?))
+                Ok($iterator::new(items(|| self.handle.stream_package_versions(package_type.0, &package_name, &options))?))
             }
 
             /// Every version of a package, as one list.
@@ -438,11 +245,7 @@ macro_rules! owner_class {
                 per_page: Option<i64>,
             ) -> PyResult<Py<PyAny>> {
                 let options = version_options(state, page, per_page)?;
-                $run(
-                    py,
-                    self.target
-                        .list_all_package_versions(package_type.0, package_name, options),
-                )
+                $run(py, converted::<_, List<PackageVersion>>({ let h = self.handle.clone(); async move { h.list_all_package_versions(package_type.0, &package_name, &options).await } }))
             }
 
             /// One version of a package.
@@ -454,11 +257,7 @@ macro_rules! owner_class {
                 package_version_id: i64,
             ) -> PyResult<Py<PyAny>> {
                 let version_id = id("package_version_id", package_version_id)?;
-                $run(
-                    py,
-                    self.target
-                        .get_package_version(package_type.0, package_name, version_id),
-                )
+                $run(py, converted::<_, PackageVersion>({ let h = self.handle.clone(); async move { h.get_package_version(package_type.0, &package_name, version_id).await } }))
             }
 
             /// Deletes a version; it can be restored within 30 days.
@@ -470,11 +269,7 @@ macro_rules! owner_class {
                 package_version_id: i64,
             ) -> PyResult<Py<PyAny>> {
                 let version_id = id("package_version_id", package_version_id)?;
-                $run(
-                    py,
-                    self.target
-                        .delete_package_version(package_type.0, package_name, version_id),
-                )
+                $run(py, converted::<_, Nothing>({ let h = self.handle.clone(); async move { h.delete_package_version(package_type.0, &package_name, version_id).await } }))
             }
 
             /// Restores a deleted version.
@@ -486,16 +281,12 @@ macro_rules! owner_class {
                 package_version_id: i64,
             ) -> PyResult<Py<PyAny>> {
                 let version_id = id("package_version_id", package_version_id)?;
-                $run(
-                    py,
-                    self.target
-                        .restore_package_version(package_type.0, package_name, version_id),
-                )
+                $run(py, converted::<_, Nothing>({ let h = self.handle.clone(); async move { h.restore_package_version(package_type.0, &package_name, version_id).await } }))
             }
 
             /// Packages that conflict with the Docker migration of the owner.
             fn list_docker_migration_conflicts(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-                $run(py, self.target.docker_migration_conflicts())
+                $run(py, converted::<_, List<Package>>({ let h = self.handle.clone(); async move { h.list_docker_migration_conflicts().await } }))
             }
 
             /// Executes a plan from `plan_cleanup` on one of the owner's
@@ -503,7 +294,7 @@ macro_rules! owner_class {
             /// recorded in the `journal` file (JSON lines) for `undo_cleanup`.
             /// `on_outcome` is called with each version's outcome (a dict) as
             /// it completes, from a worker thread. Returns the report as a dict.
-            #[pyo3(signature = (package_type, package_name, plan, *, journal=None, concurrency=None, max_rate_limit_waits=None, on_outcome=None))]
+            #[pyo3(signature = (package_type, package_name, plan, *, journal=None, concurrency=None, max_rate_limit_waits=None, budget=None, on_outcome=None))]
             #[allow(clippy::too_many_arguments)]
             fn execute_cleanup(
                 &self,
@@ -514,20 +305,12 @@ macro_rules! owner_class {
                 journal: Option<PathBuf>,
                 concurrency: Option<i64>,
                 max_rate_limit_waits: Option<i64>,
+                budget: Option<BudgetArg>,
                 on_outcome: Option<Bound<'_, PyAny>>,
             ) -> PyResult<Py<PyAny>> {
                 let on_outcome = callback(on_outcome)?;
-                let options = execute_options(journal, concurrency, max_rate_limit_waits)?;
-                $run(
-                    py,
-                    self.target.execute_cleanup(
-                        package_type.0,
-                        package_name,
-                        plan.get().plan(),
-                        options,
-                        on_outcome,
-                    ),
-                )
+                let options = execute_options(journal, concurrency, max_rate_limit_waits, budget)?;
+                $run(py, cleanup::execute(self.handle.package(package_type.0, package_name), self.handle.client().clone(), plan.get().plan(), options, on_outcome))
             }
 
             /// Plans a cleanup of one of the owner's packages: reads the
@@ -552,11 +335,7 @@ macro_rules! owner_class {
             ) -> PyResult<Py<PyAny>> {
                 let options =
                     cleanup::plan_options(manifest_graph, delete_referenced, concurrency, downloads)?;
-                $run(
-                    py,
-                    self.target
-                        .plan_package_cleanup(package_type.0, package_name, policy, options),
-                )
+                $run(py, cleanup::plan_package(self.handle.package(package_type.0, package_name), self.handle.client().clone(), policy, options))
             }
 
             /// Pulls the manifest graph of every tag of one of the owner's
@@ -573,11 +352,11 @@ macro_rules! owner_class {
                 if let Some(concurrency) = count("concurrency", concurrency)? {
                     options.concurrency = concurrency as usize;
                 }
-                $run(py, self.target.validate_container(package_name, options))
+                $run(py, cleanup::validate(self.handle.clone(), package_name, options))
             }
 
             fn __repr__(&self) -> String {
-                self.target.repr(stringify!($class))
+                repr(&self.handle, stringify!($class))
             }
         }
     };

@@ -1,6 +1,6 @@
 //! The plain API commands: packages, versions, conflicts.
 
-use ghpackages::cleanup::Target;
+use ghpackages::PackageRef;
 use std::path::Path;
 
 use ghpackages::{
@@ -17,17 +17,17 @@ use crate::{print_json, Context, Status};
 struct Done<'a> {
     action: &'static str,
     #[serde(flatten)]
-    target: &'a Target,
+    target: &'a PackageRef,
     #[serde(skip_serializing_if = "Option::is_none")]
     version_id: Option<u64>,
 }
 
 impl Context {
-    fn target(&self, package: &PackageArgs) -> Target {
-        Target::new(self.owner.clone(), package.package_type, &package.name)
+    fn target(&self, package: &PackageArgs) -> PackageRef {
+        PackageRef::new(self.owner.clone(), package.package_type, &package.name)
     }
 
-    fn done(&self, action: &'static str, target: &Target, version_id: Option<u64>) {
+    fn done(&self, action: &'static str, target: &PackageRef, version_id: Option<u64>) {
         if self.json {
             print_json(&Done {
                 action,

@@ -1,8 +1,9 @@
 //! `ghpkg demo`: the whole cleanup story against an in-process emulator.
 
 use ghpackages::cleanup::{
-    self, ExecuteOptions, PlanOptions, Policy, RateBudget, TagFilter, Target, UndoOptions,
+    self, ExecuteOptions, PlanOptions, Policy, RateBudget, TagFilter, UndoOptions,
 };
+use ghpackages::PackageRef;
 use ghpackages::{
     Client, Error, ErrorKind, ListPackagesOptions, ListVersionsOptions, Owner, PackageType, Result,
 };
@@ -37,7 +38,7 @@ fn step(json: bool, number: u32, title: &str, command: &str) {
     say!(json, "   $ {command}");
 }
 
-async fn count_versions(client: &Client, target: &Target) -> Result<usize> {
+async fn count_versions(client: &Client, target: &PackageRef) -> Result<usize> {
     let versions = client
         .list_all_package_versions(
             &target.owner,
@@ -77,7 +78,7 @@ async fn walk_through(base_url: &str, json: bool) -> Result<Status> {
     );
     let client = Client::builder().base_url(base_url).token(TOKEN).build()?;
     let owner = Owner::org(ORG);
-    let target = Target::new(owner.clone(), PackageType::Container, PACKAGE);
+    let target = PackageRef::new(owner.clone(), PackageType::Container, PACKAGE);
     // GitHub's budget, on the emulator's sped-up windows.
     let budget = RateBudget {
         window_ms: (RateBudget::default().window_ms as f64 / SPEED) as u64,

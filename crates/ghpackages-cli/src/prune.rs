@@ -7,9 +7,10 @@ use std::sync::Once;
 use chrono::Utc;
 use ghpackages::cleanup::{
     self, execute_with_progress, plan_package, Action, Age, ExecuteOptions, ExecutionReport,
-    OutcomeStatus, Pattern, Plan, PlanOptions, Policy, SemverFilter, TagFilter, Target,
-    UndoOptions, UndoReport, UndoStatus,
+    OutcomeStatus, Pattern, Plan, PlanOptions, Policy, SemverFilter, TagFilter, UndoOptions,
+    UndoReport, UndoStatus,
 };
+use ghpackages::PackageRef;
 use ghpackages::{Error, Result};
 use serde_json::json;
 
@@ -167,7 +168,7 @@ pub async fn prune(ctx: &Context, args: PruneArgs) -> Result<Status> {
         ));
     }
     let policy = policy_from_args(&args)?;
-    let target = Target::new(
+    let target = PackageRef::new(
         ctx.owner.clone(),
         args.package.package_type,
         &args.package.name,

@@ -3,6 +3,7 @@
 //! Every binding maps errors from [`Error::kind`], in one file each, so the
 //! kinds and their names are part of the public contract.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use crate::rate_limit::RateLimit;
@@ -102,7 +103,7 @@ pub(crate) struct ErrorInner {
     pub(crate) request_id: Option<String>,
     pub(crate) rate_limit: Option<RateLimit>,
     pub(crate) retry_after: Option<std::time::Duration>,
-    pub(crate) argument: Option<&'static str>,
+    pub(crate) argument: Option<Cow<'static, str>>,
 }
 
 impl Error {
@@ -124,9 +125,12 @@ impl Error {
     }
 
     /// An `invalid_input` error about `argument`.
-    pub fn invalid_input(argument: &'static str, message: impl Into<String>) -> Self {
+    pub fn invalid_input(
+        argument: impl Into<Cow<'static, str>>,
+        message: impl Into<String>,
+    ) -> Self {
         let mut error = Error::new(ErrorKind::InvalidInput, message);
-        error.inner.argument = Some(argument);
+        error.inner.argument = Some(argument.into());
         error
     }
 
@@ -143,6 +147,12 @@ impl Error {
     /// GitHub's `message`, or the client's own description.
     pub fn message(&self) -> &str {
         &self.inner.message
+    }
+
+    /// GitHub's own `message` (or the start of a non-JSON body), when a
+    /// response was received; `None` for errors the client raised itself.
+    pub fn github_message(&self) -> Option<&str> {
+        self.inner.status.map(|_| self.inner.message.as_str())
     }
 
     /// GitHub's `documentation_url`, when sent.
@@ -166,8 +176,8 @@ impl Error {
     }
 
     /// For `invalid_input`, the name of the offending argument.
-    pub fn argument(&self) -> Option<&'static str> {
-        self.inner.argument
+    pub fn argument(&self) -> Option<&str> {
+        self.inner.argument.as_deref()
     }
 
     /// Whether retrying the same request may succeed.

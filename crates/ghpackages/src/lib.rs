@@ -35,7 +35,7 @@
 //!
 //! // Every version of a container image, newest first.
 //! let mut versions =
-//!     client.package_versions_stream(&org, PackageType::Container, "octo-org/app", &ListVersionsOptions::default());
+//!     client.stream_package_versions(&org, PackageType::Container, "octo-org/app", &ListVersionsOptions::default());
 //! while let Some(version) = versions.try_next().await? {
 //!     let untagged = version
 //!         .metadata
@@ -64,7 +64,9 @@ pub mod client;
 pub mod config;
 pub mod error;
 pub mod models;
+pub mod options;
 pub mod owner;
+pub mod package_ref;
 pub mod pagination;
 pub mod rate_limit;
 pub mod rate_limit_wait;
@@ -81,9 +83,10 @@ mod retry;
 mod secret;
 mod validate;
 
-pub use client::{Client, ClientBuilder};
+pub use client::{Client, ClientBuilder, OwnerHandle};
 pub use config::{
-    BaseUrlSource, RetryPolicy, BASE_URL_VARIABLE, DEFAULT_API_VERSION, DEFAULT_BASE_URL,
+    BaseUrlSource, ClientConfig, RetryPolicy, BASE_URL_VARIABLE, DEFAULT_API_VERSION,
+    DEFAULT_BASE_URL,
 };
 pub use error::{Error, ErrorKind, Result};
 #[doc(hidden)]
@@ -93,9 +96,11 @@ pub use models::{
     PackageVersionMetadata, SimpleUser,
 };
 pub use owner::Owner;
+pub use package_ref::{OwnerType, PackageRef};
 pub use pagination::{Links, ListPackagesOptions, ListVersionsOptions, Page};
 pub use rate_limit::RateLimit;
 pub use rate_limit_wait::{RateLimitReason, RateLimitWait};
+pub use secret::Secret;
 pub use types::{PackageType, VersionState, Visibility};
 
 /// The examples of the crate's README, compiled as doctests so they stay true.

@@ -1,5 +1,7 @@
 //! Pages of results, their `Link` relations, and list options.
 
+use serde::Deserialize;
+
 use crate::rate_limit::RateLimit;
 use crate::types::{PackageType, VersionState, Visibility};
 
@@ -27,16 +29,21 @@ pub struct Page<T> {
     pub rate_limit: Option<RateLimit>,
 }
 
-/// Options of the list-packages operations.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Options of the list-packages operations. Deserializes from
+/// `{"package_type", "visibility", "page", "per_page"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "an object of list options")]
 pub struct ListPackagesOptions {
     /// The registry to list (required by GitHub).
     pub package_type: PackageType,
     /// Only packages of this visibility.
+    #[serde(default)]
     pub visibility: Option<Visibility>,
     /// Page number, from 1 (`page * per_page` at most 10000).
+    #[serde(default)]
     pub page: Option<u32>,
     /// Items per page, 1..=100 (GitHub's default is 30).
+    #[serde(default)]
     pub per_page: Option<u32>,
 }
 
@@ -52,8 +59,10 @@ impl ListPackagesOptions {
     }
 }
 
-/// Options of the list-package-versions operations.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Options of the list-package-versions operations. Deserializes from
+/// `{"state", "page", "per_page"}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields, expecting = "an object of list options")]
 pub struct ListVersionsOptions {
     /// `active` (GitHub's default) or `deleted` versions. Versions of another
     /// user's packages ([`Owner::User`](crate::Owner::User)) can only be listed

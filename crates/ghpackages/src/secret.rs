@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Deserializer};
+
 /// A secret value (a token). Its `Debug` and `Display` print `***`, so a
 /// secret that ends up in a log line, an error or a panic message reveals
 /// nothing; the value is only reachable through [`Secret::expose`].
@@ -17,6 +19,12 @@ impl Secret {
     /// The secret value itself, for the one place that must send it.
     pub fn expose(&self) -> &str {
         &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Secret)
     }
 }
 

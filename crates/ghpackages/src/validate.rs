@@ -170,10 +170,10 @@ mod tests {
     use super::*;
     use crate::error::ErrorKind;
 
-    fn argument_of(result: Result<()>) -> &'static str {
+    fn argument_of(result: Result<()>) -> String {
         let error = result.unwrap_err();
         assert_eq!(error.kind(), ErrorKind::InvalidInput);
-        error.argument().unwrap()
+        error.argument().unwrap().to_owned()
     }
 
     #[test]

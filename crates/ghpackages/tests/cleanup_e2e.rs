@@ -8,8 +8,9 @@ use std::time::{Duration, Instant};
 use chrono::{TimeDelta, Utc};
 use ghpackages::cleanup::{
     self, read_journal, EntryState, ExecuteOptions, OutcomeStatus, PackageFacts, Plan, Policy,
-    RateBudget, Target, UndoOptions, UndoStatus,
+    RateBudget, UndoOptions, UndoStatus,
 };
+use ghpackages::PackageRef;
 use ghpackages::{Client, ErrorKind, ListVersionsOptions, Owner, PackageType, RetryPolicy};
 use ghpackages_emulator::{
     Emulator, EmulatorConfig, FaultsConfig, Fixture, LimitsConfig, RunningEmulator,
@@ -60,11 +61,11 @@ fn client(emulator: &RunningEmulator, token: &str, retry: RetryPolicy) -> Client
         .unwrap()
 }
 
-fn nightly() -> Target {
-    Target::new(Owner::org("octo-org"), PackageType::Container, NIGHTLY)
+fn nightly() -> PackageRef {
+    PackageRef::new(Owner::org("octo-org"), PackageType::Container, NIGHTLY)
 }
 
-async fn active_ids(client: &Client, target: &Target) -> Vec<u64> {
+async fn active_ids(client: &Client, target: &PackageRef) -> Vec<u64> {
     let mut ids: Vec<u64> = client
         .list_all_package_versions(
             &target.owner,
@@ -81,7 +82,7 @@ async fn active_ids(client: &Client, target: &Target) -> Vec<u64> {
     ids
 }
 
-async fn plan_for(client: &Client, target: &Target, policy: serde_json::Value) -> Plan {
+async fn plan_for(client: &Client, target: &PackageRef, policy: serde_json::Value) -> Plan {
     let versions = client
         .list_all_package_versions(
             &target.owner,
@@ -229,7 +230,7 @@ async fn individual_refusals_are_reported_and_the_rest_goes_on() {
     let client = client(&emulator, ADMIN, RetryPolicy::none());
     // A public npm package; its version 1.0.2 has more than 5,000 downloads,
     // which the REST API does not show, so the plan cannot know.
-    let target = Target::new(Owner::org("octo-org"), PackageType::Npm, "hello-world-npm");
+    let target = PackageRef::new(Owner::org("octo-org"), PackageType::Npm, "hello-world-npm");
     let plan = plan_for(&client, &target, json!({"keep_latest": 1})).await;
     assert_eq!(plan.delete_count(), 4);
     let options = ExecuteOptions {

@@ -16,11 +16,11 @@ fn builder() -> ClientBuilder {
     Client::builder().token_from_env(false)
 }
 
-fn invalid(builder: ClientBuilder) -> &'static str {
+fn invalid(builder: ClientBuilder) -> String {
     let error = builder.build().unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InvalidInput, "{error}");
     assert!(!error.to_string().contains(TOKEN));
-    error.argument().unwrap()
+    error.argument().unwrap().to_owned()
 }
 
 #[test]

@@ -8,9 +8,10 @@ use std::collections::BTreeSet;
 
 use ghpackages::cleanup::{
     self, plan_package, validate_package, Action, ExecuteOptions, GraphStatus, Plan, PlanOptions,
-    Policy, Rule, Target, ValidateOptions,
+    Policy, Rule, ValidateOptions,
 };
 use ghpackages::registry::{repository_name, RegistryClient};
+use ghpackages::PackageRef;
 use ghpackages::{Client, ErrorKind, ListVersionsOptions, Owner, PackageType, RetryPolicy};
 use ghpackages_emulator::{Emulator, EmulatorConfig, Fixture, LimitsConfig, RunningEmulator};
 
@@ -59,7 +60,7 @@ fn decision(plan: &Plan, id: u64) -> (Action, Rule) {
 }
 
 async fn execute(client: &Client, name: &str, plan: &Plan) {
-    let target = Target::new(org(), PackageType::Container, name);
+    let target = PackageRef::new(org(), PackageType::Container, name);
     let report = cleanup::execute(
         client,
         &target,
@@ -235,7 +236,7 @@ async fn an_unreadable_manifest_makes_the_planner_skip_the_package() {
     assert_eq!(refused, 11);
     assert!(plan.decisions.iter().all(|d| d.action == Action::Keep));
     // Executing the plan deletes nothing.
-    let target = Target::new(org(), PackageType::Container, BROKEN);
+    let target = PackageRef::new(org(), PackageType::Container, BROKEN);
     let report = cleanup::execute(
         &client,
         &target,

@@ -9,8 +9,9 @@ use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
 
 use ghpackages::cleanup::{
-    self, read_journal, EntryState, ExecuteOptions, OutcomeStatus, Policy, RateBudget, Target,
+    self, read_journal, EntryState, ExecuteOptions, OutcomeStatus, Policy, RateBudget,
 };
+use ghpackages::PackageRef;
 use ghpackages::{Client, ListVersionsOptions, Owner, PackageType, RetryPolicy, VersionState};
 use ghpackages_emulator::{
     Emulator, EmulatorConfig, FaultsConfig, Fixture, LimitsConfig, RunningEmulator,
@@ -88,8 +89,8 @@ async fn assert_flaky(emulator: &RunningEmulator) {
     );
 }
 
-fn target() -> Target {
-    Target::new(Owner::AuthenticatedUser, PackageType::Npm, "many")
+fn target() -> PackageRef {
+    PackageRef::new(Owner::AuthenticatedUser, PackageType::Npm, "many")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

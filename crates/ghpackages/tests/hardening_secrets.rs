@@ -12,7 +12,8 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use ghpackages::cleanup::{self, ExecuteOptions, Policy, RateBudget, Target};
+use ghpackages::cleanup::{self, ExecuteOptions, Policy, RateBudget};
+use ghpackages::PackageRef;
 use ghpackages::{
     Client, ListPackagesOptions, ListVersionsOptions, Owner, PackageType, RetryPolicy,
 };
@@ -296,7 +297,7 @@ async fn tour(capture: &Capture) {
     );
     let report = cleanup::execute(
         &good,
-        &Target::new(me.clone(), PackageType::Npm, "secret-app"),
+        &PackageRef::new(me.clone(), PackageType::Npm, "secret-app"),
         &plan,
         &ExecuteOptions {
             budget: RateBudget::unlimited(),

@@ -7,7 +7,8 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use chrono::Utc;
-use ghpackages::cleanup::{self, ExecuteOptions, PackageFacts, Policy, RateBudget, Target};
+use ghpackages::cleanup::{self, ExecuteOptions, PackageFacts, Policy, RateBudget};
+use ghpackages::PackageRef;
 use ghpackages::{Client, ListVersionsOptions, Owner, PackageType, RateLimitReason, RateLimitWait};
 use ghpackages_emulator::{Emulator, EmulatorConfig, Fixture, LimitsConfig, RunningEmulator};
 
@@ -42,8 +43,8 @@ fn recording_client(emulator: &RunningEmulator) -> (Client, Waits) {
     (client, waits)
 }
 
-fn nightly() -> Target {
-    Target::new(
+fn nightly() -> PackageRef {
+    PackageRef::new(
         Owner::org("octo-org"),
         PackageType::Container,
         "nightly-builds",

@@ -3,9 +3,8 @@
 //! other test may see change.
 
 use chrono::Utc;
-use ghpackages::cleanup::{
-    self, ExecuteOptions, PackageFacts, Policy, RateBudget, Target, UndoOptions,
-};
+use ghpackages::cleanup::{self, ExecuteOptions, PackageFacts, Policy, RateBudget, UndoOptions};
+use ghpackages::PackageRef;
 use ghpackages::{
     BaseUrlSource, Client, ErrorKind, ListVersionsOptions, Owner, PackageType, RetryPolicy,
     BASE_URL_VARIABLE, DEFAULT_BASE_URL,
@@ -14,8 +13,8 @@ use ghpackages_emulator::{Emulator, EmulatorConfig, Fixture, LimitsConfig, Runni
 
 const ADMIN: &str = "ghp_cleanup_admin";
 
-fn nightly() -> Target {
-    Target::new(
+fn nightly() -> PackageRef {
+    PackageRef::new(
         Owner::org("octo-org"),
         PackageType::Container,
         "nightly-builds",

@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 use chrono::{TimeDelta, Utc};
 use ghpackages::cleanup::{
     self, read_journal, EntryState, ExecuteOptions, JournalEntry, PackageFacts, Policy, RateBudget,
-    Target, UndoOptions, UndoReport, UndoStatus,
+    UndoOptions, UndoReport, UndoStatus,
 };
+use ghpackages::PackageRef;
 use ghpackages::{
     Client, ErrorKind, ListVersionsOptions, Owner, PackageType, RetryPolicy, VersionState,
 };
@@ -26,16 +27,16 @@ struct Pruned {
     _dir: tempfile::TempDir,
 }
 
-fn nightly() -> Target {
-    Target::new(
+fn nightly() -> PackageRef {
+    PackageRef::new(
         Owner::org("octo-org"),
         PackageType::Container,
         "nightly-builds",
     )
 }
 
-fn npm() -> Target {
-    Target::new(Owner::org("octo-org"), PackageType::Npm, "hello-world-npm")
+fn npm() -> PackageRef {
+    PackageRef::new(Owner::org("octo-org"), PackageType::Npm, "hello-world-npm")
 }
 
 async fn start() -> RunningEmulator {
@@ -58,7 +59,7 @@ fn client_for(emulator: &RunningEmulator) -> Client {
         .unwrap()
 }
 
-async fn versions(client: &Client, target: &Target, state: VersionState) -> Vec<(u64, String)> {
+async fn versions(client: &Client, target: &PackageRef, state: VersionState) -> Vec<(u64, String)> {
     let options = ListVersionsOptions {
         state: Some(state),
         ..ListVersionsOptions::default()
@@ -85,7 +86,7 @@ async fn active(client: &Client) -> BTreeSet<u64> {
     ids
 }
 
-async fn prune(client: &Client, target: &Target, policy: serde_json::Value, journal: &Path) {
+async fn prune(client: &Client, target: &PackageRef, policy: serde_json::Value, journal: &Path) {
     let all = versions(client, target, VersionState::Active).await;
     let listed = client
         .list_all_package_versions(

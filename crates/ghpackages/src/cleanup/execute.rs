@@ -12,9 +12,9 @@ use serde::{Deserialize, Serialize};
 use crate::cleanup::journal::{default_journal_path, EntryState, Journal, JournalEntry};
 use crate::cleanup::pacer::{Pacer, RateBudget};
 use crate::cleanup::plan::{Decision, Plan};
-use crate::cleanup::target::Target;
 use crate::client::Client;
 use crate::error::{Error, ErrorKind, Result};
+use crate::package_ref::PackageRef;
 use crate::rate_limit_wait::RateLimitReason;
 
 /// How a plan is executed.
@@ -105,7 +105,7 @@ pub struct Outcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExecutionReport {
     /// The package pruned.
-    pub target: Target,
+    pub target: PackageRef,
     /// When execution started.
     pub started_at: DateTime<Utc>,
     /// When the last outcome was known.
@@ -138,7 +138,7 @@ impl ExecutionReport {
 /// Executes `plan` against `target`. See [`execute_with_progress`].
 pub async fn execute(
     client: &Client,
-    target: &Target,
+    target: &PackageRef,
     plan: &Plan,
     options: &ExecuteOptions,
 ) -> Result<ExecutionReport> {
@@ -159,7 +159,7 @@ pub async fn execute(
 /// since deleting without it would lose the undo.
 pub async fn execute_with_progress(
     client: &Client,
-    target: &Target,
+    target: &PackageRef,
     plan: &Plan,
     options: &ExecuteOptions,
     on_outcome: impl Fn(&Outcome) + Send + Sync,
@@ -236,7 +236,7 @@ pub async fn execute_with_progress(
 /// and lack `scope`. Scopes are learnt from any response; when none has been
 /// received yet, the package itself is fetched (its absence is not an error
 /// here). Fine-grained and app tokens report no scopes: they pass.
-pub(crate) async fn require_scope(client: &Client, target: &Target, scope: &str) -> Result<()> {
+pub(crate) async fn require_scope(client: &Client, target: &PackageRef, scope: &str) -> Result<()> {
     if client.token_scopes().is_none() {
         let probe = client
             .get_package(&target.owner, target.package_type, &target.name)
@@ -288,7 +288,7 @@ impl Record {
 /// What every concurrent deletion shares.
 struct Task<'a> {
     client: &'a Client,
-    target: &'a Target,
+    target: &'a PackageRef,
     record: &'a Record,
     pacer: &'a Pacer,
     left: &'a AtomicUsize,

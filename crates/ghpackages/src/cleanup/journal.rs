@@ -32,8 +32,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 
-use crate::cleanup::target::{OwnerType, Target};
 use crate::error::{Error, ErrorKind, Result};
+use crate::package_ref::{OwnerType, PackageRef};
 use crate::types::PackageType;
 
 /// Whether a journal line was written before or after the deletion succeeded.
@@ -76,8 +76,8 @@ pub struct JournalEntry {
 
 impl JournalEntry {
     /// The package the entry is about.
-    pub fn target(&self) -> Result<Target> {
-        Target::from_parts(
+    pub fn target(&self) -> Result<PackageRef> {
+        PackageRef::from_parts(
             self.owner_type,
             self.owner.as_deref(),
             self.package_type,
@@ -227,7 +227,7 @@ pub fn default_journal_dir() -> PathBuf {
 
 /// A new journal file's path in [`default_journal_dir`], named after the
 /// package and the time: `prune-octo-org-hello-20261127T130000.123Z.jsonl`.
-pub(crate) fn default_journal_path(target: &Target, now: DateTime<Utc>) -> Result<PathBuf> {
+pub(crate) fn default_journal_path(target: &PackageRef, now: DateTime<Utc>) -> Result<PathBuf> {
     let dir = default_journal_dir();
     std::fs::create_dir_all(&dir).map_err(|e| {
         Error::new(

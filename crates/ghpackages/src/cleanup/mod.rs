@@ -20,12 +20,12 @@
 //!    range, the last N), and with `dry_run` says first what it would do.
 //!
 //! ```no_run
-//! use ghpackages::cleanup::{self, ExecuteOptions, Policy, Target};
-//! use ghpackages::{Client, ListVersionsOptions, Owner, PackageType};
+//! use ghpackages::cleanup::{self, ExecuteOptions, Policy};
+//! use ghpackages::{Client, ListVersionsOptions, Owner, PackageRef, PackageType};
 //!
 //! # async fn run() -> ghpackages::Result<()> {
 //! let client = Client::new()?;
-//! let target = Target::new(Owner::org("octo-org"), PackageType::Container, "hello");
+//! let target = PackageRef::new(Owner::org("octo-org"), PackageType::Container, "hello");
 //! let versions = client
 //!     .list_all_package_versions(&target.owner, target.package_type, &target.name,
 //!         &ListVersionsOptions::default())
@@ -47,7 +47,6 @@ mod plan;
 mod policy;
 mod selection;
 mod servers;
-mod target;
 mod undo;
 mod validate;
 
@@ -65,7 +64,6 @@ pub use plan::{
 };
 pub use policy::{Age, Pattern, PatternSpec, Policy, SemverFilter, TagFilter};
 pub use selection::count_selected;
-pub use target::{OwnerType, Target};
 pub use undo::{
     undo, undo_journal, undo_with_progress, UndoOptions, UndoOutcome, UndoReport, UndoStatus,
     RESTORE_WINDOW_DAYS,

@@ -7,14 +7,14 @@ use chrono::{DateTime, Utc};
 
 use crate::cleanup::journal::{EntryState, JournalEntry};
 use crate::cleanup::policy::Pattern;
-use crate::cleanup::target::Target;
 use crate::cleanup::undo::UndoOptions;
 use crate::error::{Error, Result};
+use crate::package_ref::PackageRef;
 
 /// One journaled version, however many lines mention it.
 #[derive(Debug, Clone)]
 pub(crate) struct Deletion {
-    pub(crate) target: Target,
+    pub(crate) target: PackageRef,
     pub(crate) version_id: u64,
     pub(crate) version: String,
     /// When GitHub confirmed the deletion; `None` when only a `pending` line
@@ -31,7 +31,7 @@ pub(crate) struct Deletion {
 /// Merges a journal's lines into one deletion per version, in order of first
 /// mention; a `deleted` line wins over `pending` ones, the latest one counts.
 fn collapse(entries: &[JournalEntry]) -> Result<Vec<Deletion>> {
-    let mut index: HashMap<(Option<&str>, Target, u64), usize> = HashMap::new();
+    let mut index: HashMap<(Option<&str>, PackageRef, u64), usize> = HashMap::new();
     let mut deletions: Vec<Deletion> = Vec::new();
     for (line, entry) in entries.iter().enumerate() {
         let target = entry.target()?;
@@ -118,7 +118,7 @@ pub fn count_selected(entries: &[JournalEntry], options: &UndoOptions) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cleanup::target::OwnerType;
+    use crate::package_ref::OwnerType;
     use crate::types::PackageType;
     use crate::ErrorKind;
 
@@ -228,7 +228,7 @@ mod tests {
         let error = |options: UndoOptions| {
             let error = select(&journal(), &options).unwrap_err();
             assert_eq!(error.kind(), ErrorKind::InvalidInput);
-            error.argument().unwrap()
+            error.argument().unwrap().to_owned()
         };
         let at = |s: &str| Some(s.parse().unwrap());
         let cases = [

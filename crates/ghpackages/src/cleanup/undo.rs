@@ -15,10 +15,10 @@ use crate::cleanup::journal::{read_journal, JournalEntry};
 use crate::cleanup::pacer::{Pacer, RateBudget};
 use crate::cleanup::selection::{select, Deletion};
 use crate::cleanup::servers::Servers;
-use crate::cleanup::target::Target;
 use crate::client::Client;
 use crate::error::{Error, ErrorKind, Result};
 use crate::owner::Owner;
+use crate::package_ref::PackageRef;
 use crate::pagination::ListVersionsOptions;
 use crate::rate_limit_wait::RateLimitReason;
 use crate::types::VersionState;
@@ -107,7 +107,7 @@ pub enum UndoStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UndoOutcome {
     /// The package.
-    pub target: Target,
+    pub target: PackageRef,
     /// The version's id.
     pub version_id: u64,
     /// The version's name.
@@ -447,7 +447,7 @@ impl Run<'_> {
 }
 
 /// One listing per server and package, filled once.
-type PerPackage<T> = Mutex<HashMap<(String, Target), Arc<OnceCell<T>>>>;
+type PerPackage<T> = Mutex<HashMap<(String, PackageRef), Arc<OnceCell<T>>>>;
 
 /// A package's versions as GitHub lists them, read once per package and
 /// server, and only when needed.
@@ -460,7 +460,7 @@ struct Listings {
 }
 
 impl Listings {
-    async fn active(&self, client: &Client, target: &Target) -> Result<HashMap<u64, String>> {
+    async fn active(&self, client: &Client, target: &PackageRef) -> Result<HashMap<u64, String>> {
         let cell = cell(&self.active, client, target);
         let versions = cell
             .get_or_try_init(|| async {
@@ -471,7 +471,7 @@ impl Listings {
         Ok(versions.clone())
     }
 
-    async fn deleted(&self, client: &Client, target: &Target) -> Result<HashSet<u64>> {
+    async fn deleted(&self, client: &Client, target: &PackageRef) -> Result<HashSet<u64>> {
         let cell = cell(&self.deleted, client, target);
         let ids = cell
             .get_or_try_init(|| async {
@@ -483,7 +483,7 @@ impl Listings {
     }
 }
 
-fn cell<T>(map: &PerPackage<T>, client: &Client, target: &Target) -> Arc<OnceCell<T>> {
+fn cell<T>(map: &PerPackage<T>, client: &Client, target: &PackageRef) -> Arc<OnceCell<T>> {
     map.lock()
         .unwrap_or_else(|p| p.into_inner())
         .entry((client.base_url().to_owned(), target.clone()))
@@ -493,7 +493,7 @@ fn cell<T>(map: &PerPackage<T>, client: &Client, target: &Target) -> Arc<OnceCel
 
 async fn list(
     client: &Client,
-    target: &Target,
+    target: &PackageRef,
     state: VersionState,
 ) -> Result<Vec<crate::models::PackageVersion>> {
     let options = ListVersionsOptions {

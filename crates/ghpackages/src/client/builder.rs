@@ -9,7 +9,8 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION}
 use super::{refuse_insecure_token, Client, Inner};
 use crate::base_url::BaseUrl;
 use crate::config::{
-    BaseUrlSource, RetryPolicy, BASE_URL_VARIABLE, DEFAULT_API_VERSION, DEFAULT_BASE_URL,
+    BaseUrlSource, ClientConfig, RetryPolicy, BASE_URL_VARIABLE, DEFAULT_API_VERSION,
+    DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_PAGE_CONCURRENCY, DEFAULT_TIMEOUT,
 };
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::Http;
@@ -19,33 +20,24 @@ use crate::secret::Secret;
 
 /// The media type GitHub recommends for its REST API.
 const ACCEPT_JSON: &str = "application/vnd.github+json";
-/// Default connection timeout.
-const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Default timeout of one request attempt.
-const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
-/// Default number of pages fetched at once when streaming a list.
-const DEFAULT_PAGE_CONCURRENCY: usize = 8;
 /// Environment variables read for a token, in order.
 const TOKEN_VARIABLES: [&str; 2] = ["GITHUB_TOKEN", "GH_TOKEN"];
 
-/// Builds a [`Client`].
+/// Builds a [`Client`] from a [`ClientConfig`], given whole
+/// ([`ClientBuilder::from_config`]) or one setting at a time.
 ///
 /// Its `Debug` output never shows the token.
 #[derive(Clone, Default)]
 pub struct ClientBuilder {
-    base_url: Option<String>,
-    token: Option<Secret>,
-    token_from_env: Option<bool>,
-    api_version: Option<String>,
-    user_agent: Option<String>,
-    connect_timeout: Option<Duration>,
-    timeout: Option<Duration>,
-    retry: Option<RetryPolicy>,
-    page_concurrency: Option<usize>,
-    allow_insecure_http: bool,
+    config: ClientConfig,
     insecure_http_setting: Option<&'static str>,
-    registry_url: Option<String>,
     on_rate_limit: Option<OnRateLimit>,
+}
+
+impl From<ClientConfig> for ClientBuilder {
+    fn from(config: ClientConfig) -> Self {
+        ClientBuilder::from_config(config)
+    }
 }
 
 /// How the Rust API spells the override of the plain-http rule.
@@ -55,6 +47,14 @@ impl ClientBuilder {
     /// A builder with every setting at its default.
     pub fn new() -> Self {
         ClientBuilder::default()
+    }
+
+    /// A builder with the settings of `config`.
+    pub fn from_config(config: ClientConfig) -> Self {
+        ClientBuilder {
+            config,
+            ..ClientBuilder::default()
+        }
     }
 
     /// API base URL: `https://api.github.com`, or a GitHub Enterprise
@@ -67,7 +67,7 @@ impl ClientBuilder {
     /// `/api/v3` appended unless HOST is `api.github.com` or a loopback host
     /// (`localhost`, `127.0.0.0/8`, `::1`), whose URLs are used as given.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
+        self.config.base_url = Some(url.into());
         self
     }
 
@@ -75,56 +75,56 @@ impl ClientBuilder {
     /// Without one, `GITHUB_TOKEN` then `GH_TOKEN` are read (empty values
     /// skipped), unless [`ClientBuilder::token_from_env`] is off.
     pub fn token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(Secret::new(token));
+        self.config.token = Some(Secret::new(token));
         self
     }
 
     /// Whether to read `GITHUB_TOKEN`/`GH_TOKEN` when no token is given (default on).
     pub fn token_from_env(mut self, enabled: bool) -> Self {
-        self.token_from_env = Some(enabled);
+        self.config.token_from_env = Some(enabled);
         self
     }
 
     /// `X-GitHub-Api-Version` to send (default `2022-11-28`).
     pub fn api_version(mut self, version: impl Into<String>) -> Self {
-        self.api_version = Some(version.into());
+        self.config.api_version = Some(version.into());
         self
     }
 
     /// `User-Agent` to send (default `ghpackages-rust/VERSION`).
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = Some(user_agent.into());
+        self.config.user_agent = Some(user_agent.into());
         self
     }
 
     /// Timeout to establish a connection (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
+        self.config.connect_timeout = Some(timeout);
         self
     }
 
     /// Timeout of one whole request attempt (default 60 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.config.timeout = Some(timeout);
         self
     }
 
     /// Retry policy (default [`RetryPolicy::default`]).
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = Some(policy);
+        self.config.retry = Some(policy);
         self
     }
 
     /// How many pages are fetched at once when listing everything (default 8).
     pub fn page_concurrency(mut self, pages: usize) -> Self {
-        self.page_concurrency = Some(pages);
+        self.config.page_concurrency = Some(pages);
         self
     }
 
     /// Allow sending the token over plain `http://` to a non-loopback host
     /// (loopback: `localhost`, `127.0.0.0/8`, `::1`).
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
-        self.allow_insecure_http = allow;
+        self.config.allow_insecure_http = allow;
         self
     }
 
@@ -143,7 +143,7 @@ impl ClientBuilder {
     /// `https://containers.HOST`, a loopback API → the same scheme, host and
     /// port (the emulator serves the registry too).
     pub fn registry_url(mut self, url: impl Into<String>) -> Self {
-        self.registry_url = Some(url.into());
+        self.config.registry_url = Some(url.into());
         self
     }
 
@@ -162,7 +162,7 @@ impl ClientBuilder {
 
     /// The explicit base URL, else a non-empty `GITHUB_API_URL`, else the default.
     fn resolve_base_url(&self) -> Result<(BaseUrl, BaseUrlSource)> {
-        if let Some(url) = &self.base_url {
+        if let Some(url) = &self.config.base_url {
             return Ok((BaseUrl::parse(url)?, BaseUrlSource::Explicit));
         }
         match std::env::var(BASE_URL_VARIABLE) {
@@ -188,7 +188,7 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client> {
         let template = self.clone();
         let (base, base_url_source) = self.resolve_base_url()?;
-        let token = self.resolve_token()?;
+        let token = resolve_token(&self.config)?;
         let insecure_http_setting = self
             .insecure_http_setting
             .unwrap_or(RUST_INSECURE_HTTP_SETTING);
@@ -197,12 +197,12 @@ impl ClientBuilder {
                 "base_url",
                 "token",
                 base.is_insecure_remote(),
-                self.allow_insecure_http,
+                self.config.allow_insecure_http,
                 base.authority(),
                 insecure_http_setting,
             )?;
         }
-        let registry = match &self.registry_url {
+        let registry = match &self.config.registry_url {
             Some(url) => RegistryBase::parse(url)?,
             None => RegistryBase::derive(base.as_str())?,
         };
@@ -211,33 +211,40 @@ impl ClientBuilder {
                 "registry_url",
                 "token",
                 registry.is_insecure_remote(),
-                self.allow_insecure_http,
+                self.config.allow_insecure_http,
                 registry.as_str(),
                 insecure_http_setting,
             )?;
         }
         let api_version = self
+            .config
             .api_version
+            .clone()
             .unwrap_or_else(|| DEFAULT_API_VERSION.to_owned());
         let user_agent = self
+            .config
             .user_agent
+            .clone()
             .unwrap_or_else(|| format!("ghpackages-rust/{}", env!("CARGO_PKG_VERSION")));
         let headers = default_headers(&api_version, token.as_ref())?;
         let user_agent_value = header_value("user_agent", &user_agent)?;
         let connect_timeout = positive(
             "connect_timeout",
-            self.connect_timeout,
+            self.config.connect_timeout,
             DEFAULT_CONNECT_TIMEOUT,
         )?;
-        let timeout = positive("timeout", self.timeout, DEFAULT_TIMEOUT)?;
-        let retry = self.retry.unwrap_or_default();
+        let timeout = positive("timeout", self.config.timeout, DEFAULT_TIMEOUT)?;
+        let retry = self.config.retry.clone().unwrap_or_default();
         if retry.max_attempts == 0 {
             return Err(Error::invalid_input(
                 "retry",
                 "max_attempts must be 1 or more",
             ));
         }
-        let page_concurrency = self.page_concurrency.unwrap_or(DEFAULT_PAGE_CONCURRENCY);
+        let page_concurrency = self
+            .config
+            .page_concurrency
+            .unwrap_or(DEFAULT_PAGE_CONCURRENCY);
         if page_concurrency == 0 {
             return Err(Error::invalid_input(
                 "page_concurrency",
@@ -273,47 +280,44 @@ impl ClientBuilder {
                 api_version,
                 user_agent,
                 page_concurrency,
-                allow_insecure_http: self.allow_insecure_http,
+                allow_insecure_http: self.config.allow_insecure_http,
                 insecure_http_setting,
-                builder: ClientBuilder { token, ..template },
+                builder: ClientBuilder {
+                    config: ClientConfig {
+                        token,
+                        ..template.config
+                    },
+                    ..template
+                },
             }),
         })
     }
+}
 
-    /// The explicit token, else the first non-empty environment variable.
-    fn resolve_token(&self) -> Result<Option<Secret>> {
-        if let Some(token) = &self.token {
-            let trimmed = token.expose().trim();
-            if trimmed.is_empty() {
-                return Err(Error::invalid_input("token", "token is empty"));
-            }
-            return Ok(Some(Secret::new(trimmed)));
+/// The explicit token, else the first non-empty environment variable.
+fn resolve_token(config: &ClientConfig) -> Result<Option<Secret>> {
+    if let Some(token) = &config.token {
+        let trimmed = token.expose().trim();
+        if trimmed.is_empty() {
+            return Err(Error::invalid_input("token", "token is empty"));
         }
-        if self.token_from_env == Some(false) {
-            return Ok(None);
-        }
-        Ok(TOKEN_VARIABLES.iter().find_map(|name| {
-            let value = std::env::var(name).ok()?;
-            let trimmed = value.trim();
-            (!trimmed.is_empty()).then(|| Secret::new(trimmed))
-        }))
+        return Ok(Some(Secret::new(trimmed)));
     }
+    if config.token_from_env == Some(false) {
+        return Ok(None);
+    }
+    Ok(TOKEN_VARIABLES.iter().find_map(|name| {
+        let value = std::env::var(name).ok()?;
+        let trimmed = value.trim();
+        (!trimmed.is_empty()).then(|| Secret::new(trimmed))
+    }))
 }
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
-            .field("token", &self.token)
-            .field("token_from_env", &self.token_from_env)
-            .field("api_version", &self.api_version)
-            .field("user_agent", &self.user_agent)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("timeout", &self.timeout)
-            .field("retry", &self.retry)
-            .field("page_concurrency", &self.page_concurrency)
-            .field("allow_insecure_http", &self.allow_insecure_http)
-            .field("registry_url", &self.registry_url)
+            .field("config", &self.config)
+            .field("insecure_http_setting", &self.insecure_http_setting)
             .field("on_rate_limit", &self.on_rate_limit.is_some())
             .finish()
     }

@@ -5,7 +5,8 @@
 //! the argument), builds its path from the owner once, and maps failures to
 //! [`Error`]s that say what the operation was about.
 //!
-//! - `builder`: [`ClientBuilder`], settings and their defaults;
+//! - `builder`: [`ClientBuilder`], which consumes a [`ClientConfig`](crate::ClientConfig);
+//! - `handle`: [`OwnerHandle`], the operations of one owner;
 //! - `operations`: the operations;
 //! - `query`: list queries and the context strings of errors.
 
@@ -29,10 +30,12 @@ use crate::error::ErrorKind;
 use crate::owner::Owner;
 
 mod builder;
+mod handle;
 mod operations;
 mod query;
 
 pub use builder::ClientBuilder;
+pub use handle::OwnerHandle;
 
 /// A client of the GitHub Packages API. Cheap to clone; clones share one
 /// connection pool and one rate-limit state.

@@ -46,7 +46,7 @@ impl Client {
     /// goes further, the stream yields a `validation` error before any item,
     /// saying how to narrow the listing ([`Client::list_all_packages`] splits
     /// it by visibility by itself).
-    pub fn packages_stream(
+    pub fn stream_packages(
         &self,
         owner: &Owner,
         options: &ListPackagesOptions,
@@ -58,7 +58,7 @@ impl Client {
         }
     }
 
-    /// Every package, collected (see [`Client::packages_stream`]).
+    /// Every package, collected (see [`Client::stream_packages`]).
     ///
     /// When the listing is longer than GitHub's window of 10000 items and
     /// neither `visibility` nor `page` is set, each visibility (public,
@@ -92,7 +92,7 @@ impl Client {
                 visibility: Some(visibility),
                 ..options.clone()
             };
-            let listed: Vec<Package> = self.packages_stream(owner, &one).try_collect().await?;
+            let listed: Vec<Package> = self.stream_packages(owner, &one).try_collect().await?;
             packages.extend(listed);
         }
         packages.sort_by_key(|package| package.id);
@@ -211,8 +211,8 @@ impl Client {
     }
 
     /// Every version, as a stream in GitHub's order (see
-    /// [`Client::packages_stream`] for pages and page sizes).
-    pub fn package_versions_stream(
+    /// [`Client::stream_packages`] for pages and page sizes).
+    pub fn stream_package_versions(
         &self,
         owner: &Owner,
         package_type: PackageType,
@@ -234,7 +234,7 @@ impl Client {
         name: &str,
         options: &ListVersionsOptions,
     ) -> Result<Vec<PackageVersion>> {
-        self.package_versions_stream(owner, package_type, name, options)
+        self.stream_package_versions(owner, package_type, name, options)
             .try_collect()
             .await
     }

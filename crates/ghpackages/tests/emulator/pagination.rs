@@ -124,14 +124,14 @@ async fn one_page_with_its_links() {
     assert_eq!(last.links.prev_page(), Some(35));
 
     let from_third: Vec<_> = client
-        .packages_stream(&org, &npm(Some(7), Some(3)))
+        .stream_packages(&org, &npm(Some(7), Some(3)))
         .try_collect()
         .await
         .unwrap();
     assert_eq!(from_third, all[14..]);
 
     let first_ten: Vec<_> = client
-        .packages_stream(&org, &npm(Some(7), None))
+        .stream_packages(&org, &npm(Some(7), None))
         .take(10)
         .try_collect()
         .await
@@ -184,7 +184,7 @@ async fn hundreds_of_versions_in_order() {
 async fn a_stream_ends_after_its_first_error() {
     let emulator = common::demo().await;
     let client = common::client(&emulator, "", Some(OCTOCAT));
-    let mut stream = client.package_versions_stream(
+    let mut stream = client.stream_package_versions(
         &Owner::org("octo-org"),
         PackageType::Npm,
         "no-such-package",
@@ -269,7 +269,7 @@ async fn more_than_ten_thousand_packages() {
     assert_eq!(small_pages, all);
 
     // The stream cannot split: it fails before its first item.
-    let mut stream = client.packages_stream(&org, &ListPackagesOptions::new(PackageType::Npm));
+    let mut stream = client.stream_packages(&org, &ListPackagesOptions::new(PackageType::Npm));
     let first = stream.next().await.expect("one answer");
     let error = first.expect_err("the window error comes first");
     assert_window_error(&error, "visibility (public, private, internal)");

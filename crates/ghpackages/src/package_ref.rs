@@ -1,4 +1,5 @@
-//! The package a cleanup works on, in a form that serializes.
+//! [`PackageRef`]: one package (owner, type, name), in a form that
+//! serializes; what listing, planning, executing and undoing all address.
 
 use std::fmt;
 
@@ -23,8 +24,8 @@ pub enum OwnerType {
 /// One package: its owner, registry and name. Serializes as
 /// `{"owner_type": "org", "owner": "octo-org", "package_type": "container", "package": "hello"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "TargetParts", into = "TargetParts")]
-pub struct Target {
+#[serde(try_from = "PackageRefParts", into = "PackageRefParts")]
+pub struct PackageRef {
     /// Who owns the package.
     pub owner: Owner,
     /// The package's registry.
@@ -35,7 +36,7 @@ pub struct Target {
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct TargetParts {
+struct PackageRefParts {
     owner_type: OwnerType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     owner: Option<String>,
@@ -43,10 +44,10 @@ struct TargetParts {
     package: String,
 }
 
-impl Target {
-    /// A target.
-    pub fn new(owner: Owner, package_type: PackageType, name: impl Into<String>) -> Target {
-        Target {
+impl PackageRef {
+    /// A reference to package `name` of `owner` in registry `package_type`.
+    pub fn new(owner: Owner, package_type: PackageType, name: impl Into<String>) -> PackageRef {
+        PackageRef {
             owner,
             package_type,
             name: name.into(),
@@ -70,13 +71,13 @@ impl Target {
         }
     }
 
-    /// Rebuilds a target from its serialized parts; an org or user needs a login.
+    /// Rebuilds a reference from its serialized parts; an org or user needs a login.
     pub fn from_parts(
         owner_type: OwnerType,
         owner: Option<&str>,
         package_type: PackageType,
         name: &str,
-    ) -> Result<Target> {
+    ) -> Result<PackageRef> {
         let login = || {
             owner
                 .filter(|o| !o.is_empty())
@@ -88,21 +89,21 @@ impl Target {
             OwnerType::User => Owner::User(login()?),
             OwnerType::AuthenticatedUser => Owner::AuthenticatedUser,
         };
-        Ok(Target::new(owner, package_type, name))
+        Ok(PackageRef::new(owner, package_type, name))
     }
 }
 
-impl fmt::Display for Target {
+impl fmt::Display for PackageRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}/{} ({})", self.owner, self.name, self.package_type)
     }
 }
 
-impl TryFrom<TargetParts> for Target {
+impl TryFrom<PackageRefParts> for PackageRef {
     type Error = Error;
 
-    fn try_from(parts: TargetParts) -> Result<Target> {
-        Target::from_parts(
+    fn try_from(parts: PackageRefParts) -> Result<PackageRef> {
+        PackageRef::from_parts(
             parts.owner_type,
             parts.owner.as_deref(),
             parts.package_type,
@@ -111,13 +112,13 @@ impl TryFrom<TargetParts> for Target {
     }
 }
 
-impl From<Target> for TargetParts {
-    fn from(target: Target) -> TargetParts {
-        TargetParts {
-            owner_type: target.owner_type(),
-            owner: target.owner_login().map(str::to_owned),
-            package_type: target.package_type,
-            package: target.name,
+impl From<PackageRef> for PackageRefParts {
+    fn from(package: PackageRef) -> PackageRefParts {
+        PackageRefParts {
+            owner_type: package.owner_type(),
+            owner: package.owner_login().map(str::to_owned),
+            package_type: package.package_type,
+            package: package.name,
         }
     }
 }
