@@ -200,10 +200,10 @@ pub(crate) unsafe fn list_packages_options_arg(
     if let Some(options) = options.as_ref() {
         parsed.visibility = match options.visibility {
             GHPACKAGES_VISIBILITY_ANY => None,
-            value => Some(enum_arg(value, Visibility::ALL, 1, "options.visibility")?),
+            value => Some(enum_arg(value, Visibility::ALL, 1, "visibility")?),
         };
-        parsed.page = page_number(options.page, "options.page")?;
-        parsed.per_page = page_number(options.per_page, "options.per_page")?;
+        parsed.page = page_number(options.page, "page")?;
+        parsed.per_page = page_number(options.per_page, "per_page")?;
     }
     Ok(parsed)
 }
@@ -219,10 +219,10 @@ pub(crate) unsafe fn list_versions_options_arg(
     if let Some(options) = options.as_ref() {
         parsed.state = match options.state {
             GHPACKAGES_VERSION_STATE_DEFAULT => None,
-            value => Some(enum_arg(value, VersionState::ALL, 1, "options.state")?),
+            value => Some(enum_arg(value, VersionState::ALL, 1, "state")?),
         };
-        parsed.page = page_number(options.page, "options.page")?;
-        parsed.per_page = page_number(options.per_page, "options.per_page")?;
+        parsed.page = page_number(options.page, "page")?;
+        parsed.per_page = page_number(options.per_page, "per_page")?;
     }
     Ok(parsed)
 }
@@ -289,9 +289,9 @@ mod tests {
             assert_eq!(error.argument(), Some("package_type"));
         }
         for value in [-1, i64::MIN, i64::from(u32::MAX) + 1] {
-            assert!(page_number(value, "options.page").is_err());
+            assert!(page_number(value, "page").is_err());
         }
-        assert_eq!(page_number(0, "options.page").unwrap(), None);
-        assert_eq!(page_number(100, "options.page").unwrap(), Some(100));
+        assert_eq!(page_number(0, "page").unwrap(), None);
+        assert_eq!(page_number(100, "page").unwrap(), Some(100));
     }
 }
