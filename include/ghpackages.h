@@ -582,7 +582,7 @@ extern "C" {
  * (and, for a container package, its manifest graph from the registry), and
  * decides for each version, by the policy, whether it is deleted or kept and
  * which rule decided. Deletes nothing. The same as
- * `ghpackages_cleanup_plan_with_options` with the default options.
+ * `ghpackages_plan_package_cleanup_with_options` with the default options.
  *
  * @param client the client.
  * @param owner the package's owner.
@@ -607,16 +607,16 @@ extern "C" {
  * # Safety
  * Pointers are NULL or valid; strings are NUL-terminated.
  */
-enum ghpackages_status ghpackages_cleanup_plan(const struct ghpackages_client *client,
-                                               const struct ghpackages_owner *owner,
-                                               ghpackages_package_type package_type,
-                                               const char *name,
-                                               const char *policy_json,
-                                               char **plan_json,
-                                               struct ghpackages_error **error);
+enum ghpackages_status ghpackages_plan_package_cleanup(const struct ghpackages_client *client,
+                                                       const struct ghpackages_owner *owner,
+                                                       ghpackages_package_type package_type,
+                                                       const char *name,
+                                                       const char *policy_json,
+                                                       char **plan_json,
+                                                       struct ghpackages_error **error);
 
 /**
- * Plans a cleanup of one package, as `ghpackages_cleanup_plan`, with
+ * Plans a cleanup of one package, as `ghpackages_plan_package_cleanup`, with
  * planning options.
  *
  * @param client the client.
@@ -630,7 +630,7 @@ enum ghpackages_status ghpackages_cleanup_plan(const struct ghpackages_client *c
  *        `manifest_graph` reads a container package's manifest graph so that
  *        kept images keep their platform manifests and signatures;
  *        `delete_referenced` deletes what only a deleted manifest references.
- * @param[out] plan_json receives the plan as JSON (see `ghpackages_cleanup_plan`).
+ * @param[out] plan_json receives the plan as JSON (see `ghpackages_plan_package_cleanup`).
  * @param[out] error NULL, or receives an error object on failure.
  * @return `GHPACKAGES_OK`, `GHPACKAGES_INVALID_INPUT` for a bad policy or
  *         options, or the error of reading the package.
@@ -642,14 +642,14 @@ enum ghpackages_status ghpackages_cleanup_plan(const struct ghpackages_client *c
  * # Safety
  * Pointers are NULL or valid; strings are NUL-terminated.
  */
-enum ghpackages_status ghpackages_cleanup_plan_with_options(const struct ghpackages_client *client,
-                                                            const struct ghpackages_owner *owner,
-                                                            ghpackages_package_type package_type,
-                                                            const char *name,
-                                                            const char *policy_json,
-                                                            const char *options_json,
-                                                            char **plan_json,
-                                                            struct ghpackages_error **error);
+enum ghpackages_status ghpackages_plan_package_cleanup_with_options(const struct ghpackages_client *client,
+                                                                    const struct ghpackages_owner *owner,
+                                                                    ghpackages_package_type package_type,
+                                                                    const char *name,
+                                                                    const char *policy_json,
+                                                                    const char *options_json,
+                                                                    char **plan_json,
+                                                                    struct ghpackages_error **error);
 
 /**
  * After a prune: pulls the manifest graph of every tag of a container
@@ -675,12 +675,12 @@ enum ghpackages_status ghpackages_cleanup_plan_with_options(const struct ghpacka
  * # Safety
  * Pointers are NULL or valid; strings are NUL-terminated.
  */
-enum ghpackages_status ghpackages_cleanup_validate(const struct ghpackages_client *client,
-                                                   const struct ghpackages_owner *owner,
-                                                   const char *name,
-                                                   const char *options_json,
-                                                   char **report_json,
-                                                   struct ghpackages_error **error);
+enum ghpackages_status ghpackages_validate_container(const struct ghpackages_client *client,
+                                                     const struct ghpackages_owner *owner,
+                                                     const char *name,
+                                                     const char *options_json,
+                                                     char **report_json,
+                                                     struct ghpackages_error **error);
 
 /**
  * Executes a plan: deletes its `delete` decisions, concurrently and paced
@@ -691,7 +691,7 @@ enum ghpackages_status ghpackages_cleanup_validate(const struct ghpackages_clien
  * @param owner the package's owner.
  * @param package_type a `GHPACKAGES_PACKAGE_TYPE_*` constant.
  * @param name the package name, unencoded.
- * @param plan_json a plan from `ghpackages_cleanup_plan`.
+ * @param plan_json a plan from `ghpackages_plan_package_cleanup`.
  * @param options_json execution options as JSON, or NULL for the defaults:
  *        `{"journal": "prune.jsonl", "concurrency": 8, "budget": {"points":
  *        900, "window_ms": 60000, "write_cost": 5}, "max_rate_limit_waits": 10}`
@@ -711,7 +711,7 @@ enum ghpackages_status ghpackages_cleanup_validate(const struct ghpackages_clien
  * # Safety
  * Pointers are NULL or valid; strings are NUL-terminated.
  */
-enum ghpackages_status ghpackages_cleanup_execute(const struct ghpackages_client *client,
+enum ghpackages_status ghpackages_execute_cleanup(const struct ghpackages_client *client,
                                                   const struct ghpackages_owner *owner,
                                                   ghpackages_package_type package_type,
                                                   const char *name,
@@ -743,7 +743,7 @@ enum ghpackages_status ghpackages_cleanup_execute(const struct ghpackages_client
  * # Safety
  * Pointers are NULL or valid; strings are NUL-terminated.
  */
-enum ghpackages_status ghpackages_cleanup_undo(const struct ghpackages_client *client,
+enum ghpackages_status ghpackages_undo_cleanup(const struct ghpackages_client *client,
                                                const char *journal_path,
                                                const char *options_json,
                                                char **report_json,

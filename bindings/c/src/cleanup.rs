@@ -46,7 +46,7 @@ fn json_out(slot: &mut *mut c_char, value: &impl Serialize) -> Result<(), Error>
 /// (and, for a container package, its manifest graph from the registry), and
 /// decides for each version, by the policy, whether it is deleted or kept and
 /// which rule decided. Deletes nothing. The same as
-/// `ghpackages_cleanup_plan_with_options` with the default options.
+/// `ghpackages_plan_package_cleanup_with_options` with the default options.
 ///
 /// @param client the client.
 /// @param owner the package's owner.
@@ -71,7 +71,7 @@ fn json_out(slot: &mut *mut c_char, value: &impl Serialize) -> Result<(), Error>
 /// # Safety
 /// Pointers are NULL or valid; strings are NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn ghpackages_cleanup_plan(
+pub unsafe extern "C" fn ghpackages_plan_package_cleanup(
     client: *const ghpackages_client,
     owner: *const ghpackages_owner,
     package_type: ghpackages_package_type,
@@ -80,7 +80,7 @@ pub unsafe extern "C" fn ghpackages_cleanup_plan(
     plan_json: *mut *mut c_char,
     error: *mut *mut ghpackages_error,
 ) -> ghpackages_status {
-    ghpackages_cleanup_plan_with_options(
+    ghpackages_plan_package_cleanup_with_options(
         client,
         owner,
         package_type,
@@ -92,7 +92,7 @@ pub unsafe extern "C" fn ghpackages_cleanup_plan(
     )
 }
 
-/// Plans a cleanup of one package, as `ghpackages_cleanup_plan`, with
+/// Plans a cleanup of one package, as `ghpackages_plan_package_cleanup`, with
 /// planning options.
 ///
 /// @param client the client.
@@ -106,7 +106,7 @@ pub unsafe extern "C" fn ghpackages_cleanup_plan(
 ///        `manifest_graph` reads a container package's manifest graph so that
 ///        kept images keep their platform manifests and signatures;
 ///        `delete_referenced` deletes what only a deleted manifest references.
-/// @param[out] plan_json receives the plan as JSON (see `ghpackages_cleanup_plan`).
+/// @param[out] plan_json receives the plan as JSON (see `ghpackages_plan_package_cleanup`).
 /// @param[out] error NULL, or receives an error object on failure.
 /// @return `GHPACKAGES_OK`, `GHPACKAGES_INVALID_INPUT` for a bad policy or
 ///         options, or the error of reading the package.
@@ -119,7 +119,7 @@ pub unsafe extern "C" fn ghpackages_cleanup_plan(
 /// Pointers are NULL or valid; strings are NUL-terminated.
 #[no_mangle]
 #[allow(clippy::too_many_arguments)]
-pub unsafe extern "C" fn ghpackages_cleanup_plan_with_options(
+pub unsafe extern "C" fn ghpackages_plan_package_cleanup_with_options(
     client: *const ghpackages_client,
     owner: *const ghpackages_owner,
     package_type: ghpackages_package_type,
@@ -172,7 +172,7 @@ pub unsafe extern "C" fn ghpackages_cleanup_plan_with_options(
 /// # Safety
 /// Pointers are NULL or valid; strings are NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn ghpackages_cleanup_validate(
+pub unsafe extern "C" fn ghpackages_validate_container(
     client: *const ghpackages_client,
     owner: *const ghpackages_owner,
     name: *const c_char,
@@ -199,7 +199,7 @@ pub unsafe extern "C" fn ghpackages_cleanup_validate(
 /// @param owner the package's owner.
 /// @param package_type a `GHPACKAGES_PACKAGE_TYPE_*` constant.
 /// @param name the package name, unencoded.
-/// @param plan_json a plan from `ghpackages_cleanup_plan`.
+/// @param plan_json a plan from `ghpackages_plan_package_cleanup`.
 /// @param options_json execution options as JSON, or NULL for the defaults:
 ///        `{"journal": "prune.jsonl", "concurrency": 8, "budget": {"points":
 ///        900, "window_ms": 60000, "write_cost": 5}, "max_rate_limit_waits": 10}`
@@ -219,7 +219,7 @@ pub unsafe extern "C" fn ghpackages_cleanup_validate(
 /// # Safety
 /// Pointers are NULL or valid; strings are NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn ghpackages_cleanup_execute(
+pub unsafe extern "C" fn ghpackages_execute_cleanup(
     client: *const ghpackages_client,
     owner: *const ghpackages_owner,
     package_type: ghpackages_package_type,
@@ -268,7 +268,7 @@ pub unsafe extern "C" fn ghpackages_cleanup_execute(
 /// # Safety
 /// Pointers are NULL or valid; strings are NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn ghpackages_cleanup_undo(
+pub unsafe extern "C" fn ghpackages_undo_cleanup(
     client: *const ghpackages_client,
     journal_path: *const c_char,
     options_json: *const c_char,

@@ -705,33 +705,33 @@ static void test_cleanup(ghpackages_client *client) {
     char *report = NULL;
 
     expect("plan without a policy",
-           ghpackages_cleanup_plan(client, &org, container, "octo-app", NULL, &plan, &error),
+           ghpackages_plan_package_cleanup(client, &org, container, "octo-app", NULL, &plan, &error),
            GHPACKAGES_INVALID_INPUT, &error);
     expect("policy that is not JSON",
-           ghpackages_cleanup_plan(client, &org, container, "octo-app", "{keep", &plan, &error),
+           ghpackages_plan_package_cleanup(client, &org, container, "octo-app", "{keep", &plan, &error),
            GHPACKAGES_INVALID_INPUT, &error);
     expect("policy with an unknown rule",
-           ghpackages_cleanup_plan(client, &org, container, "octo-app", "{\"keep_all\":true}",
+           ghpackages_plan_package_cleanup(client, &org, container, "octo-app", "{\"keep_all\":true}",
                                    &plan, &error),
            GHPACKAGES_INVALID_INPUT, &error);
     expect("plan with NULL out",
-           ghpackages_cleanup_plan(client, &org, container, "octo-app", "{}", NULL, &error),
+           ghpackages_plan_package_cleanup(client, &org, container, "octo-app", "{}", NULL, &error),
            GHPACKAGES_INVALID_INPUT, &error);
     expect("plan of a missing package",
-           ghpackages_cleanup_plan(client, &org, container, "no-such-image", "{}", &plan, &error),
+           ghpackages_plan_package_cleanup(client, &org, container, "no-such-image", "{}", &plan, &error),
            GHPACKAGES_NOT_FOUND, &error);
     expect("execute a plan that is not one",
-           ghpackages_cleanup_execute(client, &org, container, "octo-app", "[]", NULL, &report,
+           ghpackages_execute_cleanup(client, &org, container, "octo-app", "[]", NULL, &report,
                                       &error),
            GHPACKAGES_INVALID_INPUT, &error);
     expect("undo without a journal",
-           ghpackages_cleanup_undo(client, NULL, NULL, &report, &error),
+           ghpackages_undo_cleanup(client, NULL, NULL, &report, &error),
            GHPACKAGES_INVALID_INPUT, &error);
     CHECK(plan == NULL && report == NULL, "no JSON from failed calls");
 
     size_t before = version_count(client, &org, container, "octo-app");
     CHECK(before == 8, "octo-app has 8 versions");
-    if (!expect("plan", ghpackages_cleanup_plan(client, &org, container, "octo-app",
+    if (!expect("plan", ghpackages_plan_package_cleanup(client, &org, container, "octo-app",
                                                 "{\"tags\":\"untagged\"}", &plan, &error),
                 GHPACKAGES_OK, &error)) {
         return;
@@ -747,10 +747,10 @@ static void test_cleanup(ghpackages_client *client) {
     char options[128];
     snprintf(options, sizeof options, "{\"journal\":\"%s\",\"concurrency\":2}", journal);
     expect("execute options that are not JSON",
-           ghpackages_cleanup_execute(client, &org, container, "octo-app", plan, "nope", &report,
+           ghpackages_execute_cleanup(client, &org, container, "octo-app", plan, "nope", &report,
                                       &error),
            GHPACKAGES_INVALID_INPUT, &error);
-    if (expect("execute", ghpackages_cleanup_execute(client, &org, container, "octo-app", plan,
+    if (expect("execute", ghpackages_execute_cleanup(client, &org, container, "octo-app", plan,
                                                      options, &report, &error),
                GHPACKAGES_OK, &error)) {
         CHECK(strstr(report, "\"deleted\":4") != NULL, "four deleted");
@@ -761,7 +761,7 @@ static void test_cleanup(ghpackages_client *client) {
     ghpackages_string_free(plan);
     CHECK(version_count(client, &org, container, "octo-app") == before - 4, "four are gone");
 
-    if (expect("undo", ghpackages_cleanup_undo(client, journal, NULL, &report, &error),
+    if (expect("undo", ghpackages_undo_cleanup(client, journal, NULL, &report, &error),
                GHPACKAGES_OK, &error)) {
         CHECK(strstr(report, "\"restored\":4") != NULL, "four restored");
         CHECK(strstr(report, "\"failed\":0") != NULL, "no restore failed");
@@ -784,16 +784,16 @@ static void test_container_cleanup(ghpackages_client *client) {
     char *report = NULL;
 
     expect("plan options with an unknown field",
-           ghpackages_cleanup_plan_with_options(client, &org, container, "octo-web", untagged,
+           ghpackages_plan_package_cleanup_with_options(client, &org, container, "octo-web", untagged,
                                                 "{\"graph\":true}", &plan, &error),
            GHPACKAGES_INVALID_INPUT, &error);
     expect("validate without a name",
-           ghpackages_cleanup_validate(client, &org, NULL, NULL, &report, &error),
+           ghpackages_validate_container(client, &org, NULL, NULL, &report, &error),
            GHPACKAGES_INVALID_INPUT, &error);
     CHECK(plan == NULL && report == NULL, "no JSON from failed calls");
 
     if (expect("graph-blind plan",
-               ghpackages_cleanup_plan_with_options(client, &org, container, "octo-web", untagged,
+               ghpackages_plan_package_cleanup_with_options(client, &org, container, "octo-web", untagged,
                                                     "{\"manifest_graph\":false}", &plan, &error),
                GHPACKAGES_OK, &error)) {
         CHECK(count_of(plan, "\"action\":\"delete\"") == 11, "without the graph, 11 go");
@@ -801,7 +801,7 @@ static void test_container_cleanup(ghpackages_client *client) {
     ghpackages_string_free(plan);
     plan = NULL;
     if (!expect("graph-aware plan",
-                ghpackages_cleanup_plan(client, &org, container, "octo-web", untagged, &plan,
+                ghpackages_plan_package_cleanup(client, &org, container, "octo-web", untagged, &plan,
                                         &error),
                 GHPACKAGES_OK, &error)) {
         return;
@@ -816,7 +816,7 @@ static void test_container_cleanup(ghpackages_client *client) {
     close(fd);
     char options[128];
     snprintf(options, sizeof options, "{\"journal\":\"%s\"}", journal);
-    if (expect("execute", ghpackages_cleanup_execute(client, &org, container, "octo-web", plan,
+    if (expect("execute", ghpackages_execute_cleanup(client, &org, container, "octo-web", plan,
                                                      options, &report, &error),
                GHPACKAGES_OK, &error)) {
         CHECK(strstr(report, "\"deleted\":7") != NULL, "seven deleted");
@@ -826,7 +826,7 @@ static void test_container_cleanup(ghpackages_client *client) {
     ghpackages_string_free(plan);
     unlink(journal);
 
-    if (expect("validate", ghpackages_cleanup_validate(client, &org, "octo-web", NULL, &report,
+    if (expect("validate", ghpackages_validate_container(client, &org, "octo-web", NULL, &report,
                                                        &error),
                GHPACKAGES_OK, &error)) {
         CHECK(strstr(report, "\"missing\":[]") != NULL, "no manifest is missing");
