@@ -275,3 +275,39 @@ async fn packages_list_past_the_window() {
     );
     emulator.shutdown().await;
 }
+
+/// A date outside years 1970 to 9999 is refused as a usage error before any
+/// request: `-026-01-31` once parsed as year −26 and planned.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prune_refuses_dates_out_of_range() {
+    let emulator = emulator(cleanup_fixture()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("policy.json");
+    std::fs::write(&policy, r#"{"older_than": "-026-01-31"}"#).unwrap();
+    let prune = ["--org", "octo-org", "prune", "-t", "container", "octo-app"];
+    let mut from_file = command(emulator.base_url(), &[&prune[..], &["--policy"]].concat());
+    from_file.arg(&policy);
+    for attempt in [
+        command(
+            emulator.base_url(),
+            &[&prune[..], &["--older-than=-026-01-31"]].concat(),
+        ),
+        command(
+            emulator.base_url(),
+            &[&prune[..], &["--older-than", "+10000-01-01"]].concat(),
+        ),
+        from_file,
+    ] {
+        let output = run(attempt).await;
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{err}");
+        assert!(err.contains("out of range"), "{err}");
+    }
+    let fine = run(command(
+        emulator.base_url(),
+        &[&prune[..], &["--older-than", "2026-01-31", "--json"]].concat(),
+    ))
+    .await;
+    assert!(fine.status.success(), "{}", stderr(&fine));
+    emulator.shutdown().await;
+}

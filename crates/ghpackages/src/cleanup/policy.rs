@@ -14,7 +14,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -118,8 +118,9 @@ pub enum SemverFilter {
     OnlyPrereleases,
 }
 
-/// An age (`"90d"`) or a point in time (`"2026-01-31"`, RFC 3339), serialized
-/// as that string. Units: `s`, `m` (minutes), `h`, `d`, `w`.
+/// An age (`"90d"`) or a point in time (`"2026-01-31"`, RFC 3339; years 1970
+/// to 9999 in UTC), serialized as that string. Units: `s`, `m` (minutes),
+/// `h`, `d`, `w`; at most 100 years.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub enum Age {
@@ -147,17 +148,38 @@ const UNITS: [(char, i64); 5] = [
     ('s', 1),
 ];
 
+/// The years a date may name: the Unix epoch (before any package existed)
+/// to 9999, the last year RFC 3339 can write. Outside, a date is a typo
+/// (`-026-01-31` parses as year −26) and would not print back as a date
+/// that parses, so a plan file holding it could not be read.
+const YEARS: std::ops::RangeInclusive<i32> = 1970..=9999;
+
+/// `instant` when its year (in UTC) is within [`YEARS`].
+fn in_range(text: &str, instant: DateTime<Utc>) -> Result<Age> {
+    if YEARS.contains(&instant.year()) {
+        return Ok(Age::Before(instant));
+    }
+    Err(Error::invalid_input(
+        "older_than",
+        format!(
+            "date {text:?} is out of range: years {} to {} (UTC) only",
+            YEARS.start(),
+            YEARS.end()
+        ),
+    ))
+}
+
 impl FromStr for Age {
     type Err = Error;
 
     fn from_str(text: &str) -> Result<Age> {
         let text = text.trim();
         if let Ok(instant) = DateTime::parse_from_rfc3339(text) {
-            return Ok(Age::Before(instant.with_timezone(&Utc)));
+            return in_range(text, instant.with_timezone(&Utc));
         }
         if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
             let midnight = date.and_hms_opt(0, 0, 0).expect("midnight exists");
-            return Ok(Age::Before(midnight.and_utc()));
+            return in_range(text, midnight.and_utc());
         }
         let bad = || {
             Error::invalid_input(
@@ -361,6 +383,31 @@ mod tests {
         for bad in ["", "d", "5y", "-3d", "1.5d", "99999999999w"] {
             assert!(bad.parse::<Age>().is_err(), "{bad}");
         }
+        // Dates outside years 1970 to 9999 (UTC) are typos that would not
+        // print back as a parsable date (found by fuzzing: `-026-01-31`).
+        for out_of_range in [
+            "-026-01-31",
+            "-0026-01-31",
+            "+10000-01-01",
+            "0026-01-31",
+            "1969-12-31",
+            "1969-12-31T23:59:59Z",
+            "9999-12-31T23:00:00-05:00",
+            "1970-01-01T00:30:00+01:00",
+        ] {
+            let error = out_of_range.parse::<Age>().unwrap_err();
+            assert_eq!(error.argument(), Some("older_than"), "{out_of_range}");
+            assert!(
+                error.message().contains("1970 to 9999"),
+                "{out_of_range}: {error}"
+            );
+        }
+        for edge in ["1970-01-01", "9999-12-31", "9999-12-31T23:59:59Z"] {
+            let age: Age = edge.parse().unwrap();
+            assert_eq!(age.to_string().parse::<Age>().unwrap(), age, "{edge}");
+        }
+        let policy = Policy::from_json(r#"{"older_than":"-026-01-31"}"#).unwrap_err();
+        assert_eq!(policy.argument(), Some("policy"));
         assert_eq!("168h".parse::<Age>().unwrap().to_string(), "1w");
         assert_eq!("90m".parse::<Age>().unwrap().to_string(), "90m");
         assert_eq!("0d".parse::<Age>().unwrap().to_string(), "0s");
