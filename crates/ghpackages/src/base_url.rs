@@ -124,8 +124,8 @@ pub(crate) fn is_loopback(host: &Host<&str>) -> bool {
     match host {
         Host::Domain(name) => {
             let name = name.to_ascii_lowercase();
-            // Only the name itself: `*.localhost` is resolved by whatever
-            // DNS the machine uses, so it may lead anywhere.
+            // Only the name itself: `*.localhost` goes wherever DNS
+            // resolves it, which need not be this host.
             name == "localhost"
         }
         Host::Ipv4(address) => IpAddr::V4(*address).is_loopback(),
