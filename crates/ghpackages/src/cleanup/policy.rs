@@ -19,14 +19,20 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
-/// Which versions a cleanup may delete. A version is deleted when every rule
-/// that is set selects it and no protection keeps it; see
-/// [`plan`](crate::cleanup::plan) for the order in which rules are applied.
+/// Which versions a cleanup may delete. Selecting rules narrow what is
+/// deleted: `keep_latest` (every version older than the N most recent),
+/// `older_than`, `include`, `tags` and `semver`. Protections keep what they
+/// match: the N most recent of `keep_latest`, `exclude`, `keep_newest` and
+/// `max_downloads`. A version is deleted when every selecting rule that is
+/// set selects it and no protection keeps it, so `{"keep_latest": 20}` alone
+/// deletes all but 20 versions, and a policy without a selecting rule
+/// deletes nothing. See [`plan`](crate::cleanup::plan) for the order in
+/// which rules are applied.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Policy {
     /// Keep the N most recently created versions of the package, whatever the
-    /// other rules say.
+    /// other rules say; the versions older than those are selected.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keep_latest: Option<u32>,
     /// Delete only versions created before this age or date.
@@ -80,8 +86,9 @@ impl Policy {
         serde_json::to_string(self).expect("a policy always serializes")
     }
 
-    /// Whether any rule narrows what is deleted. A policy without one would
-    /// delete every version but the newest, so the planner deletes nothing.
+    /// Whether any selecting rule is set (`keep_latest`, `older_than`,
+    /// `include`, `tags`, `semver`). A policy without one would delete every
+    /// version but the newest, so the planner deletes nothing.
     pub fn selects_anything(&self) -> bool {
         self.keep_latest.is_some()
             || self.older_than.is_some()
