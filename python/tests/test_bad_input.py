@@ -168,3 +168,15 @@ def test_unknown_error_kind_helper_is_invalid_input() -> None:
 
     with pytest.raises(InvalidInputError):
         ghpackages._native._raise_error("no_such_kind", "x")
+
+
+@pytest.mark.parametrize(
+    "url", ["http://evil.localhost:9", "http://10.0.0.1:9", "http://ghes.example.com"]
+)
+def test_plain_http_beyond_loopback_is_refused_naming_the_python_option(url: str) -> None:
+    with pytest.raises(InvalidInputError) as caught:
+        Client("ghp_secret_value", base_url=url, token_from_env=False)
+    assert caught.value.argument == "base_url"
+    message = str(caught.value)
+    assert "allow_insecure_http=True" in message, message
+    assert "ghp_secret_value" not in message

@@ -249,6 +249,21 @@ static void test_client_options(void) {
     expect("token not UTF-8", ghpackages_client_new(&bad_utf8, &client, &error),
            GHPACKAGES_INVALID_INPUT, &error);
 
+    /* A token over plain http beyond loopback (`*.localhost` included) is
+       refused, and the message names the option as C spells it. */
+    ghpackages_client_options insecure = {
+        .base_url = "http://evil.localhost:9", .token = "ghp_c_secret", .ignore_env_token = 1};
+    status = ghpackages_client_new(&insecure, &client, &error);
+    if (expect_keep("token over plain http", status, GHPACKAGES_INVALID_INPUT, &error)) {
+        CHECK(error && strstr(error->message,
+                              "ghpackages_client_options.allow_insecure_http = 1") != NULL,
+              "the refusal names the C option");
+        CHECK(error && strstr(error->message, "ghp_c_secret") == NULL,
+              "the refusal does not show the token");
+    }
+    ghpackages_error_free(error);
+    error = NULL;
+
     /* Without the error out-pointer the code still comes back. */
     CHECK(ghpackages_client_new(&bad_url, &client, NULL) == GHPACKAGES_INVALID_INPUT,
           "NULL error pointer");
