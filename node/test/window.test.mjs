@@ -32,13 +32,13 @@ after(() => emulator.stop())
 
 test('more than 10,000 packages', async () => {
   const org = new Client({ baseUrl: emulator.url, token: 'ghp_wide', tokenFromEnv: false }).org('wide-org')
-  const all = await org.listAllPackages({ packageType: 'npm' })
+  const all = await org.listAllPackages('npm')
   assert.equal(all.length, 10_050)
   assert.equal(new Set(all.map((p) => p.id)).size, 10_050)
   let seen = 0
   await assert.rejects(
     (async () => {
-      for await (const _ of org.packages({ packageType: 'npm' })) seen += 1
+      for await (const _ of org.streamPackages('npm')) seen += 1
     })(),
     (error) => {
       assert.ok(error instanceof GitHubPackagesError)

@@ -37,7 +37,7 @@ def test_more_than_ten_thousand_packages(emulator: Emulator) -> None:
     assert len(packages) == 10_050
     assert len({package.id for package in packages}) == 10_050
     with pytest.raises(ValidationError) as caught:
-        list(org.iter_packages("npm"))
+        list(org.stream_packages("npm"))
     assert caught.value.status is None
     assert "10000" in str(caught.value)
     assert "visibility" in str(caught.value)
