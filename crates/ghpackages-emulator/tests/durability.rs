@@ -1,13 +1,15 @@
 //! The binary on a file database: changes survive a SIGTERM and a restart, and a
 //! SIGTERM or SIGINT lets requests in flight finish before the process exits cleanly.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Command, ExitStatus};
 use std::time::{Duration, Instant};
 
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
+
+mod common;
+use common::binary::Binary;
 
 const TOKEN: &str = "ghp_durability_erin";
 const PACKAGE: &str = "/user/packages/container/erin%2Fapp";
@@ -32,32 +34,18 @@ fn write_fixture(dir: &Path) -> String {
 }
 
 /// The running binary; killed if a test fails before stopping it.
-struct Server {
-    child: Child,
-    base_url: String,
-}
+struct Server(Binary);
 
 impl Server {
     fn start(args: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ghpackages-emulator"))
-            .args(["--port", "0", "--no-rate-limits"])
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("binary starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .expect("first stdout line");
-        let base_url = line.trim().to_owned();
-        assert!(base_url.starts_with("http://127.0.0.1:"), "{line:?}");
-        Server { child, base_url }
+        let mut all = vec!["--no-rate-limits"];
+        all.extend_from_slice(args);
+        Server(Binary::start(&all))
     }
 
     fn signal(&self, name: &str) {
         let sent = Command::new("kill")
-            .args([&format!("-{name}"), &self.child.id().to_string()])
+            .args([&format!("-{name}"), &self.0.child.id().to_string()])
             .status()
             .expect("kill runs");
         assert!(sent.success());
@@ -67,7 +55,7 @@ impl Server {
     fn wait(&mut self) -> ExitStatus {
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
+            if let Some(status) = self.0.child.try_wait().unwrap() {
                 return status;
             }
             assert!(Instant::now() < deadline, "the emulator did not stop");
@@ -82,7 +70,7 @@ impl Server {
 
     async fn get(&self, path: &str) -> reqwest::Response {
         Client::new()
-            .get(format!("{}{path}", self.base_url))
+            .get(format!("{}{path}", self.0.base_url))
             .bearer_auth(TOKEN)
             .send()
             .await
@@ -97,19 +85,12 @@ impl Server {
 
     async fn delete(&self, path: &str) -> StatusCode {
         Client::new()
-            .delete(format!("{}{path}", self.base_url))
+            .delete(format!("{}{path}", self.0.base_url))
             .bearer_auth(TOKEN)
             .send()
             .await
             .expect("answered")
             .status()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -180,7 +161,7 @@ async fn sigterm_and_sigint_let_requests_in_flight_finish() {
         let server = Server::start(&["--demo", "--fault-latency-ms", "3000"]);
         let url = format!(
             "{}/orgs/octo-org/packages?package_type=container",
-            server.base_url
+            server.0.base_url
         );
         let in_flight = tokio::spawn(async move {
             Client::new()
@@ -200,7 +181,7 @@ async fn sigterm_and_sigint_let_requests_in_flight_finish() {
         let packages: Value = response.json().await.unwrap();
         assert!(!packages.as_array().unwrap().is_empty());
 
-        let base_url = server.base_url.clone();
+        let base_url = server.0.base_url.clone();
         let mut server = server;
         assert!(server.wait().success(), "SIG{signal} exit status");
         let refused = Client::new()

@@ -3,8 +3,7 @@
 //! latency, changes at runtime through the admin API (guarded by the admin token), and
 //! the startup flags.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use ghpackages_emulator::faults::MALFORMED_BODY;
@@ -12,6 +11,9 @@ use ghpackages_emulator::{Emulator, EmulatorConfig, FaultsConfig, Fixture, Runni
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+mod common;
+use common::binary::Binary;
 
 const TOKEN: &str = "ghp_faults_carol";
 const PACKAGE: &str = "/users/carol/packages/npm/tiny";
@@ -378,45 +380,18 @@ async fn invalid_faults_in_the_config_refuse_to_start() {
     assert!(started.is_err());
 }
 
-/// The binary, started with `args`; killed when dropped.
-struct Binary {
-    child: Child,
-    base_url: String,
-}
-
-impl Binary {
-    fn start(args: &[&str]) -> Binary {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ghpackages-emulator"))
-            .args(["--port", "0", "--demo"])
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("binary starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .expect("first stdout line");
-        Binary {
-            child,
-            base_url: line.trim().to_owned(),
-        }
-    }
-}
-
-impl Drop for Binary {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[tokio::test]
 async fn binary_flags_inject_faults_from_the_start() {
     let path = "/orgs/octo-org/packages?package_type=container";
     let client = client();
 
-    let failing = Binary::start(&["--fault-error-rate", "1", "--fault-error-statuses", "503"]);
+    let failing = Binary::start(&[
+        "--demo",
+        "--fault-error-rate",
+        "1",
+        "--fault-error-statuses",
+        "503",
+    ]);
     let response = client
         .get(format!("{}{path}", failing.base_url))
         .bearer_auth("ghp_demo_octocat")
@@ -425,7 +400,13 @@ async fn binary_flags_inject_faults_from_the_start() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
 
-    let dropping = Binary::start(&["--fault-drop-rate", "1", "--fault-latency-ms", "10-20"]);
+    let dropping = Binary::start(&[
+        "--demo",
+        "--fault-drop-rate",
+        "1",
+        "--fault-latency-ms",
+        "10-20",
+    ]);
     let error = client
         .get(format!("{}{path}", dropping.base_url))
         .bearer_auth("ghp_demo_octocat")
@@ -623,7 +604,7 @@ async fn binary_flags_inject_malformed_bodies_and_client_errors() {
     let path = "/orgs/octo-org/packages?package_type=container";
     let client = client();
 
-    let malformed = Binary::start(&["--fault-malformed-rate", "1"]);
+    let malformed = Binary::start(&["--demo", "--fault-malformed-rate", "1"]);
     let response = client
         .get(format!("{}{path}", malformed.base_url))
         .bearer_auth("ghp_demo_octocat")
@@ -632,7 +613,13 @@ async fn binary_flags_inject_malformed_bodies_and_client_errors() {
         .unwrap();
     assert_malformed(response).await;
 
-    let teapot = Binary::start(&["--fault-error-rate", "1", "--fault-error-statuses", "418"]);
+    let teapot = Binary::start(&[
+        "--demo",
+        "--fault-error-rate",
+        "1",
+        "--fault-error-statuses",
+        "418",
+    ]);
     let response = client
         .get(format!("{}{path}", teapot.base_url))
         .bearer_auth("ghp_demo_octocat")

@@ -2,8 +2,7 @@
 //! the secondary limits (concurrency and points per endpoint), the time factor, the
 //! runtime and startup switches.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use ghpackages_emulator::{
@@ -11,6 +10,9 @@ use ghpackages_emulator::{
 };
 use reqwest::{Client, Method, Response, StatusCode};
 use serde_json::Value;
+
+mod common;
+use common::binary::Binary;
 
 const TOKEN: &str = "ghp_limits_alice";
 const OTHER_TOKEN: &str = "ghp_limits_bob";
@@ -537,44 +539,11 @@ async fn limits_change_at_runtime_through_the_admin_api() {
     emulator.shutdown().await;
 }
 
-/// The binary, started with `args`; killed when dropped.
-struct Binary {
-    child: Child,
-    base_url: String,
-}
-
-impl Binary {
-    fn start(args: &[&str]) -> Binary {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ghpackages-emulator"))
-            .args(["--port", "0", "--demo"])
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("binary starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .expect("first stdout line");
-        Binary {
-            child,
-            base_url: line.trim().to_owned(),
-        }
-    }
-}
-
-impl Drop for Binary {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[tokio::test]
 async fn binary_flags_set_and_disable_the_limits() {
     let client = Client::new();
     let path = "/orgs/octo-org/packages?package_type=container";
-    let limited = Binary::start(&["--rate-limit", "1", "--rate-limit-status", "429"]);
+    let limited = Binary::start(&["--demo", "--rate-limit", "1", "--rate-limit-status", "429"]);
     let url = format!("{}{path}", limited.base_url);
     let first = send(&client, Method::GET, url.clone(), Some("ghp_demo_octocat"))
         .await
@@ -586,7 +555,7 @@ async fn binary_flags_set_and_disable_the_limits() {
         .unwrap();
     assert_eq!(second.status(), StatusCode::TOO_MANY_REQUESTS);
 
-    let unlimited = Binary::start(&["--no-rate-limits", "--rate-limit", "1"]);
+    let unlimited = Binary::start(&["--demo", "--no-rate-limits", "--rate-limit", "1"]);
     let url = format!("{}{path}", unlimited.base_url);
     for _ in 0..3 {
         let response = send(&client, Method::GET, url.clone(), Some("ghp_demo_octocat"))

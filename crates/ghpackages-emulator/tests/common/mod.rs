@@ -2,6 +2,8 @@
 //! demo data, and a small HTTP client over real loopback connections.
 #![allow(dead_code)]
 
+pub mod binary;
+
 use ghpackages_emulator::{Emulator, EmulatorConfig, Fixture, LimitsConfig, RunningEmulator};
 use reqwest::header::HeaderMap;
 use reqwest::Method;

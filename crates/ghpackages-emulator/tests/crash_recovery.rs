@@ -4,9 +4,8 @@
 //! there, and every package's `version_count` must equal its active versions.
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -14,6 +13,9 @@ use std::time::Duration;
 use chrono::Utc;
 use reqwest::Client;
 use serde_json::{json, Value};
+
+mod common;
+use common::binary::Binary;
 
 const TOKEN: &str = "ghp_crash_grace";
 const PACKAGES: [&str; 3] = ["alpha", "beta", "gamma"];
@@ -50,42 +52,21 @@ fn write_fixture(dir: &Path) -> String {
     path.to_str().unwrap().to_owned()
 }
 
-struct Server {
-    child: Child,
-    base_url: String,
-}
-
-impl Server {
-    fn start(db: &str, fixture: &str) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ghpackages-emulator"))
-            .args([
-                "--port",
-                "0",
-                "--no-rate-limits",
-                "--db",
-                db,
-                "--fixture",
-                fixture,
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("the binary starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .expect("first stdout line");
-        let base_url = line.trim().to_owned();
-        assert!(base_url.starts_with("http://127.0.0.1:"), "{line:?}");
-        Server { child, base_url }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// `--db DB --fixture FIXTURE`, without rate limits, quiet on stderr.
+fn start(db: &str, fixture: &str) -> Binary {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ghpackages-emulator"));
+    command
+        .args([
+            "--port",
+            "0",
+            "--no-rate-limits",
+            "--db",
+            db,
+            "--fixture",
+            fixture,
+        ])
+        .stderr(Stdio::null());
+    Binary::spawn(command)
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -147,7 +128,7 @@ async fn sigkill_during_a_burst_of_writes_loses_no_acknowledged_write() {
     let fixture = write_fixture(dir.path());
     let db = dir.path().join("emulator.db");
     let db = db.to_str().unwrap().to_owned();
-    let mut server = Server::start(&db, &fixture);
+    let mut server = start(&db, &fixture);
     let http = Client::builder().pool_max_idle_per_host(0).build().unwrap();
 
     // Every active version but the newest of each package gets deleted, and
@@ -203,7 +184,7 @@ async fn sigkill_during_a_burst_of_writes_loses_no_acknowledged_write() {
         "the burst ended before the kill; nothing was in flight"
     );
 
-    let server = Server::start(&db, &fixture);
+    let server = start(&db, &fixture);
     let base = &server.base_url;
     for (p, package) in PACKAGES.iter().enumerate() {
         let active = version_ids(&http, base, package, "active").await;
