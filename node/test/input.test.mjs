@@ -85,6 +85,39 @@ describe('bad input', () => {
     assert.throws(() => new Client({ baseUrl: 'ftp://example.com' }), isInvalidInput())
   })
 
+  test('option errors name the option as Node spells it, never a Rust type', () => {
+    const message = (options) => {
+      try {
+        new Client(options)
+      } catch (error) {
+        return error.message
+      }
+      assert.fail('no error')
+    }
+    assert.match(message({ base_url: 'http://127.0.0.1:1' }), /`baseUrl`/)
+    assert.match(message({ retry: { maxAttempt: 2 } }), /`maxAttempts`/)
+    const typed = message({ pageConcurrency: 'many' })
+    assert.match(typed, /pageConcurrency/)
+    assert.doesNotMatch(typed, /usize|u32|u64|struct|ClientConfig/)
+  })
+
+  test('every client option the core has is reachable, registryUrl included', () => {
+    const client = new Client({
+      baseUrl: emulator.url,
+      token: TOKENS.octocat,
+      registryUrl: 'http://127.0.0.1:9',
+      retry: { maxAttempts: 2, initialBackoffMs: 1, maxBackoffMs: 2, maxTotalWaitMs: 3 },
+      connectTimeoutMs: 1000,
+      timeoutMs: 2000,
+      pageConcurrency: 2,
+      apiVersion: '2022-11-28',
+      userAgent: 'conformance',
+      tokenFromEnv: false,
+      allowInsecureHttp: false,
+    })
+    assert.equal(client.hasToken, true)
+  })
+
   test('the process survives all of it and the client still works', async () => {
     const pkg = await org.getPackage('npm', 'octo-config')
     assert.equal(pkg.name, 'octo-config')

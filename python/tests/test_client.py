@@ -8,7 +8,7 @@ from typing import Callable
 
 import pytest
 
-from ghpackages import AsyncClient, Client, RetryPolicy, ServerError
+from ghpackages import AsyncClient, Client, InvalidInputError, RetryPolicy, ServerError, plan_cleanup
 
 from conftest import TOKEN, Emulator, RawServer
 
@@ -135,3 +135,31 @@ def test_retries_get_past_server_errors(start_emulator: Callable[..., Emulator])
     with pytest.raises(ServerError):
         for _ in range(50):
             no_retries.org("octo-org").get_package("npm", "octo-config")
+
+
+def test_every_core_client_option_is_reachable(emulator: Emulator) -> None:
+    client = Client(
+        TOKEN,
+        base_url=emulator.url,
+        token_from_env=False,
+        api_version="2022-11-28",
+        user_agent="conformance",
+        connect_timeout=1,
+        timeout=2,
+        retry=RetryPolicy(2),
+        page_concurrency=2,
+        allow_insecure_http=False,
+        registry_url="http://127.0.0.1:9",
+    )
+    assert client.has_token
+
+
+def test_a_cleanup_budget_is_checked_by_the_core(emulator: Emulator) -> None:
+    client = Client(TOKEN, base_url=emulator.url, token_from_env=False)
+    plan = plan_cleanup([], {"keep_latest": 1})
+    with pytest.raises(InvalidInputError) as caught:
+        client.org("octo-org").execute_cleanup("npm", "octo-config", plan, budget={"points": "many"})
+    assert caught.value.argument == "points"
+    assert "u32" not in str(caught.value)
+    with pytest.raises(TypeError):
+        client.undo_cleanup("journal.jsonl", budget=[1, 2])  # type: ignore[arg-type]

@@ -6,7 +6,8 @@
 use std::time::Duration;
 
 use ghpackages::{
-    Client, ClientBuilder, ErrorKind, ListPackagesOptions, Owner, PackageType, RetryPolicy,
+    Client, ClientBuilder, ClientConfig, ErrorKind, ListPackagesOptions, Owner, PackageType,
+    RetryPolicy,
 };
 use ghpackages_emulator::{Emulator, EmulatorConfig, LimitsConfig};
 
@@ -237,4 +238,28 @@ async fn token_from_environment() {
     std::env::remove_var("GH_TOKEN");
     assert!(!Client::new().unwrap().has_token());
     emulator.shutdown().await;
+}
+
+#[test]
+fn a_client_config_deserializes_and_builds_with_the_defaults_filled_in() {
+    let config: ClientConfig = serde_json::from_value(serde_json::json!({
+        "base_url": "http://127.0.0.1:9/",
+        "token": TOKEN,
+        "token_from_env": false,
+        "timeout_ms": 1500,
+        "retry": {"max_attempts": 2},
+        "page_concurrency": 3,
+        "registry_url": "http://127.0.0.1:10",
+    }))
+    .unwrap();
+    assert!(!format!("{config:?}").contains(TOKEN));
+    assert_eq!(config.timeout, Some(Duration::from_millis(1500)));
+    let retry = config.retry.clone().unwrap();
+    assert_eq!(retry.max_attempts, 2);
+    assert_eq!(retry.max_backoff, RetryPolicy::default().max_backoff);
+    let client = ClientBuilder::from_config(config).build().unwrap();
+    assert_eq!(client.base_url(), "http://127.0.0.1:9");
+    assert_eq!(client.registry_url(), "http://127.0.0.1:10");
+    assert!(client.has_token());
+    assert!(serde_json::from_value::<ClientConfig>(serde_json::json!({"base_urll": "x"})).is_err());
 }
