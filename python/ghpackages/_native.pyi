@@ -18,6 +18,12 @@ _Policy = Union[dict[str, Any], str]
 _Path = Union[str, os.PathLike[str]]
 # Called with each outcome of a cleanup or undo, as a dict.
 _OnOutcome = Callable[[dict[str, Any]], object]
+# Called before each rate-limit wait with {"reason", "wait_ms", "resume_at"}.
+_OnRateLimit = Callable[[dict[str, Any]], object]
+# A journal file, or a report's "journal_entries".
+_Journal = Union[_Path, list[dict[str, Any]]]
+# A time filter of undo: a datetime, or RFC 3339 text, a date, an age ("2h").
+_Instant = Union[datetime.datetime, str]
 
 __all__ = [
     "__version__",
@@ -407,6 +413,7 @@ class Owner:
         plan: CleanupPlan,
         *,
         journal: Optional[_Path] = None,
+        journal_file: bool = True,
         concurrency: Optional[int] = None,
         max_rate_limit_waits: Optional[int] = None,
         budget: Optional[dict[str, int]] = None,
@@ -512,6 +519,7 @@ class AsyncOwner:
         plan: CleanupPlan,
         *,
         journal: Optional[_Path] = None,
+        journal_file: bool = True,
         concurrency: Optional[int] = None,
         max_rate_limit_waits: Optional[int] = None,
         budget: Optional[dict[str, int]] = None,
@@ -550,14 +558,22 @@ class Client:
         page_concurrency: Optional[int] = None,
         allow_insecure_http: bool = False,
         registry_url: Optional[str] = None,
+        on_rate_limit: Optional[_OnRateLimit] = None,
     ) -> Client: ...
     def org(self, org: str) -> Owner: ...
     def user(self, username: str) -> Owner: ...
     def me(self) -> Owner: ...
     def undo_cleanup(
         self,
-        journal: _Path,
+        journal: _Journal,
         *,
+        packages: Optional[list[str]] = None,
+        versions: Optional[list[Union[int, str]]] = None,
+        since: Optional[_Instant] = None,
+        until: Optional[_Instant] = None,
+        last: Optional[int] = None,
+        dry_run: bool = False,
+        allow_other_server: bool = False,
         concurrency: Optional[int] = None,
         now: Optional[datetime.datetime] = None,
         max_rate_limit_waits: Optional[int] = None,
@@ -595,14 +611,22 @@ class AsyncClient:
         page_concurrency: Optional[int] = None,
         allow_insecure_http: bool = False,
         registry_url: Optional[str] = None,
+        on_rate_limit: Optional[_OnRateLimit] = None,
     ) -> AsyncClient: ...
     def org(self, org: str) -> AsyncOwner: ...
     def user(self, username: str) -> AsyncOwner: ...
     def me(self) -> AsyncOwner: ...
     def undo_cleanup(
         self,
-        journal: _Path,
+        journal: _Journal,
         *,
+        packages: Optional[list[str]] = None,
+        versions: Optional[list[Union[int, str]]] = None,
+        since: Optional[_Instant] = None,
+        until: Optional[_Instant] = None,
+        last: Optional[int] = None,
+        dry_run: bool = False,
+        allow_other_server: bool = False,
         concurrency: Optional[int] = None,
         now: Optional[datetime.datetime] = None,
         max_rate_limit_waits: Optional[int] = None,

@@ -7,13 +7,14 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 use ghpackages::cleanup::{
-    self, Action, Decision, ExecuteOptions, Plan, PlanOptions, Policy, UndoOptions, ValidateOptions,
+    self, Action, Decision, ExecuteOptions, JournalEntry, Plan, PlanOptions, Policy, UndoOptions,
+    ValidateOptions,
 };
 use ghpackages::options::{self, KeyCase};
 use ghpackages::{Client, OwnerHandle, PackageRef, Visibility};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 use serde::Serialize;
 
 use crate::convert::{count, json_to_py, repr_str, ApiEnum};
@@ -25,7 +26,7 @@ use crate::models::PackageVersion;
 pub struct Json(serde_json::Value);
 
 impl Json {
-    fn of(value: &impl Serialize) -> PyResult<Json> {
+    pub(crate) fn of(value: &impl Serialize) -> PyResult<Json> {
         serde_json::to_value(value)
             .map(Json)
             .map_err(|e| PyRuntimeError::new_err(e.to_string()))
@@ -266,12 +267,14 @@ fn plan_cleanup(
 /// The options of `execute_cleanup`; left out, they keep the core's defaults.
 pub fn execute_options(
     journal: Option<PathBuf>,
+    journal_file: bool,
     concurrency: Option<i64>,
     max_rate_limit_waits: Option<i64>,
     budget: Option<BudgetArg>,
 ) -> PyResult<ExecuteOptions> {
     let mut options = ExecuteOptions {
         journal,
+        journal_file,
         ..ExecuteOptions::default()
     };
     if let Some(BudgetArg(budget)) = budget {
@@ -286,17 +289,130 @@ pub fn execute_options(
     Ok(options)
 }
 
+/// What `undo_cleanup` undoes: a journal file, or the entries of a report's
+/// `journal_entries` (a list of dicts).
+pub enum JournalArg {
+    File(PathBuf),
+    Entries(Vec<JournalEntry>),
+}
+
+impl<'py> FromPyObject<'_, 'py> for JournalArg {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+            let value = py_to_json(&obj)?;
+            return options::decode::<Entries>(
+                "journal",
+                Some(serde_json::json!({ "entries": value })),
+                KeyCase::Snake,
+                &[],
+            )
+            .map(|entries| JournalArg::Entries(entries.entries))
+            .map_err(to_py_err);
+        }
+        obj.extract::<PathBuf>().map(JournalArg::File).map_err(|_| {
+            PyTypeError::new_err("journal must be a path or a list of journal entries (dicts)")
+        })
+    }
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Entries {
+    entries: Vec<JournalEntry>,
+}
+
+/// A Python value (dicts, lists, strings, numbers) as JSON, through `json.dumps`.
+fn py_to_json(obj: &Borrowed<'_, '_, PyAny>) -> PyResult<serde_json::Value> {
+    let text: String = obj
+        .py()
+        .import("json")?
+        .call_method1("dumps", (&**obj,))?
+        .extract()?;
+    serde_json::from_str(&text).map_err(|e| PyTypeError::new_err(e.to_string()))
+}
+
+/// A time filter of `undo_cleanup`: a `datetime`, or a string the core
+/// reads (RFC 3339, a date, or an age before now such as `"2h"`).
+pub struct InstantArg(serde_json::Value);
+
+impl<'py> FromPyObject<'_, 'py> for InstantArg {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        if let Ok(text) = obj.cast::<PyString>() {
+            return Ok(InstantArg(text.to_cow()?.into_owned().into()));
+        }
+        let time: DateTime<Utc> = obj
+            .extract()
+            .map_err(|_| PyTypeError::new_err("since/until must be a datetime or a string"))?;
+        Ok(InstantArg(time.to_rfc3339().into()))
+    }
+}
+
+/// A version to undo: its id (an int) or its name.
+pub struct VersionArg(String);
+
+impl<'py> FromPyObject<'_, 'py> for VersionArg {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        if let Ok(id) = obj.extract::<u64>() {
+            return Ok(VersionArg(id.to_string()));
+        }
+        obj.extract::<String>()
+            .map(VersionArg)
+            .map_err(|_| PyTypeError::new_err("versions must be ids (int) or names (str)"))
+    }
+}
+
+/// The filters of `undo_cleanup`, as the core reads them.
+pub struct UndoFilters {
+    pub packages: Option<Vec<String>>,
+    pub versions: Option<Vec<VersionArg>>,
+    pub since: Option<InstantArg>,
+    pub until: Option<InstantArg>,
+    pub last: Option<i64>,
+    pub dry_run: bool,
+    pub allow_other_server: bool,
+}
+
 /// The options of `undo_cleanup`; left out, they keep the core's defaults.
 pub fn undo_options(
     concurrency: Option<i64>,
     now: Option<DateTime<Utc>>,
     max_rate_limit_waits: Option<i64>,
     budget: Option<BudgetArg>,
+    filters: UndoFilters,
 ) -> PyResult<UndoOptions> {
-    let mut options = UndoOptions {
-        now,
-        ..UndoOptions::default()
-    };
+    let mut given = serde_json::Map::new();
+    if let Some(packages) = filters.packages {
+        given.insert("packages".into(), packages.into());
+    }
+    if let Some(versions) = filters.versions {
+        let names: Vec<String> = versions.into_iter().map(|v| v.0).collect();
+        given.insert("versions".into(), names.into());
+    }
+    if let Some(InstantArg(since)) = filters.since {
+        given.insert("since".into(), since);
+    }
+    if let Some(InstantArg(until)) = filters.until {
+        given.insert("until".into(), until);
+    }
+    if let Some(last) = filters.last {
+        given.insert("last".into(), last.into());
+    }
+    given.insert("dry_run".into(), filters.dry_run.into());
+    given.insert("allow_other_server".into(), filters.allow_other_server.into());
+    let mut options: UndoOptions = options::decode(
+        "options",
+        Some(serde_json::Value::Object(given)),
+        KeyCase::Snake,
+        &[],
+    )
+    .map_err(to_py_err)?;
+    options.now = now;
     if let Some(BudgetArg(budget)) = budget {
         options.budget = budget;
     }
@@ -404,11 +520,14 @@ pub async fn validate(
 /// Restores what the journal at `path` records as deleted; the report as a dict.
 pub async fn undo(
     client: Client,
-    path: PathBuf,
+    journal: JournalArg,
     options: UndoOptions,
     on_outcome: Option<Py<PyAny>>,
 ) -> PyResult<Json> {
-    let entries = cleanup::read_journal(&path).map_err(to_py_err)?;
+    let entries = match journal {
+        JournalArg::File(path) => cleanup::read_journal(&path).map_err(to_py_err)?,
+        JournalArg::Entries(entries) => entries,
+    };
     let report = cleanup::undo_with_progress(&client, &entries, &options, progress(on_outcome))
         .await
         .map_err(to_py_err)?;

@@ -1,12 +1,13 @@
 //! `Client`, `AsyncClient` and `RetryPolicy`: the core's client settings as
 //! keyword arguments, and the owner handles.
 
-use std::path::PathBuf;
-
 use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 
-use crate::cleanup::{callback, undo, undo_options, BudgetArg};
+use crate::cleanup::{
+    callback, undo, undo_options, BudgetArg, InstantArg, JournalArg, UndoFilters, VersionArg,
+};
+use crate::waits::announce;
 use crate::convert::{count, optional_seconds, repr_str};
 use crate::errors::to_py_err;
 use crate::owner::{AsyncOwner, Owner};
@@ -103,6 +104,7 @@ fn build(
     page_concurrency: Option<i64>,
     allow_insecure_http: bool,
     registry_url: Option<String>,
+    on_rate_limit: Option<Py<PyAny>>,
 ) -> PyResult<ghpackages::Client> {
     let config = ghpackages::ClientConfig {
         base_url,
@@ -121,6 +123,7 @@ fn build(
     let _runtime = runtime()?.enter();
     ghpackages::ClientBuilder::from_config(config)
         .insecure_http_setting("allow_insecure_http=True")
+        .on_rate_limit(announce(on_rate_limit))
         .build()
         .map_err(to_py_err)
 }
@@ -155,6 +158,7 @@ macro_rules! client_class {
                 page_concurrency=None,
                 allow_insecure_http=false,
                 registry_url=None,
+                on_rate_limit=None,
             ))]
             #[allow(clippy::too_many_arguments)]
             fn new(
@@ -169,7 +173,9 @@ macro_rules! client_class {
                 page_concurrency: Option<i64>,
                 allow_insecure_http: bool,
                 registry_url: Option<String>,
+                on_rate_limit: Option<Bound<'_, PyAny>>,
             ) -> PyResult<Self> {
+                let on_rate_limit = crate::waits::callback(on_rate_limit)?;
                 let client = build(
                     token,
                     base_url,
@@ -182,6 +188,7 @@ macro_rules! client_class {
                     page_concurrency,
                     allow_insecure_http,
                     registry_url,
+                    on_rate_limit,
                 )?;
                 Ok($class { client })
             }
@@ -237,17 +244,31 @@ macro_rules! client_class {
                 self.client.token_scopes()
             }
 
-            /// Restores every version a cleanup journal records as deleted
-            /// (within GitHub's 30-day window). `now` decides which deletions
-            /// are too old (default: the current time). `on_outcome` is
-            /// called with each version's outcome (a dict) as it completes,
-            /// from a worker thread. Returns the report as a dict.
-            #[pyo3(signature = (journal, *, concurrency=None, now=None, max_rate_limit_waits=None, budget=None, on_outcome=None))]
+            /// Restores what a cleanup journal records as deleted (within
+            /// GitHub's 30-day window), on the server the journal names: a
+            /// client aimed elsewhere is refused unless `allow_other_server`.
+            /// `journal` is a journal file or a report's `journal_entries`.
+            /// The filters combine: `packages` (globs), `versions` (ids or
+            /// names), `since`/`until` (datetimes, or strings: RFC 3339, a
+            /// date, an age such as "2h"), then the `last` N in journal
+            /// order. `dry_run` restores nothing and says per version what
+            /// would happen and why. `now` decides which deletions are too
+            /// old (default: the current time). `on_outcome` is called with
+            /// each version's outcome (a dict) as it completes, from a worker
+            /// thread. Returns the report as a dict.
+            #[pyo3(signature = (journal, *, packages=None, versions=None, since=None, until=None, last=None, dry_run=false, allow_other_server=false, concurrency=None, now=None, max_rate_limit_waits=None, budget=None, on_outcome=None))]
             #[allow(clippy::too_many_arguments)]
             fn undo_cleanup(
                 &self,
                 py: Python<'_>,
-                journal: PathBuf,
+                journal: JournalArg,
+                packages: Option<Vec<String>>,
+                versions: Option<Vec<VersionArg>>,
+                since: Option<InstantArg>,
+                until: Option<InstantArg>,
+                last: Option<i64>,
+                dry_run: bool,
+                allow_other_server: bool,
                 concurrency: Option<i64>,
                 now: Option<DateTime<Utc>>,
                 max_rate_limit_waits: Option<i64>,
@@ -255,7 +276,8 @@ macro_rules! client_class {
                 on_outcome: Option<Bound<'_, PyAny>>,
             ) -> PyResult<Py<PyAny>> {
                 let on_outcome = callback(on_outcome)?;
-                let options = undo_options(concurrency, now, max_rate_limit_waits, budget)?;
+                let filters = UndoFilters { packages, versions, since, until, last, dry_run, allow_other_server };
+                let options = undo_options(concurrency, now, max_rate_limit_waits, budget, filters)?;
                 $run(py, undo(self.client.clone(), journal, options, on_outcome))
             }
 

@@ -13,6 +13,7 @@ mod models;
 mod owner;
 mod pages;
 mod runtime;
+mod waits;
 
 use pyo3::prelude::*;
 

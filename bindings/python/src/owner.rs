@@ -291,10 +291,13 @@ macro_rules! owner_class {
 
             /// Executes a plan from `plan_cleanup` on one of the owner's
             /// packages: deletions paced to GitHub's rate limits, each
-            /// recorded in the `journal` file (JSON lines) for `undo_cleanup`.
-            /// `on_outcome` is called with each version's outcome (a dict) as
-            /// it completes, from a worker thread. Returns the report as a dict.
-            #[pyo3(signature = (package_type, package_name, plan, *, journal=None, concurrency=None, max_rate_limit_waits=None, budget=None, on_outcome=None))]
+            /// recorded for `undo_cleanup` in the `journal` file (JSON lines),
+            /// else in a new file of the default journal directory (the
+            /// report's `journal`), or with `journal_file=False` in the
+            /// report's `journal_entries`. `on_outcome` is called with each
+            /// version's outcome (a dict) as it completes, from a worker
+            /// thread. Returns the report as a dict.
+            #[pyo3(signature = (package_type, package_name, plan, *, journal=None, journal_file=true, concurrency=None, max_rate_limit_waits=None, budget=None, on_outcome=None))]
             #[allow(clippy::too_many_arguments)]
             fn execute_cleanup(
                 &self,
@@ -303,13 +306,14 @@ macro_rules! owner_class {
                 package_name: String,
                 plan: &Bound<'_, CleanupPlan>,
                 journal: Option<PathBuf>,
+                journal_file: bool,
                 concurrency: Option<i64>,
                 max_rate_limit_waits: Option<i64>,
                 budget: Option<BudgetArg>,
                 on_outcome: Option<Bound<'_, PyAny>>,
             ) -> PyResult<Py<PyAny>> {
                 let on_outcome = callback(on_outcome)?;
-                let options = execute_options(journal, concurrency, max_rate_limit_waits, budget)?;
+                let options = execute_options(journal, journal_file, concurrency, max_rate_limit_waits, budget)?;
                 $run(py, cleanup::execute(self.handle.package(package_type.0, package_name), self.handle.client().clone(), plan.get().plan(), options, on_outcome))
             }
 

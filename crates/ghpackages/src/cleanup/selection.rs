@@ -224,6 +224,31 @@ mod tests {
     }
 
     #[test]
+    fn times_decode_from_rfc_3339_dates_and_ages() {
+        let options: UndoOptions = serde_json::from_value(serde_json::json!({
+            "since": "2026-11-27",
+            "until": "2026-11-27T12:00:02.5Z",
+        }))
+        .unwrap();
+        assert_eq!(
+            options.since.unwrap().to_rfc3339(),
+            "2026-11-27T00:00:00+00:00"
+        );
+        assert_eq!(ids(options), [1, 2, 3, 4]);
+        let recent: UndoOptions =
+            serde_json::from_value(serde_json::json!({"since": "2h"})).unwrap();
+        let ago = chrono::Utc::now() - recent.since.unwrap();
+        assert!(ago >= chrono::TimeDelta::hours(2) && ago < chrono::TimeDelta::hours(3));
+        let error =
+            serde_json::from_value::<UndoOptions>(serde_json::json!({"until": "yesterday"}))
+                .unwrap_err();
+        assert!(
+            error.to_string().contains("\"yesterday\" is not a time"),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn bad_filters_are_invalid_input_naming_the_option() {
         let error = |options: UndoOptions| {
             let error = select(&journal(), &options).unwrap_err();

@@ -13,6 +13,7 @@ use tokio::sync::OnceCell;
 use crate::cleanup::execute::{rate_limit_wait, require_scope, OutcomeError};
 use crate::cleanup::journal::{read_journal, JournalEntry};
 use crate::cleanup::pacer::{Pacer, RateBudget};
+use crate::cleanup::policy::Age;
 use crate::cleanup::selection::{select, Deletion};
 use crate::cleanup::servers::Servers;
 use crate::client::Client;
@@ -46,9 +47,12 @@ pub struct UndoOptions {
     pub packages: Vec<String>,
     /// Only these versions, each given by id (`"42"`) or by name (`"1.2.3"`).
     pub versions: Vec<String>,
-    /// Only deletions recorded at or after this time.
+    /// Only deletions recorded at or after this time. As JSON: an RFC 3339
+    /// time, a date (`2026-11-27`), or an age before now (`2h`, `3d`).
+    #[serde(deserialize_with = "instant")]
     pub since: Option<DateTime<Utc>>,
-    /// Only deletions recorded at or before this time.
+    /// Only deletions recorded at or before this time (same forms as `since`).
+    #[serde(deserialize_with = "instant")]
     pub until: Option<DateTime<Utc>>,
     /// Only the N most recent of the selected deletions, in journal order:
     /// the order they happened in. (GitHub cannot tell it: its `deleted_at`
@@ -78,6 +82,24 @@ impl Default for UndoOptions {
             allow_other_server: false,
         }
     }
+}
+
+/// `since`/`until`: a time, a date, or an age before now.
+fn instant<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<Option<DateTime<Utc>>, D::Error> {
+    let text: Option<String> = Option::deserialize(deserializer)?;
+    text.map(|text| {
+        text.parse::<Age>()
+            .map(|age| age.cutoff(Utc::now()))
+            .map_err(|_| {
+                serde::de::Error::custom(format!(
+                    "{text:?} is not a time: expected an RFC 3339 time, a date (2026-11-27) \
+                     or an age before now (2h, 3d)"
+                ))
+            })
+    })
+    .transpose()
 }
 
 /// What happened to one journaled deletion.
