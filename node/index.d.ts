@@ -8,6 +8,7 @@ import type {
   ExecuteCleanupOptions,
   ErrorCode,
   ErrorDetails,
+  JournalEntry,
   ListPackageVersionsOptions,
   ListPackagesOptions,
   Package,
@@ -38,11 +39,16 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
  */
 export declare class Client {
   /**
-   * Restores every version the journal at `journal` records as deleted and
-   * still within GitHub's 30-day window; older entries are reported
-   * `expired`.
+   * Restores what a journal records as deleted (a journal file, or a
+   * report's `journal_entries`), within GitHub's 30-day window, on the
+   * server the journal names: a client aimed elsewhere is refused unless
+   * `allowOtherServer`. The filters `packages` (globs), `versions` (ids or
+   * names), `since`/`until` (RFC 3339, a date, or an age such as `2h`) and
+   * `last` (the N deleted last, in journal order) select what to restore;
+   * `dryRun` restores nothing and says per version what would happen and
+   * why. Older entries are reported `expired`.
    */
-  undoCleanup(journal: string, options?: UndoCleanupOptions): Promise<UndoReport>
+  undoCleanup(journal: string | JournalEntry[], options?: UndoCleanupOptions): Promise<UndoReport>
   /**
    * A client configured by `options`. Without `token`, `GITHUB_TOKEN` then
    * `GH_TOKEN` are read unless `tokenFromEnv` is `false`.

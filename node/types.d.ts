@@ -69,7 +69,10 @@ export interface ClientOptions {
   token?: string
   /** Whether to read `GITHUB_TOKEN`/`GH_TOKEN` when no token is given (default `true`). */
   tokenFromEnv?: boolean
-  /** `https://api.github.com` (default), or a GitHub Enterprise Server as `https://HOST/api/v3`. */
+  /**
+   * `https://api.github.com`, or a GitHub Enterprise Server as `https://HOST/api/v3`.
+   * Without it, `GITHUB_API_URL` is read, then `https://api.github.com` is used.
+   */
   baseUrl?: string
   /** `X-GitHub-Api-Version` to send (default `2022-11-28`). */
   apiVersion?: string
@@ -87,6 +90,17 @@ export interface ClientOptions {
   allowInsecureHttp?: boolean
   /** Base URL of the container registry (default: derived from `baseUrl`). */
   registryUrl?: string
+  /** Called before each wait for a rate limit (retries, cleanup pacing), on the event loop. */
+  onRateLimit?: (wait: RateLimitWait) => void
+}
+
+/** One wait for a rate limit: why, how long, and when requests resume. */
+export interface RateLimitWait {
+  /** `primary` (hourly budget spent), `secondary` (refused, `Retry-After`) or `pacing`. */
+  reason: 'primary' | 'secondary' | 'pacing'
+  wait_ms: number
+  /** ISO 8601 timestamp. */
+  resume_at: string
 }
 
 /** Options of `listPackages`, `streamPackages` and `listAllPackages` (the package type is their first argument). */
@@ -413,8 +427,14 @@ export interface RateBudget {
 
 /** Options of `executeCleanup`. */
 export interface ExecuteCleanupOptions {
-  /** JSON-lines undo journal to append each deletion to. */
+  /**
+   * JSON-lines undo journal to append each deletion to; without one, a new file in the
+   * default journal directory (`$XDG_STATE_HOME/ghpackages/journals`, else
+   * `~/.local/state/ghpackages/journals`), whose path the report's `journal` gives.
+   */
   journal?: string
+  /** `false`: no file; the report's `journal_entries` record the deletions instead (default `true`). */
+  journalFile?: boolean
   /** Requests in flight at once (default 8). */
   concurrency?: number
   /** Pacing budget. */
@@ -433,6 +453,36 @@ export interface UndoCleanupOptions {
   budget?: RateBudget
   /** How often one restore may wait for a rate limit (default 10). */
   maxRateLimitWaits?: number
+  /** Only versions of packages whose name matches one of these globs. */
+  packages?: string[]
+  /** Only these versions, by id (as a string) or name. */
+  versions?: string[]
+  /** Only deletions recorded at or after this time: RFC 3339, a date, or an age (`2h`). */
+  since?: string
+  /** Only deletions recorded at or before this time (same forms as `since`). */
+  until?: string
+  /** Only the N most recent of the selected deletions, in journal order. */
+  last?: number
+  /** Restore nothing: say per version what would happen and why. */
+  dryRun?: boolean
+  /** Restore through this client even when the journal names another server. */
+  allowOtherServer?: boolean
+}
+
+/** One line of an undo journal. */
+export interface JournalEntry {
+  state: 'pending' | 'deleted'
+  owner_type: 'org' | 'user' | 'authenticated_user'
+  owner?: string
+  package_type: PackageType
+  package: string
+  version_id: number
+  version: string
+  tags?: string[]
+  /** ISO 8601 timestamp. */
+  at: string
+  /** The API base URL of the server the deletion was made on. */
+  api_url?: string
 }
 
 /** The package a cleanup worked on. */
@@ -472,7 +522,10 @@ export interface CleanupReport {
   deleted: number
   already_gone: number
   failed: number
+  /** The journal file the deletions were recorded in. */
   journal?: string
+  /** With `journalFile: false`, the journal itself, for `undoCleanup`. */
+  journal_entries?: JournalEntry[]
   outcomes: CleanupOutcome[]
 }
 
@@ -483,15 +536,21 @@ export interface UndoOutcome {
   version: string
   /** ISO 8601 timestamp; absent for a deletion the journal records only as pending. */
   deleted_at?: string
-  status: 'restored' | 'expired' | 'already_active' | 'failed'
+  status: 'restored' | 'restorable' | 'expired' | 'already_active' | 'namespace_reused' | 'failed'
+  /** What happened (or in a dry run would happen), and why. */
+  reason: string
   error?: OutcomeError
 }
 
 /** The result of `undoCleanup`. */
 export interface UndoReport {
+  dry_run: boolean
   restored: number
+  /** Dry run: versions an undo would restore. */
+  restorable: number
   expired: number
   already_active: number
+  namespace_reused: number
   failed: number
   outcomes: UndoOutcome[]
 }

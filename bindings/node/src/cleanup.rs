@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 use ghpackages::cleanup::{
-    self, ExecuteOptions, PackageFacts, Plan, Policy, UndoOptions, ValidateOptions,
+    self, ExecuteOptions, JournalEntry, PackageFacts, Plan, Policy, UndoOptions, ValidateOptions,
 };
 use ghpackages::PackageVersion;
 use napi::bindgen_prelude::{PromiseRaw, Unknown};
@@ -20,6 +20,14 @@ use crate::client::Client;
 use crate::errors;
 use crate::owner::Owner;
 use crate::promise::{json, spawn};
+
+/// What `undoCleanup` undoes: a journal file or a report's `journal_entries`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum JournalArg {
+    File(PathBuf),
+    Entries(Vec<JournalEntry>),
+}
 
 /// Options of `planCleanup`.
 #[derive(Default, Deserialize)]
@@ -165,11 +173,16 @@ impl Owner {
 
 #[napi]
 impl Client {
-    /// Restores every version the journal at `journal` records as deleted and
-    /// still within GitHub's 30-day window; older entries are reported
-    /// `expired`.
+    /// Restores what a journal records as deleted (a journal file, or a
+    /// report's `journal_entries`), within GitHub's 30-day window, on the
+    /// server the journal names: a client aimed elsewhere is refused unless
+    /// `allowOtherServer`. The filters `packages` (globs), `versions` (ids or
+    /// names), `since`/`until` (RFC 3339, a date, or an age such as `2h`) and
+    /// `last` (the N deleted last, in journal order) select what to restore;
+    /// `dryRun` restores nothing and says per version what would happen and
+    /// why. Older entries are reported `expired`.
     #[napi(
-        ts_args_type = "journal: string, options?: UndoCleanupOptions",
+        ts_args_type = "journal: string | JournalEntry[], options?: UndoCleanupOptions",
         ts_return_type = "Promise<UndoReport>"
     )]
     pub fn undo_cleanup<'env>(
@@ -179,14 +192,18 @@ impl Client {
         options: Option<Unknown>,
     ) -> Result<PromiseRaw<'env, Value>> {
         let prepared = (|| {
-            let journal: PathBuf = args::parse(env, "journal", journal)?;
+            let journal: JournalArg = args::parse(env, "journal", journal)?;
             let options: UndoOptions = args::options(env, "options", options, &[])?;
             Ok((journal, options))
         })();
         let client = self.core().clone();
         spawn(env, async move {
             let (journal, options) = prepared?;
-            json(&cleanup::undo_journal(&client, &journal, &options).await?)
+            let entries = match journal {
+                JournalArg::File(path) => cleanup::read_journal(&path)?,
+                JournalArg::Entries(entries) => entries,
+            };
+            json(&cleanup::undo(&client, &entries, &options).await?)
         })
     }
 }
