@@ -167,9 +167,22 @@ typedef struct ghpackages_error {
 } ghpackages_error;
 
 /**
+ * Called before each wait for a rate limit (a refused request retried after
+ * `Retry-After`, a spent hourly budget, a cleanup pacing its deletions),
+ * with the wait as JSON — `{"reason": "secondary", "wait_ms": 1200,
+ * "resume_at": "2026-11-27T12:00:01Z"}`, `reason` being `primary`,
+ * `secondary` or `pacing` — and the options' `on_rate_limit_data`. The
+ * string is borrowed for the call. It runs on a library thread, possibly
+ * several at once: keep it short and thread-safe.
+ */
+typedef void (*ghpackages_rate_limit_callback)(const char *wait_json,
+                                               void *data);
+
+/**
  * Settings of a new client. A zeroed struct (or a NULL pointer) means every
- * default: `https://api.github.com`, the token from `GITHUB_TOKEN` then
- * `GH_TOKEN`, the library's timeouts and retry policy.
+ * default: the base URL from `GITHUB_API_URL`, else `https://api.github.com`,
+ * the token from `GITHUB_TOKEN` then `GH_TOKEN`, the library's timeouts and
+ * retry policy, no rate-limit callback.
  *
  * Strings are borrowed for the duration of `ghpackages_client_new` only.
  * Numbers are 0 for the default; negative numbers are `invalid_input`.
@@ -177,7 +190,8 @@ typedef struct ghpackages_error {
 typedef struct ghpackages_client_options {
   /**
    * API base URL (`https://api.github.com`, or a GitHub Enterprise Server
-   * as `https://HOST/api/v3` or `https://HOST`), or NULL for the default.
+   * as `https://HOST/api/v3` or `https://HOST`), or NULL for
+   * `GITHUB_API_URL`, else `https://api.github.com`.
    */
   const char *base_url;
   /**
@@ -234,6 +248,14 @@ typedef struct ghpackages_client_options {
    * `base_url`.
    */
   const char *registry_url;
+  /**
+   * Called before each rate-limit wait, or NULL.
+   */
+  ghpackages_rate_limit_callback on_rate_limit;
+  /**
+   * Passed to `on_rate_limit` as is.
+   */
+  void *on_rate_limit_data;
 } ghpackages_client_options;
 
 /**
@@ -694,10 +716,15 @@ enum ghpackages_status ghpackages_validate_container(const struct ghpackages_cli
  * @param plan_json a plan from `ghpackages_plan_package_cleanup`.
  * @param options_json execution options as JSON, or NULL for the defaults:
  *        `{"journal": "prune.jsonl", "concurrency": 8, "budget": {"points":
- *        900, "window_ms": 60000, "write_cost": 5}, "max_rate_limit_waits": 10}`
- *        (every field optional; without `journal` nothing is journaled).
+ *        900, "window_ms": 60000, "write_cost": 5}, "max_rate_limit_waits": 10,
+ *        "journal_file": true}` (every field optional). Without `journal`,
+ *        deletions go to a new file in the default journal directory
+ *        (`$XDG_STATE_HOME/ghpackages/journals`, else
+ *        `~/.local/state/ghpackages/journals`); with `"journal_file": false`,
+ *        to the report's `journal_entries`.
  * @param[out] report_json receives the report as JSON: `deleted`,
- *        `already_gone`, `failed`, `journal`, and one entry per deletion in
+ *        `already_gone`, `failed`, `journal` (the file written),
+ *        `journal_entries` (without a file), and one entry per deletion in
  *        `outcomes`.
  * @param[out] error NULL, or receives an error object on failure.
  * @return `GHPACKAGES_OK` when the run completed (check the report's
@@ -721,17 +748,27 @@ enum ghpackages_status ghpackages_execute_cleanup(const struct ghpackages_client
                                                   struct ghpackages_error **error);
 
 /**
- * Undoes cleanups: restores every version a journal records as deleted,
- * within GitHub's 30-day window; older deletions are reported `expired`.
+ * Undoes cleanups: restores what a journal records as deleted, within
+ * GitHub's 30-day window (older deletions are reported `expired`), on the
+ * server the journal names. A client whose base URL is only the default is
+ * aimed there; one aimed elsewhere fails with `GHPACKAGES_INVALID_INPUT`
+ * unless `allow_other_server`.
  *
  * @param client the client.
  * @param journal_path the journal an execution wrote.
  * @param options_json undo options as JSON, or NULL for the defaults:
  *        `{"concurrency": 8, "budget": {...}, "now": "2026-01-01T00:00:00Z",
- *        "max_rate_limit_waits": 10}` (every field optional).
- * @param[out] report_json receives the report as JSON: `restored`,
- *        `expired`, `already_active`, `failed`, and one entry per journaled
- *        version in `outcomes`.
+ *        "max_rate_limit_waits": 10, "packages": ["app-*"], "versions":
+ *        ["42", "1.2.3"], "since": "2h", "until": "2026-11-27T12:00:00Z",
+ *        "last": 3, "dry_run": false, "allow_other_server": false}` (every
+ *        field optional). The filters combine; `last` keeps the N deleted
+ *        last in journal order; `since`/`until` take RFC 3339, a date or an
+ *        age. `dry_run` restores nothing: each outcome's `status` and
+ *        `reason` say what would happen and why.
+ * @param[out] report_json receives the report as JSON: `dry_run`,
+ *        `restored`, `restorable`, `expired`, `already_active`,
+ *        `namespace_reused`, `failed`, and one entry per selected version in
+ *        `outcomes`.
  * @param[out] error NULL, or receives an error object on failure.
  * @return `GHPACKAGES_OK` when the undo completed (check the report's
  *         `failed`), or an error code.
@@ -748,6 +785,31 @@ enum ghpackages_status ghpackages_undo_cleanup(const struct ghpackages_client *c
                                                const char *options_json,
                                                char **report_json,
                                                struct ghpackages_error **error);
+
+/**
+ * Undoes the deletions of a report's `journal_entries` (an execution with
+ * `"journal_file": false`), as `ghpackages_undo_cleanup` undoes a file.
+ *
+ * @param client the client.
+ * @param entries_json the entries: a JSON array of journal lines.
+ * @param options_json as for `ghpackages_undo_cleanup`, or NULL.
+ * @param[out] report_json receives the report as JSON.
+ * @param[out] error NULL, or receives an error object on failure.
+ * @return `GHPACKAGES_OK` when the undo completed, or an error code
+ *         (`GHPACKAGES_INVALID_INPUT` for entries that are not journal lines).
+ *
+ * Ownership: the caller owns `*report_json`; free it with
+ * `ghpackages_string_free`. Arguments are borrowed for the call.
+ * Thread safety: safe to call concurrently with the same client.
+ *
+ * # Safety
+ * Pointers are NULL or valid; strings are NUL-terminated.
+ */
+enum ghpackages_status ghpackages_undo_cleanup_entries(const struct ghpackages_client *client,
+                                                       const char *entries_json,
+                                                       const char *options_json,
+                                                       char **report_json,
+                                                       struct ghpackages_error **error);
 
 /**
  * Frees a string returned by the library (the JSON of the cleanup calls).

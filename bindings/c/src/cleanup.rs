@@ -4,7 +4,9 @@
 
 use std::os::raw::c_char;
 
-use sdk::cleanup::{self, ExecuteOptions, Plan, PlanOptions, Policy, UndoOptions, ValidateOptions};
+use sdk::cleanup::{
+    self, ExecuteOptions, JournalEntry, Plan, PlanOptions, Policy, UndoOptions, ValidateOptions,
+};
 use sdk::{Error, PackageRef};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -202,10 +204,15 @@ pub unsafe extern "C" fn ghpackages_validate_container(
 /// @param plan_json a plan from `ghpackages_plan_package_cleanup`.
 /// @param options_json execution options as JSON, or NULL for the defaults:
 ///        `{"journal": "prune.jsonl", "concurrency": 8, "budget": {"points":
-///        900, "window_ms": 60000, "write_cost": 5}, "max_rate_limit_waits": 10}`
-///        (every field optional; without `journal` nothing is journaled).
+///        900, "window_ms": 60000, "write_cost": 5}, "max_rate_limit_waits": 10,
+///        "journal_file": true}` (every field optional). Without `journal`,
+///        deletions go to a new file in the default journal directory
+///        (`$XDG_STATE_HOME/ghpackages/journals`, else
+///        `~/.local/state/ghpackages/journals`); with `"journal_file": false`,
+///        to the report's `journal_entries`.
 /// @param[out] report_json receives the report as JSON: `deleted`,
-///        `already_gone`, `failed`, `journal`, and one entry per deletion in
+///        `already_gone`, `failed`, `journal` (the file written),
+///        `journal_entries` (without a file), and one entry per deletion in
 ///        `outcomes`.
 /// @param[out] error NULL, or receives an error object on failure.
 /// @return `GHPACKAGES_OK` when the run completed (check the report's
@@ -246,17 +253,27 @@ pub unsafe extern "C" fn ghpackages_execute_cleanup(
     })
 }
 
-/// Undoes cleanups: restores every version a journal records as deleted,
-/// within GitHub's 30-day window; older deletions are reported `expired`.
+/// Undoes cleanups: restores what a journal records as deleted, within
+/// GitHub's 30-day window (older deletions are reported `expired`), on the
+/// server the journal names. A client whose base URL is only the default is
+/// aimed there; one aimed elsewhere fails with `GHPACKAGES_INVALID_INPUT`
+/// unless `allow_other_server`.
 ///
 /// @param client the client.
 /// @param journal_path the journal an execution wrote.
 /// @param options_json undo options as JSON, or NULL for the defaults:
 ///        `{"concurrency": 8, "budget": {...}, "now": "2026-01-01T00:00:00Z",
-///        "max_rate_limit_waits": 10}` (every field optional).
-/// @param[out] report_json receives the report as JSON: `restored`,
-///        `expired`, `already_active`, `failed`, and one entry per journaled
-///        version in `outcomes`.
+///        "max_rate_limit_waits": 10, "packages": ["app-*"], "versions":
+///        ["42", "1.2.3"], "since": "2h", "until": "2026-11-27T12:00:00Z",
+///        "last": 3, "dry_run": false, "allow_other_server": false}` (every
+///        field optional). The filters combine; `last` keeps the N deleted
+///        last in journal order; `since`/`until` take RFC 3339, a date or an
+///        age. `dry_run` restores nothing: each outcome's `status` and
+///        `reason` say what would happen and why.
+/// @param[out] report_json receives the report as JSON: `dry_run`,
+///        `restored`, `restorable`, `expired`, `already_active`,
+///        `namespace_reused`, `failed`, and one entry per selected version in
+///        `outcomes`.
 /// @param[out] error NULL, or receives an error object on failure.
 /// @return `GHPACKAGES_OK` when the undo completed (check the report's
 ///         `failed`), or an error code.
@@ -281,6 +298,47 @@ pub unsafe extern "C" fn ghpackages_undo_cleanup(
         let journal = str_arg(journal_path, "journal_path")?;
         let options: UndoOptions = json_arg(options_json, "options_json")?;
         let report = block_on(cleanup::undo_journal(client, journal, &options))??;
+        json_out(out, &report)
+    })
+}
+
+/// Undoes the deletions of a report's `journal_entries` (an execution with
+/// `"journal_file": false`), as `ghpackages_undo_cleanup` undoes a file.
+///
+/// @param client the client.
+/// @param entries_json the entries: a JSON array of journal lines.
+/// @param options_json as for `ghpackages_undo_cleanup`, or NULL.
+/// @param[out] report_json receives the report as JSON.
+/// @param[out] error NULL, or receives an error object on failure.
+/// @return `GHPACKAGES_OK` when the undo completed, or an error code
+///         (`GHPACKAGES_INVALID_INPUT` for entries that are not journal lines).
+///
+/// Ownership: the caller owns `*report_json`; free it with
+/// `ghpackages_string_free`. Arguments are borrowed for the call.
+/// Thread safety: safe to call concurrently with the same client.
+///
+/// # Safety
+/// Pointers are NULL or valid; strings are NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn ghpackages_undo_cleanup_entries(
+    client: *const ghpackages_client,
+    entries_json: *const c_char,
+    options_json: *const c_char,
+    report_json: *mut *mut c_char,
+    error: *mut *mut ghpackages_error,
+) -> ghpackages_status {
+    call(error, || {
+        let out = out_slot(report_json, "report_json")?;
+        let client = &arg(client, "client")?.inner;
+        let entries: Vec<JournalEntry> =
+            serde_json::from_str(str_arg(entries_json, "entries_json")?).map_err(|e| {
+                Error::invalid_input(
+                    "entries_json",
+                    format!("entries_json is not a list of journal entries: {e}"),
+                )
+            })?;
+        let options: UndoOptions = json_arg(options_json, "options_json")?;
+        let report = block_on(cleanup::undo(client, &entries, &options))??;
         json_out(out, &report)
     })
 }

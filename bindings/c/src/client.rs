@@ -1,6 +1,7 @@
 //! The client handle and its options.
 
-use std::os::raw::c_char;
+use std::ffi::CString;
+use std::os::raw::{c_char, c_void};
 use std::panic::{self, AssertUnwindSafe};
 use std::time::Duration;
 
@@ -20,16 +21,28 @@ pub struct ghpackages_client {
     pub(crate) inner: Client,
 }
 
+/// Called before each wait for a rate limit (a refused request retried after
+/// `Retry-After`, a spent hourly budget, a cleanup pacing its deletions),
+/// with the wait as JSON — `{"reason": "secondary", "wait_ms": 1200,
+/// "resume_at": "2026-11-27T12:00:01Z"}`, `reason` being `primary`,
+/// `secondary` or `pacing` — and the options' `on_rate_limit_data`. The
+/// string is borrowed for the call. It runs on a library thread, possibly
+/// several at once: keep it short and thread-safe.
+pub type ghpackages_rate_limit_callback =
+    Option<unsafe extern "C" fn(wait_json: *const c_char, data: *mut c_void)>;
+
 /// Settings of a new client. A zeroed struct (or a NULL pointer) means every
-/// default: `https://api.github.com`, the token from `GITHUB_TOKEN` then
-/// `GH_TOKEN`, the library's timeouts and retry policy.
+/// default: the base URL from `GITHUB_API_URL`, else `https://api.github.com`,
+/// the token from `GITHUB_TOKEN` then `GH_TOKEN`, the library's timeouts and
+/// retry policy, no rate-limit callback.
 ///
 /// Strings are borrowed for the duration of `ghpackages_client_new` only.
 /// Numbers are 0 for the default; negative numbers are `invalid_input`.
 #[repr(C)]
 pub struct ghpackages_client_options {
     /// API base URL (`https://api.github.com`, or a GitHub Enterprise Server
-    /// as `https://HOST/api/v3` or `https://HOST`), or NULL for the default.
+    /// as `https://HOST/api/v3` or `https://HOST`), or NULL for
+    /// `GITHUB_API_URL`, else `https://api.github.com`.
     pub base_url: *const c_char,
     /// The token to authenticate with, or NULL to read the environment.
     pub token: *const c_char,
@@ -59,6 +72,34 @@ pub struct ghpackages_client_options {
     /// Base URL of the container registry, or NULL to derive it from
     /// `base_url`.
     pub registry_url: *const c_char,
+    /// Called before each rate-limit wait, or NULL.
+    pub on_rate_limit: ghpackages_rate_limit_callback,
+    /// Passed to `on_rate_limit` as is.
+    pub on_rate_limit_data: *mut c_void,
+}
+
+/// The C callback and its data, called from the runtime's threads, as the
+/// caller agreed to by setting it.
+struct RateLimitCallback {
+    callback: unsafe extern "C" fn(*const c_char, *mut c_void),
+    data: *mut c_void,
+}
+
+// SAFETY: the caller's contract (documented on the callback type) is that
+// the callback may be called from any thread with this data.
+unsafe impl Send for RateLimitCallback {}
+unsafe impl Sync for RateLimitCallback {}
+
+impl RateLimitCallback {
+    fn call(&self, wait: &sdk::RateLimitWait) {
+        let json = serde_json::to_string(wait)
+            .ok()
+            .and_then(|j| CString::new(j).ok());
+        if let Some(json) = json {
+            // SAFETY: the callback was given for this; the string outlives the call.
+            unsafe { (self.callback)(json.as_ptr(), self.data) }
+        }
+    }
 }
 
 /// A setting in milliseconds: 0 is unset, negative is out of range.
@@ -140,11 +181,20 @@ pub unsafe extern "C" fn ghpackages_client_new(
 ) -> ghpackages_status {
     call(error, || {
         let out = out_slot(out, "out")?;
-        let builder = match options.as_ref() {
+        let mut builder = match options.as_ref() {
             Some(options) => ClientBuilder::from_config(config(options)?),
             None => Client::builder(),
         }
         .insecure_http_setting("ghpackages_client_options.allow_insecure_http = 1");
+        if let Some(options) = options.as_ref() {
+            if let Some(callback) = options.on_rate_limit {
+                let callback = RateLimitCallback {
+                    callback,
+                    data: options.on_rate_limit_data,
+                };
+                builder = builder.on_rate_limit(move |wait| callback.call(wait));
+            }
+        }
         // The HTTP stack may register timers with the runtime it is built in.
         let runtime = runtime()?;
         let _context = runtime.enter();

@@ -787,6 +787,156 @@ static void test_cleanup(ghpackages_client *client) {
     ghpackages_string_free(NULL);
 }
 
+/* The JSON array that follows `key` in `json`, as a new string (free it). */
+static char *json_array_after(const char *json, const char *key) {
+    const char *start = strstr(json, key);
+    if (start == NULL || (start = strchr(start, '[')) == NULL) {
+        return NULL;
+    }
+    int depth = 0;
+    const char *end = start;
+    do {
+        depth += (*end == '[') - (*end == ']');
+        end++;
+    } while (depth > 0 && *end != '\0');
+    return strndup(start, (size_t)(end - start));
+}
+
+/* Rate-limit waits seen by the callback, from the library's threads. */
+static pthread_mutex_t waits_lock = PTHREAD_MUTEX_INITIALIZER;
+static int waits_seen;
+static int waits_well_formed;
+
+static void on_rate_limit(const char *wait_json, void *data) {
+    int *calls = data;
+    pthread_mutex_lock(&waits_lock);
+    waits_seen++;
+    (*calls)++;
+    if (strstr(wait_json, "\"reason\":\"") != NULL && strstr(wait_json, "\"resume_at\":\"") != NULL &&
+        strstr(wait_json, "\"wait_ms\":") != NULL) {
+        waits_well_formed++;
+    }
+    pthread_mutex_unlock(&waits_lock);
+}
+
+/* An execution without a journal file keeps the journal in its report, and
+ * undo takes it: part of it (last 1), a dry run, then the rest. Then four
+ * deletions at once against a budget of two per (sped-up) minute call the
+ * rate-limit callback with each wait's reason and resume time. */
+static void test_undo_and_waits(ghpackages_client *client) {
+    ghpackages_owner org = {GHPACKAGES_OWNER_ORG, "octo-org"};
+    const ghpackages_package_type npm = GHPACKAGES_PACKAGE_TYPE_NPM;
+    ghpackages_error *error = NULL;
+    char *plan = NULL;
+    char *report = NULL;
+    if (!expect("plan npm", ghpackages_plan_package_cleanup(client, &org, npm, "hello-world-npm",
+                                                    "{\"older_than\":\"1d\",\"exclude\":[{\"glob\":\"1.0.2\"}]}",
+                                                    &plan, &error),
+                GHPACKAGES_OK, &error)) {
+        return;
+    }
+    if (!expect("execute without a file",
+                ghpackages_execute_cleanup(client, &org, npm, "hello-world-npm", plan,
+                                           "{\"journal_file\":false}", &report, &error),
+                GHPACKAGES_OK, &error)) {
+        ghpackages_string_free(plan);
+        return;
+    }
+    ghpackages_string_free(plan);
+    CHECK(strstr(report, "\"deleted\":3") != NULL, "three npm versions deleted");
+    CHECK(strstr(report, "\"journal\":") == NULL, "no journal file");
+    char *entries = json_array_after(report, "\"journal_entries\"");
+    ghpackages_string_free(report);
+    report = NULL;
+    CHECK(entries != NULL && count_of(entries, "\"state\":\"deleted\"") == 3, "three entries");
+    CHECK(entries != NULL && count_of(entries, base_url) == 6, "each entry names the server");
+    if (entries == NULL) {
+        return;
+    }
+    expect("undo entries that are not JSON",
+           ghpackages_undo_cleanup_entries(client, "[{", NULL, &report, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    expect("undo the last 0",
+           ghpackages_undo_cleanup_entries(client, entries, "{\"last\":0}", &report, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    CHECK(report == NULL, "no report from failed undos");
+    if (expect("undo the last one",
+               ghpackages_undo_cleanup_entries(client, entries, "{\"last\":1}", &report, &error),
+               GHPACKAGES_OK, &error)) {
+        CHECK(strstr(report, "\"restored\":1") != NULL, "one restored");
+    }
+    ghpackages_string_free(report);
+    if (expect("dry run", ghpackages_undo_cleanup_entries(client, entries, "{\"dry_run\":true}",
+                                                          &report, &error),
+               GHPACKAGES_OK, &error)) {
+        CHECK(strstr(report, "\"restorable\":2") != NULL, "two would be restored");
+        CHECK(strstr(report, "\"already_active\":1") != NULL, "one is back already");
+        CHECK(count_of(report, "\"reason\":") == 3, "each says why");
+    }
+    ghpackages_string_free(report);
+    CHECK(version_count(client, &org, npm, "hello-world-npm") == 3, "a dry run restores nothing");
+    if (expect("undo the rest", ghpackages_undo_cleanup_entries(client, entries, NULL, &report,
+                                                                &error),
+               GHPACKAGES_OK, &error)) {
+        CHECK(strstr(report, "\"restored\":2") != NULL, "two more restored");
+    }
+    ghpackages_string_free(report);
+    report = NULL;
+    free(entries);
+    entries = NULL;
+    CHECK(version_count(client, &org, npm, "hello-world-npm") == 5, "all five are back");
+
+    int calls = 0;
+    ghpackages_client_options options = {
+        .base_url = base_url,
+        .token = "ghp_demo_octocat",
+        .ignore_env_token = 1,
+        /* Refusals are waited out by the cleanup itself, which says so too. */
+        .max_attempts = 1,
+        .on_rate_limit = on_rate_limit,
+        .on_rate_limit_data = &calls,
+    };
+    ghpackages_client *waiting = NULL;
+    if (!expect("client with a rate-limit callback",
+                ghpackages_client_new(&options, &waiting, &error), GHPACKAGES_OK, &error)) {
+        return;
+    }
+    const ghpackages_package_type container = GHPACKAGES_PACKAGE_TYPE_CONTAINER;
+    if (expect("plan octo-app", ghpackages_plan_package_cleanup(waiting, &org, container, "octo-app",
+                                                        "{\"tags\":\"untagged\"}", &plan, &error),
+               GHPACKAGES_OK, &error)) {
+        CHECK(admin("PUT", "/limits", "{\"time_factor\":60,\"points_per_minute\":10}") == 200,
+              "admin: two deletions a second");
+        /* No pacing: the server refuses two of the four, and says when to
+         * come back. */
+        if (expect("four deletions at once",
+                   ghpackages_execute_cleanup(waiting, &org, container, "octo-app", plan,
+                                              "{\"journal_file\":false,\"budget\":{\"points\":0}}",
+                                              &report, &error),
+                   GHPACKAGES_OK, &error)) {
+            CHECK(strstr(report, "\"deleted\":4") != NULL, "four deleted");
+            entries = json_array_after(report, "\"journal_entries\"");
+        }
+        CHECK(admin("PUT", "/limits", "{}") == 200, "admin: default limits");
+        ghpackages_string_free(report);
+        report = NULL;
+        ghpackages_string_free(plan);
+        if (entries != NULL &&
+            expect("undo the four", ghpackages_undo_cleanup_entries(waiting, entries, NULL, &report,
+                                                                    &error),
+                   GHPACKAGES_OK, &error)) {
+            CHECK(strstr(report, "\"restored\":4") != NULL, "four restored");
+        }
+        ghpackages_string_free(report);
+        free(entries);
+    }
+    pthread_mutex_lock(&waits_lock);
+    CHECK(calls > 0 && waits_seen == calls, "the callback saw the waits, with its data");
+    CHECK(waits_well_formed == waits_seen, "each wait has a reason and a resume time");
+    pthread_mutex_unlock(&waits_lock);
+    ghpackages_client_free(waiting);
+}
+
 /* Prunes the untagged versions of octo-web (multi-platform images, signatures,
  * orphans) with the manifest graph: exactly the seven orphans go, and the
  * graph of every remaining tag is whole. */
@@ -1103,6 +1253,7 @@ int main(void) {
     test_container_cleanup(octocat);
     test_threads(octocat);
     test_errors(octocat);
+    test_undo_and_waits(octocat);
 
     ghpackages_client_free(octocat);
     ghpackages_shutdown();

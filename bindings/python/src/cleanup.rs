@@ -404,7 +404,10 @@ pub fn undo_options(
         given.insert("last".into(), last.into());
     }
     given.insert("dry_run".into(), filters.dry_run.into());
-    given.insert("allow_other_server".into(), filters.allow_other_server.into());
+    given.insert(
+        "allow_other_server".into(),
+        filters.allow_other_server.into(),
+    );
     let mut options: UndoOptions = options::decode(
         "options",
         Some(serde_json::Value::Object(given)),

@@ -7,12 +7,12 @@ use pyo3::prelude::*;
 use crate::cleanup::{
     callback, undo, undo_options, BudgetArg, InstantArg, JournalArg, UndoFilters, VersionArg,
 };
-use crate::waits::announce;
 use crate::convert::{count, optional_seconds, repr_str};
 use crate::errors::to_py_err;
 use crate::owner::{AsyncOwner, Owner};
 use crate::pages::RateLimit;
 use crate::runtime::{awaitable, blocking, runtime};
+use crate::waits::announce;
 
 /// How failed requests are retried (connection errors, 5xx, rate limits),
 /// with exponential backoff. Durations are in seconds.
