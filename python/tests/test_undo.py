@@ -72,9 +72,9 @@ def test_filters_restore_exactly_what_they_select(
         npm = {l["version_id"] for l in lines if l["package"] == "hello-world-npm"}
         undo_restores_exactly(client, journal, npm, packages=["hello-*"])
     elif case == "version":
-        first = lines[0]["version_id"]
-        npm = next(l["version_id"] for l in lines if l["version"] == "1.0.3")
-        undo_restores_exactly(client, journal, {first, npm}, versions=[str(first), "1.0.3"])
+        first: int = lines[0]["version_id"]
+        named: int = next(l["version_id"] for l in lines if l["version"] == "1.0.3")
+        undo_restores_exactly(client, journal, {first, named}, versions=[str(first), "1.0.3"])
     else:
         times = sorted(l["at"] for l in lines)
         since, until = times[3], times[12]
