@@ -158,7 +158,7 @@ def test_a_cleanup_budget_is_checked_by_the_core(emulator: Emulator) -> None:
     client = Client(TOKEN, base_url=emulator.url, token_from_env=False)
     plan = plan_cleanup([], {"keep_latest": 1})
     with pytest.raises(InvalidInputError) as caught:
-        client.org("octo-org").execute_cleanup("npm", "octo-config", plan, budget={"points": "many"})
+        client.org("octo-org").execute_cleanup("npm", "octo-config", plan, budget={"points": "many"})  # type: ignore[dict-item]
     assert caught.value.argument == "points"
     assert "u32" not in str(caught.value)
     with pytest.raises(TypeError):
