@@ -63,7 +63,7 @@ fn emulator() -> &'static (Runtime, Router) {
         let state = AppState::new(
             store,
             clock,
-            ADMIN.to_owned(),
+            Some(ADMIN.to_owned()),
             None,
             Limiter::new(LimitsConfig::disabled()),
             Faults::new(FaultsConfig::default()),
