@@ -73,6 +73,7 @@ pub mod rate_limit_wait;
 pub mod registry;
 pub mod types;
 
+mod arguments;
 mod base_url;
 mod http;
 mod http_error;
@@ -81,7 +82,6 @@ mod page_stream;
 mod paths;
 mod retry;
 mod secret;
-mod validate;
 
 pub use client::{Client, ClientBuilder, OwnerHandle};
 pub use config::{

@@ -8,13 +8,13 @@ use super::query::{
     failed, owner_context, package_context, stream_per_page, version_context, with_query,
 };
 use super::{refuse_insecure_token, Client};
+use crate::arguments;
 use crate::error::Result;
 use crate::models::{Package, PackageVersion};
 use crate::owner::Owner;
 use crate::pagination::{ListPackagesOptions, ListVersionsOptions, Page};
 use crate::paths;
 use crate::types::{PackageType, Visibility};
-use crate::validate;
 
 #[cfg(doc)]
 use super::ClientBuilder;
@@ -112,8 +112,8 @@ impl Client {
         package_type: PackageType,
         name: &str,
     ) -> Result<Package> {
-        validate::owner(owner)?;
-        validate::package_name(name)?;
+        arguments::owner(owner)?;
+        arguments::package_name(name)?;
         let path = paths::package(owner, package_type, name);
         self.get(&path, package_context(owner, package_type, name))
             .await
@@ -132,8 +132,8 @@ impl Client {
         package_type: PackageType,
         name: &str,
     ) -> Result<()> {
-        validate::owner(owner)?;
-        validate::package_name(name)?;
+        arguments::owner(owner)?;
+        arguments::package_name(name)?;
         let url = self.url(&paths::package(owner, package_type, name))?;
         self.send_empty(
             Method::DELETE,
@@ -158,9 +158,9 @@ impl Client {
         name: &str,
         token: Option<&str>,
     ) -> Result<()> {
-        validate::owner(owner)?;
-        validate::package_name(name)?;
-        validate::restore_token(token)?;
+        arguments::owner(owner)?;
+        arguments::package_name(name)?;
+        arguments::restore_token(token)?;
         if token.is_some() {
             let base = &self.inner.http.base;
             refuse_insecure_token(
@@ -252,9 +252,9 @@ impl Client {
         name: &str,
         version_id: u64,
     ) -> Result<PackageVersion> {
-        validate::owner(owner)?;
-        validate::package_name(name)?;
-        validate::version_id(version_id)?;
+        arguments::owner(owner)?;
+        arguments::package_name(name)?;
+        arguments::version_id(version_id)?;
         let path = paths::version(owner, package_type, name, version_id);
         self.get(
             &path,
@@ -277,9 +277,9 @@ impl Client {
         name: &str,
         version_id: u64,
     ) -> Result<()> {
-        validate::owner(owner)?;
-        validate::package_name(name)?;
-        validate::version_id(version_id)?;
+        arguments::owner(owner)?;
+        arguments::package_name(name)?;
+        arguments::version_id(version_id)?;
         let url = self.url(&paths::version(owner, package_type, name, version_id))?;
         let context = version_context(owner, package_type, name, version_id);
         self.send_empty(Method::DELETE, url, context).await
@@ -298,9 +298,9 @@ impl Client {
         name: &str,
         version_id: u64,
     ) -> Result<()> {
-        validate::owner(owner)?;
-        validate::package_name(name)?;
-        validate::version_id(version_id)?;
+        arguments::owner(owner)?;
+        arguments::package_name(name)?;
+        arguments::version_id(version_id)?;
         let path = format!(
             "{}/restore",
             paths::version(owner, package_type, name, version_id)
@@ -318,7 +318,7 @@ impl Client {
     /// `packages/list-docker-migration-conflicting-packages-for-authenticated-user`
     /// (<https://docs.github.com/en/rest/packages/packages#get-list-of-conflicting-packages-during-docker-migration-for-organization>).
     pub async fn list_docker_migration_conflicts(&self, owner: &Owner) -> Result<Vec<Package>> {
-        validate::owner(owner)?;
+        arguments::owner(owner)?;
         self.get(&paths::docker_conflicts(owner), owner_context(owner))
             .await
     }

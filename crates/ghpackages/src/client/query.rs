@@ -6,13 +6,13 @@ use futures::stream::{self, BoxStream, StreamExt};
 use url::Url;
 
 use super::Client;
+use crate::arguments::{self, DEFAULT_PER_PAGE, MAX_PACKAGE_WINDOW};
 use crate::error::{Error, Result};
 use crate::owner::Owner;
 use crate::page_stream::{ListRequest, Window};
 use crate::pagination::{ListPackagesOptions, ListVersionsOptions};
 use crate::paths;
 use crate::types::PackageType;
-use crate::validate::{self, DEFAULT_PER_PAGE, MAX_PACKAGE_WINDOW};
 
 /// Page size of streams when the caller sets neither `page` nor `per_page`:
 /// GitHub's maximum, for the fewest requests.
@@ -119,9 +119,9 @@ impl Client {
         options: &ListPackagesOptions,
         per_page: Option<u32>,
     ) -> Result<ListRequest> {
-        validate::owner(owner)?;
-        validate::paging(options.page, per_page)?;
-        validate::package_window(options.page, per_page)?;
+        arguments::owner(owner)?;
+        arguments::paging(options.page, per_page)?;
+        arguments::package_window(options.page, per_page)?;
         let mut pairs = vec![("package_type", options.package_type.as_str().to_owned())];
         if let Some(visibility) = options.visibility {
             pairs.push(("visibility", visibility.as_str().to_owned()));
@@ -151,10 +151,10 @@ impl Client {
         options: &ListVersionsOptions,
         per_page: Option<u32>,
     ) -> Result<ListRequest> {
-        validate::owner(owner)?;
-        validate::package_name(name)?;
-        validate::paging(options.page, per_page)?;
-        validate::version_state(owner, options.state)?;
+        arguments::owner(owner)?;
+        arguments::package_name(name)?;
+        arguments::paging(options.page, per_page)?;
+        arguments::version_state(owner, options.state)?;
         let url = self.url(&paths::versions(owner, package_type, name))?;
         Ok(ListRequest {
             http: Arc::clone(&self.inner.http),
