@@ -3,7 +3,7 @@
 // native module cannot express on its own — an `Error` subclass for
 // rejections, and async iteration of item streams.
 
-const native = require('./index.js')
+const native = require('./binding.cjs')
 
 class GitHubPackagesError extends Error {
   constructor(message, details = { code: 'other' }) {
