@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable
 
@@ -181,8 +182,10 @@ def test_without_a_file_the_report_holds_the_journal(client: Client) -> None:
 def test_rate_limit_waits_are_logged_and_called_back(
     start_emulator: Callable[..., Emulator], caplog: pytest.LogCaptureFixture
 ) -> None:
-    # GitHub's limits 60 times faster: a minute's 900 points last a second.
-    emulator = start_emulator("--time-factor", "60")
+    # Two deletions (10 points) per window of four seconds (a minute sped up
+    # 15 times): the third deletion comes within the window on any machine,
+    # and GitHub refuses it with a Retry-After.
+    emulator = start_emulator("--points-per-minute", "10", "--time-factor", "15")
     waits: list[dict[str, Any]] = []
     client = emulator.client(retry=ghpackages.RetryPolicy(), on_rate_limit=waits.append)
     org = client.org("octo-org")
@@ -192,12 +195,25 @@ def test_rate_limit_waits_are_logged_and_called_back(
         and not v.metadata.container.tags
     ]
     assert len(versions) == 300
+    started = datetime.now(timezone.utc)
+    deleted = 0
     with caplog.at_level(logging.INFO, logger="ghpackages"):
         for version in versions:
             org.delete_package_version("container", "nightly-builds", version.id)
+            deleted += 1
+            # The deletion that waited went through after its wait; the rest
+            # would only wait again.
+            if waits:
+                break
     assert waits, "no wait reached the callback"
+    assert deleted >= 3, "a wait came before the budget was spent"
     assert {w["reason"] for w in waits} >= {"secondary"}
-    assert all(w["wait_ms"] > 0 and w["resume_at"] for w in waits)
+    for wait in waits:
+        assert wait["wait_ms"] > 0, wait
+        resume_at = datetime.fromisoformat(wait["resume_at"].replace("Z", "+00:00"))
+        # Announced during the run, resuming after it was announced.
+        announced = resume_at - timedelta(milliseconds=wait["wait_ms"])
+        assert started - timedelta(milliseconds=1) <= announced < resume_at, wait
     records = [r for r in caplog.records if "resuming in" in r.getMessage()]
     assert records, caplog.text
     assert records[0].name == "ghpackages"
