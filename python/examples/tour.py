@@ -157,9 +157,9 @@ def cleanup_tour(client: Client) -> None:
     with tempfile.TemporaryDirectory() as directory:
         journal = Path(directory) / "prune.jsonl"
         report = me.execute_cleanup("container", "hello_docker", plan, journal=journal, concurrency=2)
-        print("pruned:", report["deleted"], "failed:", report["failed"])
+        print("pruned:", report.deleted, "failed:", report.failed)
         undone = client.undo_cleanup(journal)
-        print("undone:", undone["restored"], len(plan.to_dict()["decisions"]))
+        print("undone:", undone.restored, len(plan.to_dict()["decisions"]))
 
 
 async def async_tour(client: AsyncClient) -> None:
@@ -189,7 +189,7 @@ async def async_tour(client: AsyncClient) -> None:
         journal = os.path.join(directory, "prune.jsonl")
         report = await me.execute_cleanup("container", "hello_docker", plan, journal=journal)
         undone = await client.undo_cleanup(journal, concurrency=1)
-        print("async prune:", report["deleted"], "undone:", undone["restored"])
+        print("async prune:", report.deleted, "undone:", undone.restored)
 
 
 def main() -> None:

@@ -15,6 +15,8 @@ import pytest
 from ghpackages import (
     CleanupDecision,
     CleanupPlan,
+    ExecutionReport,
+    UndoReport,
     Client,
     InvalidInputError,
     NotFoundError,
@@ -97,26 +99,39 @@ def test_execute_and_undo(client: Client, tmp_path: Path) -> None:
     report = org.execute_cleanup(
         "container", "octo-app", plan, journal=journal, concurrency=2, on_outcome=progress.append
     )
-    assert (report["deleted"], report["already_gone"], report["failed"]) == (4, 0, 0)
+    assert (report.deleted, report.already_gone, report.failed) == (4, 0, 0)
     assert sorted(progress, key=lambda o: str(o["version_id"])) == sorted(
-        report["outcomes"], key=lambda o: str(o["version_id"])
+        report.outcomes, key=lambda o: str(o["version_id"])
     )
-    assert sorted(o["version_id"] for o in report["outcomes"]) == UNTAGGED
-    assert {o["status"] for o in report["outcomes"]} == {"deleted"}
-    assert report["target"]["package"] == "octo-app"
+    assert sorted(o["version_id"] for o in report.outcomes) == UNTAGGED
+    assert {o["status"] for o in report.outcomes} == {"deleted"}
+    assert report.target["package"] == "octo-app"
+    assert isinstance(report, ExecutionReport) and report.is_success
+    assert report.started_at <= report.finished_at
+    assert report.journal == str(journal) and report.journal_entries == []
+    assert repr(report) == "ExecutionReport(deleted=4, already_gone=0, failed=0)"
+    as_dict = report.to_dict()
+    assert as_dict["deleted"] == 4 and as_dict["outcomes"] == report.outcomes
+    assert set(as_dict) == {"target", "started_at", "finished_at", "deleted", "already_gone",
+                            "failed", "journal", "outcomes"}
     assert active_ids(client) == [100001, 100003, 100006, 100008]
     lines = [json.loads(line) for line in journal.read_text().splitlines()]
     assert sorted(e["version_id"] for e in lines if e["state"] == "deleted") == UNTAGGED
 
     restores: list[dict[str, object]] = []
     undone = client.undo_cleanup(str(journal), on_outcome=restores.append)
-    assert (undone["restored"], undone["failed"]) == (4, 0)
+    assert (undone.restored, undone.failed) == (4, 0)
+    assert isinstance(undone, UndoReport) and undone.is_success
+    assert undone.dry_run is False and undone.expired == 0 and undone.namespace_reused == 0
+    assert [o["status"] for o in undone.outcomes] == ["restored"] * 4
+    assert undone.to_dict()["restored"] == 4
+    assert repr(undone).startswith("UndoReport(restored=4, restorable=0,")
     assert sorted(o["version_id"] for o in restores) == UNTAGGED  # type: ignore[type-var]
     assert {o["status"] for o in restores} == {"restored"}
     assert active_ids(client) == list(range(100001, 100009))
 
     again = client.undo_cleanup(journal)
-    assert again["already_active"] == 4
+    assert again.already_active == 4
 
 
 def test_execute_needs_delete_scope(emulator: Emulator, tmp_path: Path) -> None:
@@ -160,7 +175,7 @@ def test_failing_progress_callback_does_not_stop_the_run(
     unraisable: list[BaseException | None] = []
     monkeypatch.setattr(sys, "unraisablehook", lambda u: unraisable.append(u.exc_value))
     report = org.execute_cleanup("container", "octo-app", plan, on_outcome=broken)
-    assert report["deleted"] == 4
+    assert report.deleted == 4
     assert len(calls) == 4
     assert [str(e) for e in unraisable] == ["callback failed"] * 4
     with pytest.raises(TypeError, match="on_outcome must be callable"):
@@ -176,11 +191,11 @@ def test_async_execute_and_undo(emulator: Emulator, tmp_path: Path) -> None:
         assert [d.version_id for d in plan.deletions] == [100031]
         journal = tmp_path / "async.jsonl"
         report = await me.execute_cleanup("container", "hello_docker", plan, journal=journal)
-        assert report["deleted"] == 1
+        assert report.deleted == 1
         remaining = await me.list_all_package_versions("container", "hello_docker")
         assert sorted(v.id for v in remaining) == [100030, 100032]
         undone = await client.undo_cleanup(journal)
-        assert undone["restored"] == 1
+        assert undone.restored == 1
         restored = await me.list_all_package_versions("container", "hello_docker")
         assert len(restored) == 3
 

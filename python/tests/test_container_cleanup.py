@@ -31,7 +31,7 @@ def test_plan_execute_validate(client: Client, tmp_path: Path) -> None:
     report = org.execute_cleanup(
         "container", "octo-web", plan, journal=tmp_path / "prune.jsonl"
     )
-    assert report["deleted"] == 7
+    assert report.deleted == 7
     validation = org.validate_container("octo-web")
     assert validation["missing"] == []
     assert validation["unreadable"] == []

@@ -18,7 +18,7 @@ from typing import Any, Callable
 import pytest
 
 import ghpackages
-from ghpackages import Client, InvalidInputError, plan_cleanup
+from ghpackages import Client, InvalidInputError, UndoReport, plan_cleanup
 
 from conftest import TOKEN, Emulator
 
@@ -39,7 +39,7 @@ def prune(client: Client, journal: Path) -> None:
     for (kind, name), policy in zip(PACKAGES, policies):
         plan = plan_cleanup(org.list_all_package_versions(kind, name), policy)
         report = org.execute_cleanup(kind, name, plan, journal=journal, concurrency=8)
-        assert report["deleted"] > 0 and report["failed"] == 0, report
+        assert report.deleted > 0 and report.failed == 0, report
 
 
 def deleted_lines(journal: Path) -> list[dict[str, Any]]:
@@ -49,12 +49,12 @@ def deleted_lines(journal: Path) -> list[dict[str, Any]]:
 
 def undo_restores_exactly(
     client: Client, journal: Path, expected: set[int], **filters: Any
-) -> dict[str, Any]:
+) -> UndoReport:
     before = active(client)
     report = client.undo_cleanup(journal, **filters)
     after = active(client)
     assert after - before == expected, filters
-    assert report["restored"] == len(expected)
+    assert report.restored == len(expected)
     return report
 
 
@@ -89,9 +89,9 @@ def test_a_dry_run_says_why_and_restores_nothing(client: Client, tmp_path: Path)
     before = active(client)
     report = client.undo_cleanup(journal, dry_run=True, packages=["hello-world-npm"])
     assert active(client) == before
-    assert report["dry_run"] is True
-    assert [o["status"] for o in report["outcomes"]] == ["restorable"] * 4
-    assert all("would be restored" in o["reason"] for o in report["outcomes"])
+    assert report.dry_run is True
+    assert [o["status"] for o in report.outcomes] == ["restorable"] * 4
+    assert all("would be restored" in o["reason"] for o in report.outcomes)
     with pytest.raises(InvalidInputError) as caught:
         client.undo_cleanup(journal, last=0)
     assert caught.value.argument == "last"
@@ -119,7 +119,7 @@ def test_the_journals_server_decides(
     default = Client(TOKEN, token_from_env=False)
     assert default.base_url == "https://api.github.com"
     report = default.undo_cleanup(journal)
-    assert report["restored"] == 24
+    assert report.restored == 24
     assert len(active(home.client())) == 350 + 5
 
 
@@ -132,10 +132,10 @@ if step == "prune":
     versions = org.list_all_package_versions("npm", "hello-world-npm")
     plan = ghpackages.plan_cleanup(versions, {"older_than": "1d", "exclude": [{"glob": "1.0.2"}]})
     report = org.execute_cleanup("npm", "hello-world-npm", plan)
-    print(json.dumps({"journal": report["journal"], "deleted": report["deleted"]}))
+    print(json.dumps({"journal": report.journal, "deleted": report.deleted}))
 else:
     report = ghpackages.Client().undo_cleanup(step)
-    print(json.dumps({"restored": report["restored"]}))
+    print(json.dumps({"restored": report.restored}))
 """
 
 
@@ -168,13 +168,13 @@ def test_without_a_file_the_report_holds_the_journal(client: Client) -> None:
         {"older_than": "1d", "exclude": [{"glob": "1.0.2"}]},
     )
     report = org.execute_cleanup("npm", "hello-world-npm", plan, journal_file=False)
-    assert report.get("journal") is None
-    assert len(report["journal_entries"]) == 2 * report["deleted"] == 6
-    assert {e["api_url"] for e in report["journal_entries"]} == {client.base_url}
-    undone = client.undo_cleanup(report["journal_entries"], last=1)
-    assert undone["restored"] == 1
-    undone = client.undo_cleanup(report["journal_entries"])
-    assert (undone["restored"], undone["already_active"]) == (2, 1)
+    assert report.journal is None and "journal" not in report.to_dict()
+    assert len(report.journal_entries) == 2 * report.deleted == 6
+    assert {e["api_url"] for e in report.journal_entries} == {client.base_url}
+    undone = client.undo_cleanup(report.journal_entries, last=1)
+    assert undone.restored == 1
+    undone = client.undo_cleanup(report.journal_entries)
+    assert (undone.restored, undone.already_active) == (2, 1)
     with pytest.raises(InvalidInputError):
         org.execute_cleanup("npm", "hello-world-npm", plan, journal="j.jsonl", journal_file=False)
 

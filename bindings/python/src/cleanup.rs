@@ -1,6 +1,6 @@
 //! The core's cleanup (retention policy, plan, execute, undo journal).
-//! Policies come in as JSON (a dict or a string) and reports go out as dicts,
-//! exactly as the core serializes them; plans and decisions are classes.
+//! Policies come in as JSON (a dict or a string); plans, decisions and
+//! reports are classes whose fields are the core's JSON field names.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -233,6 +233,82 @@ impl CleanupPlan {
     }
 }
 
+/// Generates a frozen report class over a core report: one getter per
+/// counter and time, the rest as JSON values, `to_dict()` and a repr of the counters.
+macro_rules! report_class {
+    ($class:ident, $core:ty, doc = $doc:literal,
+     counters = [$($counter:ident),*], times = [$($time:ident),*],
+     json = [$($field:ident),*]) => {
+        #[doc = $doc]
+        #[pyclass(frozen, module = "ghpackages")]
+        pub struct $class($core);
+
+        #[pymethods]
+        impl $class {
+            $(
+                #[getter]
+                fn $counter(&self) -> usize {
+                    self.0.$counter
+                }
+            )*
+            $(
+                #[getter]
+                fn $time(&self) -> DateTime<Utc> {
+                    self.0.$time
+                }
+            )*
+            $(
+                #[getter]
+                fn $field(&self) -> PyResult<Json> {
+                    Json::of(&self.0.$field)
+                }
+            )*
+
+            /// Whether nothing failed.
+            #[getter]
+            fn is_success(&self) -> bool {
+                self.0.is_success()
+            }
+
+            /// The report as a dict of JSON values (the core's JSON form).
+            fn to_dict(&self) -> PyResult<Json> {
+                Json::of(&self.0)
+            }
+
+            fn __repr__(&self) -> String {
+                let counters: Vec<String> =
+                    vec![$(format!(concat!(stringify!($counter), "={}"), self.0.$counter)),*];
+                format!(concat!(stringify!($class), "({})"), counters.join(", "))
+            }
+        }
+    };
+}
+
+report_class!(
+    ExecutionReport,
+    cleanup::ExecutionReport,
+    doc = "The result of executing a cleanup plan.",
+    counters = [deleted, already_gone, failed],
+    times = [started_at, finished_at],
+    json = [target, journal, journal_entries, outcomes]
+);
+
+report_class!(
+    UndoReport,
+    cleanup::UndoReport,
+    doc = "The result of undoing a cleanup.",
+    counters = [
+        restored,
+        restorable,
+        expired,
+        already_active,
+        namespace_reused,
+        failed
+    ],
+    times = [],
+    json = [dry_run, outcomes]
+);
+
 /// Plans a cleanup of a package's versions (all of its active versions, e.g.
 /// from `list_all_package_versions`) under `policy`. Pure: nothing is sent.
 /// `now` is the instant ages are measured from (default: the current time);
@@ -456,19 +532,19 @@ fn progress<T: Serialize>(callback: Option<Py<PyAny>>) -> impl Fn(&T) + Send + S
     }
 }
 
-/// Executes `plan` on one package; the report as a dict.
+/// Executes `plan` on one package.
 pub async fn execute(
     target: PackageRef,
     client: Client,
     plan: Plan,
     options: ExecuteOptions,
     on_outcome: Option<Py<PyAny>>,
-) -> PyResult<Json> {
+) -> PyResult<ExecutionReport> {
     let report =
         cleanup::execute_with_progress(&client, &target, &plan, &options, progress(on_outcome))
             .await
             .map_err(to_py_err)?;
-    Json::of(&report)
+    Ok(ExecutionReport(report))
 }
 
 /// The options of `plan_package_cleanup`; left out, they keep the core's defaults.
@@ -520,13 +596,13 @@ pub async fn validate(
     Json::of(&report)
 }
 
-/// Restores what the journal at `path` records as deleted; the report as a dict.
+/// Restores what the journal records as deleted.
 pub async fn undo(
     client: Client,
     journal: JournalArg,
     options: UndoOptions,
     on_outcome: Option<Py<PyAny>>,
-) -> PyResult<Json> {
+) -> PyResult<UndoReport> {
     let entries = match journal {
         JournalArg::File(path) => cleanup::read_journal(&path).map_err(to_py_err)?,
         JournalArg::Entries(entries) => entries,
@@ -534,13 +610,15 @@ pub async fn undo(
     let report = cleanup::undo_with_progress(&client, &entries, &options, progress(on_outcome))
         .await
         .map_err(to_py_err)?;
-    Json::of(&report)
+    Ok(UndoReport(report))
 }
 
 /// Adds the cleanup classes and functions to the module.
 pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<CleanupPlan>()?;
     module.add_class::<CleanupDecision>()?;
+    module.add_class::<ExecutionReport>()?;
+    module.add_class::<UndoReport>()?;
     module.add_function(wrap_pyfunction!(plan_cleanup, module)?)?;
     Ok(())
 }
