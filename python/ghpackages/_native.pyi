@@ -62,7 +62,7 @@ __all__ = [
     "_ItemIterator",
     "_AsyncItemIterator",
     "CleanupPlan",
-    "ExecutionReport",
+    "CleanupReport",
     "UndoReport",
     "CleanupDecision",
     "plan_cleanup",
@@ -420,7 +420,7 @@ class Owner:
         max_rate_limit_waits: Optional[int] = None,
         budget: Optional[dict[str, int]] = None,
         on_outcome: Optional[_OnOutcome] = None,
-    ) -> ExecutionReport: ...
+    ) -> CleanupReport: ...
     def plan_package_cleanup(
         self,
         package_type: _PackageTypeArg,
@@ -526,7 +526,7 @@ class AsyncOwner:
         max_rate_limit_waits: Optional[int] = None,
         budget: Optional[dict[str, int]] = None,
         on_outcome: Optional[_OnOutcome] = None,
-    ) -> Awaitable[ExecutionReport]: ...
+    ) -> Awaitable[CleanupReport]: ...
     def plan_package_cleanup(
         self,
         package_type: _PackageTypeArg,
@@ -689,7 +689,7 @@ class CleanupPlan:
     def to_dict(self) -> dict[str, Any]: ...
 
 @final
-class ExecutionReport:
+class CleanupReport:
     """The result of executing a cleanup plan."""
 
     @property

@@ -15,7 +15,7 @@ import pytest
 from ghpackages import (
     CleanupDecision,
     CleanupPlan,
-    ExecutionReport,
+    CleanupReport,
     UndoReport,
     Client,
     InvalidInputError,
@@ -106,10 +106,10 @@ def test_execute_and_undo(client: Client, tmp_path: Path) -> None:
     assert sorted(o["version_id"] for o in report.outcomes) == UNTAGGED
     assert {o["status"] for o in report.outcomes} == {"deleted"}
     assert report.target["package"] == "octo-app"
-    assert isinstance(report, ExecutionReport) and report.is_success
+    assert isinstance(report, CleanupReport) and report.is_success
     assert report.started_at <= report.finished_at
     assert report.journal == str(journal) and report.journal_entries == []
-    assert repr(report) == "ExecutionReport(deleted=4, already_gone=0, failed=0)"
+    assert repr(report) == "CleanupReport(deleted=4, already_gone=0, failed=0)"
     as_dict = report.to_dict()
     assert as_dict["deleted"] == 4 and as_dict["outcomes"] == report.outcomes
     assert set(as_dict) == {"target", "started_at", "finished_at", "deleted", "already_gone",

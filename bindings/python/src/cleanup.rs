@@ -285,7 +285,7 @@ macro_rules! report_class {
 }
 
 report_class!(
-    ExecutionReport,
+    CleanupReport,
     cleanup::ExecutionReport,
     doc = "The result of executing a cleanup plan.",
     counters = [deleted, already_gone, failed],
@@ -539,12 +539,12 @@ pub async fn execute(
     plan: Plan,
     options: ExecuteOptions,
     on_outcome: Option<Py<PyAny>>,
-) -> PyResult<ExecutionReport> {
+) -> PyResult<CleanupReport> {
     let report =
         cleanup::execute_with_progress(&client, &target, &plan, &options, progress(on_outcome))
             .await
             .map_err(to_py_err)?;
-    Ok(ExecutionReport(report))
+    Ok(CleanupReport(report))
 }
 
 /// The options of `plan_package_cleanup`; left out, they keep the core's defaults.
@@ -617,7 +617,7 @@ pub async fn undo(
 pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<CleanupPlan>()?;
     module.add_class::<CleanupDecision>()?;
-    module.add_class::<ExecutionReport>()?;
+    module.add_class::<CleanupReport>()?;
     module.add_class::<UndoReport>()?;
     module.add_function(wrap_pyfunction!(plan_cleanup, module)?)?;
     Ok(())
