@@ -103,12 +103,13 @@ pub use rate_limit_wait::{RateLimitReason, RateLimitWait};
 pub use secret::Secret;
 pub use types::{PackageType, VersionState, Visibility};
 
-/// The examples of the crate's README, compiled as doctests so they stay true.
+/// The examples of the crate's README as doctests, so they stay true: the
+/// first runs against the demo emulator, the others are compiled.
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 
-/// The Rust example of the repository's README, compiled the same way.
+/// The Rust example of the repository's README, run against the demo emulator.
 #[doc = include_str!("../../../README.md")]
 #[cfg(doctest)]
 pub struct RepositoryReadmeDoctests;
