@@ -104,7 +104,8 @@ pub use secret::Secret;
 pub use types::{PackageType, VersionState, Visibility};
 
 /// The examples of the crate's README as doctests, so they stay true: the
-/// first runs against the demo emulator, the others are compiled.
+/// list and undo examples run against the demo emulator, the container one
+/// (which needs a registry) is compiled.
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
