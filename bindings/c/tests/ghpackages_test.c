@@ -770,6 +770,13 @@ static void test_cleanup(ghpackages_client *client) {
                GHPACKAGES_OK, &error)) {
         CHECK(strstr(report, "\"deleted\":4") != NULL, "four deleted");
         CHECK(strstr(report, "\"failed\":0") != NULL, "none failed");
+        /* The report's fields are the core's, as Python's and Node's are. */
+        const char *fields[] = {"\"target\":{",     "\"started_at\":\"", "\"finished_at\":\"",
+                                "\"already_gone\":0", "\"journal\":\"",    "\"outcomes\":["};
+        for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+            CHECK(strstr(report, fields[i]) != NULL, fields[i]);
+        }
+        CHECK(count_of(report, "\"status\":\"deleted\"") == 4, "four outcomes deleted");
     }
     ghpackages_string_free(report);
     report = NULL;
@@ -780,6 +787,13 @@ static void test_cleanup(ghpackages_client *client) {
                GHPACKAGES_OK, &error)) {
         CHECK(strstr(report, "\"restored\":4") != NULL, "four restored");
         CHECK(strstr(report, "\"failed\":0") != NULL, "no restore failed");
+        const char *fields[] = {"\"dry_run\":false",     "\"restorable\":0",
+                                "\"expired\":0",         "\"already_active\":0",
+                                "\"namespace_reused\":0", "\"outcomes\":["};
+        for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+            CHECK(strstr(report, fields[i]) != NULL, fields[i]);
+        }
+        CHECK(count_of(report, "\"status\":\"restored\"") == 4, "four outcomes restored");
     }
     ghpackages_string_free(report);
     CHECK(version_count(client, &org, container, "octo-app") == before, "all eight are back");
