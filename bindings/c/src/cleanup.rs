@@ -210,10 +210,11 @@ pub unsafe extern "C" fn ghpackages_validate_container(
 ///        (`$XDG_STATE_HOME/ghpackages/journals`, else
 ///        `~/.local/state/ghpackages/journals`); with `"journal_file": false`,
 ///        to the report's `journal_entries`.
-/// @param[out] report_json receives the report as JSON: `deleted`,
-///        `already_gone`, `failed`, `journal` (the file written),
-///        `journal_entries` (without a file), and one entry per deletion in
-///        `outcomes`.
+/// @param[out] report_json receives the report as JSON: `target`,
+///        `started_at`, `finished_at`, `deleted`, `already_gone`, `failed`,
+///        `journal` (the file written), `journal_entries` (without a file),
+///        and one entry per deletion in `outcomes` (the fields of Python's
+///        `CleanupReport` and Node's `CleanupReport`).
 /// @param[out] error NULL, or receives an error object on failure.
 /// @return `GHPACKAGES_OK` when the run completed (check the report's
 ///         `failed`); `GHPACKAGES_FORBIDDEN` when the token cannot delete;
