@@ -348,21 +348,48 @@ pub fn execute_options(
     max_rate_limit_waits: Option<i64>,
     budget: Option<BudgetArg>,
 ) -> PyResult<ExecuteOptions> {
-    let mut options = ExecuteOptions {
-        journal,
-        journal_file,
-        ..ExecuteOptions::default()
+    let pacing = Pacing {
+        concurrency,
+        max_rate_limit_waits,
+        budget,
     };
-    if let Some(BudgetArg(budget)) = budget {
-        options.budget = budget;
-    }
-    if let Some(concurrency) = count("concurrency", concurrency)? {
-        options.concurrency = concurrency as usize;
-    }
-    if let Some(waits) = count("max_rate_limit_waits", max_rate_limit_waits)? {
-        options.max_rate_limit_waits = waits;
-    }
+    let mut options: ExecuteOptions = pacing.decode(serde_json::Map::new())?;
+    options.journal = journal;
+    options.journal_file = journal_file;
     Ok(options)
+}
+
+/// The pacing arguments `execute_cleanup` and `undo_cleanup` share.
+pub struct Pacing {
+    pub concurrency: Option<i64>,
+    pub max_rate_limit_waits: Option<i64>,
+    pub budget: Option<BudgetArg>,
+}
+
+impl Pacing {
+    /// Adds the pacing arguments given to the options in `given` and decodes
+    /// them with the core, which fills in its defaults.
+    fn decode<T: serde::de::DeserializeOwned>(
+        self,
+        mut given: serde_json::Map<String, serde_json::Value>,
+    ) -> PyResult<T> {
+        if let Some(concurrency) = count("concurrency", self.concurrency)? {
+            given.insert("concurrency".into(), concurrency.into());
+        }
+        if let Some(waits) = count("max_rate_limit_waits", self.max_rate_limit_waits)? {
+            given.insert("max_rate_limit_waits".into(), waits.into());
+        }
+        if let Some(BudgetArg(budget)) = self.budget {
+            given.insert("budget".into(), Json::of(&budget)?.0);
+        }
+        options::decode(
+            "options",
+            Some(serde_json::Value::Object(given)),
+            KeyCase::Snake,
+            &[],
+        )
+        .map_err(to_py_err)
+    }
 }
 
 /// What `undo_cleanup` undoes: a journal file, or the entries of a report's
@@ -456,10 +483,8 @@ pub struct UndoFilters {
 
 /// The options of `undo_cleanup`; left out, they keep the core's defaults.
 pub fn undo_options(
-    concurrency: Option<i64>,
+    pacing: Pacing,
     now: Option<DateTime<Utc>>,
-    max_rate_limit_waits: Option<i64>,
-    budget: Option<BudgetArg>,
     filters: UndoFilters,
 ) -> PyResult<UndoOptions> {
     let mut given = serde_json::Map::new();
@@ -484,23 +509,8 @@ pub fn undo_options(
         "allow_other_server".into(),
         filters.allow_other_server.into(),
     );
-    let mut options: UndoOptions = options::decode(
-        "options",
-        Some(serde_json::Value::Object(given)),
-        KeyCase::Snake,
-        &[],
-    )
-    .map_err(to_py_err)?;
+    let mut options: UndoOptions = pacing.decode(given)?;
     options.now = now;
-    if let Some(BudgetArg(budget)) = budget {
-        options.budget = budget;
-    }
-    if let Some(concurrency) = count("concurrency", concurrency)? {
-        options.concurrency = concurrency as usize;
-    }
-    if let Some(waits) = count("max_rate_limit_waits", max_rate_limit_waits)? {
-        options.max_rate_limit_waits = waits;
-    }
     Ok(options)
 }
 

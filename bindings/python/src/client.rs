@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 
 use crate::cleanup::{
-    callback, undo, undo_options, BudgetArg, InstantArg, JournalArg, UndoFilters, VersionArg,
+    callback, undo, undo_options, BudgetArg, InstantArg, JournalArg, Pacing, UndoFilters,
+    VersionArg,
 };
 use crate::convert::{count, optional_seconds, repr_str};
 use crate::errors::to_py_err;
@@ -277,7 +278,8 @@ macro_rules! client_class {
             ) -> PyResult<Py<PyAny>> {
                 let on_outcome = callback(on_outcome)?;
                 let filters = UndoFilters { packages, versions, since, until, last, dry_run, allow_other_server };
-                let options = undo_options(concurrency, now, max_rate_limit_waits, budget, filters)?;
+                let pacing = Pacing { concurrency, max_rate_limit_waits, budget };
+                let options = undo_options(pacing, now, filters)?;
                 $run(py, undo(self.client.clone(), journal, options, on_outcome))
             }
 
