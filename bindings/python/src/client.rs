@@ -256,7 +256,7 @@ macro_rules! client_class {
             /// would happen and why. `now` decides which deletions are too
             /// old (default: the current time). `on_outcome` is called with
             /// each version's outcome (a dict) as it completes, from a worker
-            /// thread. Returns the report as a dict.
+            /// thread. Returns an `UndoReport`.
             #[pyo3(signature = (journal, *, packages=None, versions=None, since=None, until=None, last=None, dry_run=false, allow_other_server=false, concurrency=None, now=None, max_rate_limit_waits=None, budget=None, on_outcome=None))]
             #[allow(clippy::too_many_arguments)]
             fn undo_cleanup(

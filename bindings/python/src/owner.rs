@@ -296,7 +296,7 @@ macro_rules! owner_class {
             /// report's `journal`), or with `journal_file=False` in the
             /// report's `journal_entries`. `on_outcome` is called with each
             /// version's outcome (a dict) as it completes, from a worker
-            /// thread. Returns the report as a dict.
+            /// thread. Returns a `CleanupReport`.
             #[pyo3(signature = (package_type, package_name, plan, *, journal=None, journal_file=true, concurrency=None, max_rate_limit_waits=None, budget=None, on_outcome=None))]
             #[allow(clippy::too_many_arguments)]
             fn execute_cleanup(
