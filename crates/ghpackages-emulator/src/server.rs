@@ -94,7 +94,7 @@ impl Emulator {
             Limiter::new(config.limits.clone()),
             Faults::new(config.faults.clone()),
         );
-        let app = crate::app::router(state);
+        let app = crate::app::router(state.clone());
         let (stop, stopped) = oneshot::channel::<()>();
         let server = axum::serve(
             FaultListener::new(listener),
@@ -110,6 +110,7 @@ impl Emulator {
             addr,
             clock: config.clock,
             admin_token: config.admin_token,
+            state,
             stop: Some(stop),
             task,
         })
@@ -123,6 +124,8 @@ pub struct RunningEmulator {
     addr: SocketAddr,
     clock: Clock,
     admin_token: String,
+    /// What the in-process control methods (`control.rs`) act on.
+    pub(crate) state: AppState,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
 }
