@@ -66,6 +66,7 @@ __all__ = [
     "UndoReport",
     "CleanupDecision",
     "plan_cleanup",
+    "InProcessEmulator",
 ]
 
 __version__: str
@@ -746,5 +747,35 @@ def plan_cleanup(
     visibility: Optional[_VisibilityArg] = None,
     downloads: Optional[dict[int, int]] = None,
 ) -> CleanupPlan: ...
+@final
+class InProcessEmulator:
+    """The engine of ghpackages.testing.Emulator: the emulator serving in
+    this process on a runtime of its own."""
+
+    def __new__(
+        cls,
+        fixture: Optional[str],
+        limits: bool,
+        time_factor: float,
+        faults_json: Optional[str],
+    ) -> InProcessEmulator: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def default_token(self) -> Optional[str]: ...
+    def advance_clock(self, seconds: float) -> None: ...
+    def now(self) -> datetime.datetime: ...
+    def set_faults(self, faults_json: str) -> None: ...
+    def load(self, fixture_json: str) -> None: ...
+    def add_package(self, package_json: str) -> None: ...
+    def versions(
+        self,
+        owner: str,
+        package_type: _PackageTypeArg,
+        name: str,
+        state: _VersionStateArg,
+    ) -> list[PackageVersion]: ...
+    def stop(self) -> None: ...
+
 def _error_kinds() -> list[str]: ...
 def _raise_error(kind: str, message: str) -> NoReturn: ...

@@ -13,6 +13,7 @@ mod models;
 mod owner;
 mod pages;
 mod runtime;
+mod testing;
 mod waits;
 
 use pyo3::prelude::*;
@@ -40,5 +41,6 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<pages::ItemIterator>()?;
     module.add_class::<pages::AsyncItemIterator>()?;
     cleanup::register(module)?;
+    testing::register(module)?;
     Ok(())
 }

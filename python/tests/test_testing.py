@@ -1,0 +1,204 @@
+"""ghpackages.testing and its pytest plugin: the in-process emulator, its
+clients and control methods, each checked through a client over HTTP, and
+the bad input each refuses."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import ghpackages
+from ghpackages.testing import Emulator
+
+SMALL = {
+    "users": [{"login": "carol"}],
+    "tokens": [
+        {"token": "ghp_carol", "user": "carol", "scopes": ["read:packages", "delete:packages"]}
+    ],
+    "packages": [
+        {
+            "owner": "carol",
+            "package_type": "npm",
+            "name": "tiny",
+            "versions": [{"name": "1.0.0"}, {"name": "2.0.0"}],
+        }
+    ],
+}
+
+
+def names(versions: list[ghpackages.PackageVersion]) -> list[str]:
+    return [v.name for v in versions]
+
+
+def test_demo_data_and_its_first_token_by_default() -> None:
+    with Emulator() as emulator:
+        assert emulator.url.startswith("http://127.0.0.1:")
+        assert emulator.default_token == "ghp_demo_octocat"
+        package = emulator.client().org("octo-org").get_package("container", "octo-app")
+        assert package.version_count == 8
+    with pytest.raises(ghpackages.TransportError):
+        ghpackages.Client(
+            "ghp_demo_octocat", base_url=emulator.url, retry=ghpackages.RetryPolicy.none()
+        ).org("octo-org").get_package("container", "octo-app")
+
+
+def test_fixture_as_dict_or_file(tmp_path: Path) -> None:
+    path = tmp_path / "fixture.json"
+    path.write_text(json.dumps(SMALL))
+    for fixture in (SMALL, path, str(path)):
+        with Emulator(fixture) as emulator:
+            assert emulator.default_token == "ghp_carol"
+            versions = emulator.client().user("carol").list_all_package_versions("npm", "tiny")
+            assert names(versions) == ["2.0.0", "1.0.0"]
+            with pytest.raises(ghpackages.AuthenticationError):
+                emulator.client("ghp_demo_octocat").user("carol").get_package("npm", "tiny")
+
+
+def test_client_token_can_be_chosen_and_the_environment_is_not_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("GITHUB_TOKEN", "ghp_not_this_one")
+    with Emulator() as emulator:
+        readonly = emulator.client("ghp_demo_octocat_readonly").org("octo-org")
+        with pytest.raises(ghpackages.PermissionDeniedError):
+            readonly.delete_package_version("container", "octo-app", 100002)
+        emulator.client().org("octo-org").delete_package_version("container", "octo-app", 100002)
+
+
+def test_async_with_and_async_client() -> None:
+    async def main() -> list[str]:
+        async with Emulator(SMALL) as emulator:
+            owner = emulator.async_client().user("carol")
+            newest = emulator.versions("carol", "npm", "tiny")[0]
+            await owner.delete_package_version("npm", "tiny", newest.id)
+            return names(emulator.versions("carol", "npm", "tiny"))
+
+    assert len(asyncio.run(main())) == 1
+
+
+def test_clock_moves_the_restore_window() -> None:
+    with Emulator() as emulator:
+        before = emulator.now()
+        owner = emulator.client().org("octo-org")
+        owner.delete_package_version("container", "octo-app", 100002)
+        deleted = emulator.versions("octo-org", "container", "octo-app", state="deleted")
+        assert [v.id for v in deleted] == [100002]
+        emulator.advance_clock(days=29, hours=23)
+        assert emulator.now() - before >= timedelta(days=29, hours=23)
+        emulator.advance_clock(hours=2)
+        assert emulator.versions("octo-org", "container", "octo-app", state="deleted") == []
+        with pytest.raises(ghpackages.NotFoundError):
+            owner.restore_package_version("container", "octo-app", 100002)
+        emulator.advance_clock(days=-30)
+        owner.restore_package_version("container", "octo-app", 100002)
+
+
+def test_faults_at_start_and_set_at_runtime() -> None:
+    faults = {"error_rate": 1.0, "error_statuses": [503]}
+    with Emulator(faults=faults) as emulator:
+        client = emulator.client(retry=ghpackages.RetryPolicy.none())
+        with pytest.raises(ghpackages.ServerError) as caught:
+            client.org("octo-org").get_package("container", "octo-app")
+        assert caught.value.status == 503
+        emulator.set_faults(error_rate=1.0, error_statuses=[418], seed=1)
+        with pytest.raises(ghpackages.GitHubPackagesError) as teapot:
+            client.org("octo-org").get_package("container", "octo-app")
+        assert teapot.value.status == 418
+        emulator.set_faults()
+        assert client.org("octo-org").get_package("container", "octo-app").id == 1001
+
+
+def test_limits_off_by_default_and_on_when_asked() -> None:
+    with Emulator() as emulator:
+        client = emulator.client()
+        client.org("octo-org").get_package("container", "octo-app")
+        assert client.rate_limit is None
+    with Emulator(limits=True, time_factor=60) as emulator:
+        client = emulator.client()
+        client.org("octo-org").get_package("container", "octo-app")
+        assert client.rate_limit is not None and client.rate_limit.limit == 5000
+
+
+def test_add_package_and_load() -> None:
+    created = datetime(2025, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    with Emulator({}) as emulator:
+        assert emulator.default_token is None
+        with pytest.raises(ValueError, match="no tokens"):
+            emulator.client()
+        emulator.load(SMALL)
+        emulator.add_package(
+            "carol",
+            ghpackages.PackageType.CONTAINER,
+            "app",
+            visibility="public",
+            versions=[{"name": "sha256:" + "a" * 64, "tags": ["v1"], "created_at": created}],
+        )
+        version = emulator.client("ghp_carol").user("carol").list_all_package_versions(
+            "container", "app"
+        )[0]
+        assert version.created_at == created
+        assert version.metadata is not None and version.metadata.container is not None
+        assert version.metadata.container.tags == ["v1"]
+        assert emulator.versions("carol", "container", "app") == [version]
+
+
+def test_bad_input_is_refused() -> None:
+    with pytest.raises(ValueError, match="invalid fixture"):
+        Emulator({"users": [{"login": "x", "unknown": 1}]})
+    with pytest.raises(ValueError, match="time_factor"):
+        Emulator(time_factor=0)
+    with pytest.raises(ValueError, match="invalid faults"):
+        Emulator(faults={"error_rat": 1.0})
+    with pytest.raises(FileNotFoundError):
+        Emulator("/no/such/fixture.json")
+    with Emulator() as emulator:
+        with pytest.raises(ValueError, match="error_rate"):
+            emulator.set_faults(error_rate=2.0)
+        with pytest.raises(ValueError, match="timezone"):
+            emulator.add_package(
+                "octo-org", "npm", "naive", versions=[{"name": "1", "created_at": datetime(2025, 1, 1)}]
+            )
+        with pytest.raises(ValueError, match="octo-app"):
+            emulator.add_package("octo-org", "container", "octo-app")
+        with pytest.raises(ValueError, match="nobody"):
+            emulator.add_package("nobody", "npm", "x")
+        with pytest.raises(ghpackages.InvalidInputError):
+            emulator.versions("octo-org", "debian", "octo-app")
+        with pytest.raises(ghpackages.InvalidInputError):
+            emulator.versions("octo-org", "container", "octo-app", state="gone")
+        with pytest.raises(LookupError, match="missing"):
+            emulator.versions("octo-org", "container", "missing")
+        with pytest.raises(ValueError, match="demo"):
+            emulator.load("demo")
+    emulator.stop()
+    with pytest.raises(RuntimeError, match="stopped"):
+        emulator.advance_clock(days=1)
+
+
+def test_plugin_fixture_gives_the_demo_data(ghpackages_emulator: Emulator) -> None:
+    assert ghpackages_emulator.default_token == "ghp_demo_octocat"
+    assert len(ghpackages_emulator.versions("octo-org", "container", "octo-app")) == 8
+
+
+@pytest.mark.ghpackages_emulator(SMALL, faults={"error_rate": 1.0, "error_statuses": [500]})
+def test_plugin_marker_sets_data_and_options(ghpackages_emulator: Emulator) -> None:
+    client = ghpackages_emulator.client(retry=ghpackages.RetryPolicy.none())
+    with pytest.raises(ghpackages.ServerError):
+        client.user("carol").get_package("npm", "tiny")
+    assert ghpackages_emulator.default_token == "ghp_carol"
+
+
+class TestUserDataFixture:
+    @pytest.fixture
+    def ghpackages_emulator_data(self) -> dict[str, Any]:
+        return SMALL
+
+    def test_overrides_the_demo_data(self, ghpackages_emulator: Emulator) -> None:
+        assert names(ghpackages_emulator.versions("carol", "npm", "tiny")) != []
+        with pytest.raises(LookupError):
+            ghpackages_emulator.versions("octo-org", "container", "octo-app")
