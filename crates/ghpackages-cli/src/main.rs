@@ -18,6 +18,7 @@ mod demo;
 mod graph;
 mod output;
 mod prune;
+mod summary;
 
 use std::process::ExitCode;
 
@@ -111,12 +112,20 @@ fn report_error(error: &Error, json: bool) {
 
 async fn run(cli: Cli) -> Result<Status, Error> {
     let context = || Context::new(&cli.global);
+    if cli.global.summary_md.is_some() && !matches!(cli.command, Command::Prune(_)) {
+        return Err(Error::invalid_input(
+            "summary_md",
+            "--summary-md applies to ghpkg prune only",
+        ));
+    }
     match cli.command {
         Command::Demo => demo::run(cli.global.json).await,
         Command::Packages(command) => commands::packages(&context()?, command).await,
         Command::Versions(command) => commands::versions(&context()?, command).await,
         Command::Conflicts => commands::conflicts(&context()?).await,
-        Command::Prune(prune) => prune::prune(&context()?, *prune).await,
+        Command::Prune(prune) => {
+            prune::prune(&context()?, *prune, cli.global.summary_md.as_deref()).await
+        }
         Command::Undo(undo) => prune::undo(&context()?, undo).await,
         Command::Validate(validate) => graph::validate(&context()?, validate).await,
     }

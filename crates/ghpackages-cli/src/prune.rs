@@ -16,6 +16,7 @@ use serde_json::json;
 
 use crate::args::{PruneArgs, UndoArgs};
 use crate::output::{date, short_name, tags, Progress, Table};
+use crate::summary::{self, Counts, PackageRun};
 use crate::{print_json, Context, Status};
 
 /// The policy of `--policy FILE`, with the flags applied on top.
@@ -160,7 +161,7 @@ fn default_journal() -> PathBuf {
     ))
 }
 
-pub async fn prune(ctx: &Context, args: PruneArgs) -> Result<Status> {
+pub async fn prune(ctx: &Context, args: PruneArgs, summary_md: Option<&Path>) -> Result<Status> {
     if args.concurrency == 0 {
         return Err(Error::invalid_input(
             "concurrency",
@@ -200,13 +201,22 @@ pub async fn prune(ctx: &Context, args: PruneArgs) -> Result<Status> {
         out!("{}", plan_summary(&plan));
     }
     if !args.yes {
+        let run = PackageRun {
+            target: &target,
+            plan: &plan,
+            report: None,
+        };
         if ctx.json {
-            print_json(&json!({"target": target, "plan": plan, "report": null}));
+            let counts = Counts::of(&run);
+            print_json(&json!({"target": target, "plan": plan, "report": null, "counts": counts}));
         } else if plan.delete_count() > 0 {
             out!(
                 "dry run: nothing was deleted; run again with --yes to delete {} versions",
                 plan.delete_count()
             );
+        }
+        if let Some(path) = summary_md {
+            summary::write(path, std::slice::from_ref(&run))?;
         }
         return Ok(Status::Ok);
     }
@@ -227,8 +237,14 @@ pub async fn prune(ctx: &Context, args: PruneArgs) -> Result<Status> {
         progress.tick();
     };
     let report = execute_with_progress(client, &target, &plan, &options, on_outcome).await?;
+    let run = PackageRun {
+        target: &target,
+        plan: &plan,
+        report: Some(&report),
+    };
     if ctx.json {
-        print_json(&json!({"target": target, "plan": plan, "report": report}));
+        let counts = Counts::of(&run);
+        print_json(&json!({"target": target, "plan": plan, "report": report, "counts": counts}));
     } else {
         let mut failures = Table::new(&["ID", "NAME", "ERROR"]);
         for outcome in &report.outcomes {
@@ -247,6 +263,11 @@ pub async fn prune(ctx: &Context, args: PruneArgs) -> Result<Status> {
         if let Some(path) = &report.journal {
             out!("undo with: ghpkg undo {}", path.display());
         }
+    }
+    // Last, so that a summary that cannot be written still leaves the
+    // report of what was deleted on stdout.
+    if let Some(path) = summary_md {
+        summary::write(path, std::slice::from_ref(&run))?;
     }
     // A package skipped because its manifest graph could not be read is a
     // prune that did not happen: say so in the exit code too.
