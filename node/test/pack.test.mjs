@@ -31,7 +31,7 @@ test('npm pack, npm install <tarball>, then require and import it', async () => 
   const { stdout } = await run(npm, ['pack', '--json', '--pack-destination', scratch], { cwd: packageDir })
   const [{ filename, files }] = JSON.parse(stdout)
   const packed = files.map((f) => f.path)
-  for (const file of ['ghpackages.cjs', 'ghpackages.mjs', 'ghpackages.d.ts', 'types.d.ts', 'index.js', 'index.d.ts', 'README.md']) {
+  for (const file of ['ghpackages.cjs', 'ghpackages.mjs', 'ghpackages.d.ts', 'types.d.ts', 'testing.cjs', 'testing.mjs', 'testing.d.ts', 'index.js', 'index.d.ts', 'README.md']) {
     assert.ok(packed.includes(file), `${file} is in the tarball`)
   }
   assert.ok(packed.some((file) => file.endsWith('.node')), 'the addon is in the tarball')
@@ -57,5 +57,21 @@ test('npm pack, npm install <tarball>, then require and import it', async () => 
   for (const script of ['use.mjs', 'use.cjs']) {
     const { stdout: out } = await run(process.execPath, [script], { cwd: scratch })
     assert.deepEqual(JSON.parse(out), ['octo-app', true, 'not_found'], script)
+  }
+
+  const testing = `
+    const emulator = await Emulator.start()
+    const pkg = await emulator.client().org('octo-org').getPackage('container', 'octo-app')
+    await emulator.stop()
+    console.log(JSON.stringify([pkg.version_count]))
+  `
+  await writeFile(join(scratch, 'testing.mjs'), `import { Emulator } from 'ghpackages/testing'\n${testing}`)
+  await writeFile(
+    join(scratch, 'testing.cjs'),
+    `const { Emulator } = require('ghpackages/testing')\n;(async () => {${testing}})()`,
+  )
+  for (const script of ['testing.mjs', 'testing.cjs']) {
+    const { stdout: out } = await run(process.execPath, [script], { cwd: scratch })
+    assert.deepEqual(JSON.parse(out), [8], script)
   }
 })

@@ -10,3 +10,4 @@ pub mod errors;
 pub mod owner;
 pub mod promise;
 pub mod stream;
+pub mod testing;
