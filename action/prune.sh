@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The action's prune step: turns the INPUT_* variables action.yml sets into
+# one `ghpkg --json --summary-md FILE prune ...` command, then sets the step
+# outputs from the `counts` and the journal of its JSON, prints the summary
+# and adds it to the job summary. Exits with ghpkg's exit code.
+set -euo pipefail
+
+fail() { echo "::error::$*"; exit 2; }
+
+# An input that is `true` or `false`, named as in action.yml.
+flag() {
+    local name=$1 value=$2
+    case $value in
+        true | True | TRUE) return 0 ;;
+        false | False | FALSE | "") return 1 ;;
+        *) fail "input $name must be true or false, not '$value'" ;;
+    esac
+}
+
+command -v jq >/dev/null || fail "jq is not on PATH (GitHub's hosted runners have it)"
+[[ -n ${INPUT_PACKAGE:-} ]] || fail "input package is required"
+[[ -n ${INPUT_OWNER:-} ]] || fail "input owner is empty"
+
+args=(--json)
+case $INPUT_OWNER_TYPE in
+    org) args+=(--org "$INPUT_OWNER") ;;
+    user) args+=(--user "$INPUT_OWNER") ;;
+    *) fail "input owner-type must be org or user, not '$INPUT_OWNER_TYPE'" ;;
+esac
+[[ -n $INPUT_API_URL ]] && args+=(--api-url "$INPUT_API_URL")
+work=$RUNNER_TEMP/ghpkg-action
+mkdir -p "$work"
+summary=$work/summary.md
+result=$work/result.json
+args+=(--summary-md "$summary")
+
+args+=(prune --type "$INPUT_PACKAGE_TYPE" "$INPUT_PACKAGE")
+[[ -n $INPUT_POLICY ]] && args+=(--policy "$INPUT_POLICY")
+[[ -n $INPUT_KEEP_LATEST ]] && args+=(--keep-latest "$INPUT_KEEP_LATEST")
+[[ -n $INPUT_OLDER_THAN ]] && args+=(--older-than "$INPUT_OLDER_THAN")
+[[ -n $INPUT_MAX_DOWNLOADS ]] && args+=(--max-downloads "$INPUT_MAX_DOWNLOADS")
+[[ -n $INPUT_DOWNLOADS ]] && args+=(--downloads "$INPUT_DOWNLOADS")
+[[ -n $INPUT_CONCURRENCY ]] && args+=(--concurrency "$INPUT_CONCURRENCY")
+# Multi-line inputs: one flag per non-blank line.
+lines() {
+    local option=$1 line
+    while IFS= read -r line; do
+        line=${line#"${line%%[![:space:]]*}"}
+        line=${line%"${line##*[![:space:]]}"}
+        [[ -z $line ]] || args+=("$option" "$line")
+    done <<<"$2"
+}
+lines --include "$INPUT_INCLUDE"
+lines --include-regex "$INPUT_INCLUDE_REGEX"
+lines --exclude "$INPUT_EXCLUDE"
+lines --exclude-regex "$INPUT_EXCLUDE_REGEX"
+flag untagged "$INPUT_UNTAGGED" && args+=(--untagged)
+flag tagged "$INPUT_TAGGED" && args+=(--tagged)
+flag keep-releases "$INPUT_KEEP_RELEASES" && args+=(--keep-releases)
+flag only-prereleases "$INPUT_ONLY_PRERELEASES" && args+=(--only-prereleases)
+flag allow-newest "$INPUT_ALLOW_NEWEST" && args+=(--allow-newest)
+flag no-manifest-graph "$INPUT_NO_MANIFEST_GRAPH" && args+=(--no-manifest-graph)
+flag keep-referenced "$INPUT_KEEP_REFERENCED" && args+=(--keep-referenced)
+if flag dry-run "$INPUT_DRY_RUN"; then
+    echo "dry run: nothing will be deleted (set dry-run: false to delete)"
+else
+    journal=${INPUT_JOURNAL:-$RUNNER_TEMP/ghpkg-prune-$(date -u +%Y%m%dT%H%M%SZ).jsonl}
+    args+=(--yes --journal "$journal")
+fi
+
+echo "ghpkg ${args[*]}"
+rm -f "$summary" "$result"
+status=0
+ghpkg "${args[@]}" >"$result" || status=$?
+# Without a report (bad input, authentication, ...), ghpkg said why on stderr.
+if [[ ! -s $result ]]; then
+    exit "$status"
+fi
+
+{
+    echo "deleted-count=$(jq -r '.counts.deleted' "$result")"
+    echo "kept-count=$(jq -r '.counts.kept' "$result")"
+    echo "skipped-count=$(jq -r '.counts.skipped' "$result")"
+    echo "planned-count=$(jq -r '.counts.planned' "$result")"
+    echo "journal=$(jq -r '.report.journal // ""' "$result")"
+} >>"$GITHUB_OUTPUT"
+if [[ -f $summary ]]; then
+    cat "$summary"
+    flag summary "$INPUT_SUMMARY" && cat "$summary" >>"$GITHUB_STEP_SUMMARY"
+fi
+exit "$status"

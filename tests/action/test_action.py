@@ -1,0 +1,470 @@
+"""The repository's action.yml, run step by step as GitHub's runner runs a
+composite action (runner.py), against the demo emulator over loopback.
+
+The prune tests use the debug `ghpkg` (on PATH, so the install step takes the
+`path` branch); the install tests take the other branches with no network: a
+release served from a loopback HTTP server, and a stand-in `cargo` on PATH.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.server
+import json
+import os
+import re
+import shutil
+import sys
+import tarfile
+import threading
+import urllib.request
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from runner import ActionError, RunResult, run_action
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts/lib"))
+from emulator import Emulator  # noqa: E402
+
+GHPKG = Path(os.environ.get("GHPKG", ROOT / "target/debug/ghpkg"))
+TOKEN = "ghp_demo_octocat"
+VERSION = re.search(
+    r'^\[workspace\.package\][^\[]*?^version = "([^"]+)"', (ROOT / "Cargo.toml").read_text(), re.M | re.S
+).group(1)  # type: ignore[union-attr]
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[Emulator]:
+    with Emulator.start() as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def api(emulator: Emulator) -> Iterator[Emulator]:
+    emulator.reset()
+    yield emulator
+
+
+def system_path() -> str:
+    """PATH without any ghpkg of its own, so each test decides which one is found."""
+    return os.pathsep.join(
+        d for d in os.environ["PATH"].split(os.pathsep) if d and not (Path(d) / "ghpkg").exists()
+    )
+
+
+def wrapper(path: Path) -> Path:
+    """A `ghpkg` that is the debug build: what a release or cargo would install."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'#!/bin/sh\nexec "{GHPKG}" "$@"\n')
+    path.chmod(0o755)
+    return path
+
+
+def run(
+    tmp_path: Path,
+    api: Emulator | None,
+    with_: dict[str, str],
+    *,
+    github: dict[str, Any] | None = None,
+    env: dict[str, str] | None = None,
+    action_dir: Path = ROOT,
+    ghpkg_on_path: bool = True,
+    runner: dict[str, str] | None = None,
+) -> RunResult:
+    temp = tmp_path / "runner-temp"
+    workspace = tmp_path / "workspace"
+    temp.mkdir(exist_ok=True)
+    workspace.mkdir(exist_ok=True)
+    path = system_path()
+    if ghpkg_on_path:
+        bin_dir = tmp_path / "preinstalled"
+        wrapper(bin_dir / "ghpkg")
+        path = f"{bin_dir}{os.pathsep}{path}"
+    context = {
+        "token": TOKEN,
+        "api_url": api.url if api else "http://127.0.0.1:9",
+        "server_url": "http://127.0.0.1:9",
+        "repository_owner": "octo-org",
+        "repository": "octo-org/octo-app",
+        "run_id": "4242",
+        "workspace": str(workspace),
+        "action_ref": f"v{VERSION}",
+        "action_repository": "octo/ghpackages",
+        **(github or {}),
+    }
+    job_env = {"PATH": path, "HOME": str(tmp_path), "GITHUB_TOKEN": TOKEN, **(env or {})}
+    return run_action(action_dir, with_, context, job_env, temp, runner)
+
+
+def versions(api: Emulator, package: str = "octo-app") -> set[int]:
+    request = urllib.request.Request(
+        f"{api.url}/orgs/octo-org/packages/container/{package}/versions?per_page=100",
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return {v["id"] for v in json.load(response)}
+
+
+def plan(api: Emulator, *policy: str) -> tuple[set[int], set[int]]:
+    """(kept, deleted) ids of the plan `ghpkg prune` makes, asked directly."""
+    import subprocess
+
+    out = subprocess.run(
+        [str(GHPKG), "--org", "octo-org", "--json", "prune", "-t", "container", "octo-app", *policy],
+        env={"PATH": system_path(), "GITHUB_TOKEN": TOKEN, "GITHUB_API_URL": api.url},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    decisions = json.loads(out)["plan"]["decisions"]
+    return (
+        {d["version_id"] for d in decisions if d["action"] == "keep"},
+        {d["version_id"] for d in decisions if d["action"] == "delete"},
+    )
+
+
+POLICY = {"package": "octo-app", "untagged": "true", "keep-latest": "2"}
+
+
+def test_a_dry_run_is_the_default_and_deletes_nothing(tmp_path: Path, api: Emulator) -> None:
+    before = versions(api)
+    kept, planned = plan(api, "--untagged", "--keep-latest", "2")
+    assert len(planned) == 3 and len(before) == 8
+
+    result = run(tmp_path, api, POLICY)
+
+    assert not result.failed, result.log
+    assert result.step("install").outputs == {"source": "path"}
+    assert result.path_added == []
+    assert result.outputs == {
+        "deleted-count": "0",
+        "kept-count": "5",
+        "skipped-count": "0",
+        "planned-count": "3",
+        "journal": "",
+    }
+    assert versions(api) == before
+    summary = result.summary
+    assert summary.startswith("## ghpkg prune: container packages of octo-org\n"), summary
+    assert "**Dry run: nothing was deleted.** 3 versions would be deleted and 5 kept" in summary
+    assert "| octo-app | 5 | 3 | 0 | 0 |" in summary
+    for version_id in planned:
+        assert f"| delete | {version_id} | " in summary
+    for version_id in kept:
+        assert f"| keep | {version_id} | " in summary
+    # The log shows the command (never the token) and the summary.
+    prune = result.step("prune")
+    assert "ghpkg --json --org octo-org --api-url" in prune.stdout
+    assert "--untagged --keep-latest 2" not in prune.stdout  # flags come in the action's order
+    assert "--keep-latest 2" in prune.stdout and "--untagged" in prune.stdout
+    assert "--yes" not in prune.stdout
+    assert TOKEN not in result.log
+
+
+def test_dry_run_false_deletes_what_the_plan_says_and_the_journal_undoes_it(
+    tmp_path: Path, api: Emulator
+) -> None:
+    before = versions(api)
+    kept, planned = plan(api, "--untagged", "--keep-latest", "2")
+
+    result = run(tmp_path, api, {**POLICY, "dry-run": "false"})
+
+    assert not result.failed, result.log
+    assert versions(api) == kept == before - planned
+    outputs = result.outputs
+    assert (outputs["deleted-count"], outputs["kept-count"], outputs["skipped-count"]) == ("3", "5", "0")
+    journal = Path(outputs["journal"])
+    assert journal.parent == tmp_path / "runner-temp" and journal.name.startswith("ghpkg-prune-")
+    assert {json.loads(line)["version_id"] for line in journal.read_text().splitlines()} >= planned
+    assert "Deleted 3 versions, kept 5, skipped 0, in 1 packages." in result.summary
+    for version_id in planned:
+        assert f"| deleted | {version_id} | " in result.summary
+
+    # What the docs show: the journal, kept as an artifact, undoes the run.
+    import subprocess
+
+    undo = subprocess.run(
+        [str(GHPKG), "--json", "undo", str(journal)],
+        env={"PATH": system_path(), "GITHUB_TOKEN": TOKEN, "GITHUB_API_URL": api.url},
+        capture_output=True,
+        text=True,
+    )
+    assert undo.returncode == 0, undo.stderr
+    assert json.loads(undo.stdout)["restored"] == 3
+    assert versions(api) == before
+
+
+def test_inputs_reach_ghpkg(tmp_path: Path, api: Emulator) -> None:
+    policy = tmp_path / "policy.json"
+    policy.write_text('{"keep_latest": 1}')
+    journal = tmp_path / "workspace" / "my-journal.jsonl"
+    result = run(
+        tmp_path,
+        api,
+        {
+            "package": "octo-app",
+            "owner": "octo-org",
+            "policy": str(policy),
+            # Overrides the file's keep_latest, as the flag does.
+            "keep-latest": "6",
+            "exclude": "  \nlatest\n\n  v1.*  \n",
+            "dry-run": "false",
+            "journal": str(journal),
+            "summary": "false",
+            "concurrency": "2",
+        },
+    )
+    assert not result.failed, result.log
+    command = result.step("prune").stdout
+    assert f"--policy {policy} --keep-latest 6 --concurrency 2 --exclude latest --exclude v1.*" in command
+    assert result.outputs["journal"] == str(journal) and journal.exists()
+    assert result.summary == ""  # summary: false
+    assert "## ghpkg prune" in result.step("prune").stdout  # still in the log
+    assert int(result.outputs["kept-count"]) >= 6
+
+
+def test_the_token_input_wins_over_the_jobs_environment(tmp_path: Path, api: Emulator) -> None:
+    # A job-wide GITHUB_TOKEN that is not the input's: the input is used.
+    result = run(tmp_path, api, POLICY, env={"GITHUB_TOKEN": "ghp_not_this_one"})
+    assert not result.failed, result.log
+    assert result.outputs["planned-count"] == "3"
+
+    # A token GitHub refuses: the step fails with ghpkg's authentication exit
+    # code, and no output or summary is invented.
+    result = run(tmp_path, api, {**POLICY, "token": "ghp_revoked"})
+    assert result.failed
+    prune = result.step("prune")
+    assert prune.exit_code == 3, result.log
+    assert "ghp_revoked" not in result.log
+    assert result.outputs["deleted-count"] == "" and result.summary == ""
+
+
+@pytest.mark.parametrize(
+    ("inputs", "message"),
+    [
+        ({"untagged": "yes"}, "input untagged must be true or false, not 'yes'"),
+        ({"dry-run": "no"}, "input dry-run must be true or false, not 'no'"),
+        ({"owner-type": "team"}, "input owner-type must be org or user, not 'team'"),
+        ({"keep-latest": "-1"}, "keep-latest"),
+        ({"older-than": "soon"}, "soon"),
+    ],
+)
+def test_bad_inputs_fail_before_anything_is_deleted(
+    tmp_path: Path, api: Emulator, inputs: dict[str, str], message: str
+) -> None:
+    before = versions(api)
+    result = run(tmp_path, api, {**POLICY, "dry-run": "false", **inputs})
+    assert result.failed
+    prune = result.step("prune")
+    assert prune.exit_code == 2, result.log
+    assert message in prune.stdout + prune.stderr, result.log
+    assert versions(api) == before
+
+
+def test_a_missing_package_input_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ActionError, match="input package is required"):
+        run(tmp_path, None, {})
+
+
+# ---- the install step -------------------------------------------------------
+
+class Releases:
+    """A loopback stand-in for GitHub's release downloads:
+    /OWNER/REPO/releases/download/TAG/FILE served from a directory."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.requests: list[str] = []
+        releases = self
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, directory=str(root), **kwargs)
+
+            def do_GET(self) -> None:
+                releases.requests.append(self.path)
+                super().do_GET()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def publish(self, target: str, *, corrupt: bool = False) -> Path:
+        """ghpkg-VERSION-TARGET.tar.gz and SHA256SUMS as the release workflow names them."""
+        folder = self.root / "octo/ghpackages/releases/download" / f"v{VERSION}"
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"ghpkg-{VERSION}-{target}"
+        stage = self.root.parent / "stage" / name
+        wrapper(stage / "ghpkg")
+        tarball = folder / f"{name}.tar.gz"
+        with tarfile.open(tarball, "w:gz") as tar:
+            tar.add(stage, arcname=name)
+        digest = hashlib.sha256(tarball.read_bytes()).hexdigest()
+        if corrupt:
+            digest = "0" * 64
+        (folder / "SHA256SUMS").write_text(f"{digest}  {name}.tar.gz\n0000  other.tar.gz\n")
+        return tarball
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def releases(tmp_path: Path) -> Iterator[Releases]:
+    (tmp_path / "releases").mkdir()
+    releases = Releases(tmp_path / "releases")
+    yield releases
+    releases.close()
+
+
+@pytest.fixture
+def fake_cargo(tmp_path: Path) -> Path:
+    """A `cargo` that records its arguments and installs the wrapper where
+    `cargo install --root DIR` puts binaries."""
+    bin_dir = tmp_path / "cargo-bin"
+    bin_dir.mkdir()
+    log = tmp_path / "cargo-args"
+    cargo = bin_dir / "cargo"
+    cargo.write_text(
+        "#!/bin/bash\nset -eu\n"
+        f'printf "%s\\n" "$@" > "{log}"\n'
+        'root=""; while (($#)); do [[ $1 == --root ]] && root=$2; shift; done\n'
+        f'mkdir -p "$root/bin" && printf \'#!/bin/sh\\nexec "{GHPKG}" "$@"\\n\' > "$root/bin/ghpkg"\n'
+        'chmod +x "$root/bin/ghpkg"\n'
+    )
+    cargo.chmod(0o755)
+    return log
+
+
+def install_run(
+    tmp_path: Path,
+    api: Emulator,
+    releases: Releases,
+    cargo: bool,
+    github: dict[str, Any] | None = None,
+    runner: dict[str, str] | None = None,
+    action_dir: Path = ROOT,
+) -> RunResult:
+    path = system_path()
+    if cargo:
+        path = f"{tmp_path / 'cargo-bin'}{os.pathsep}{path}"
+    else:
+        path = os.pathsep.join(d for d in path.split(os.pathsep) if not (Path(d) / "cargo").exists())
+    return run(
+        tmp_path,
+        api,
+        POLICY,
+        github={"server_url": releases.url, **(github or {})},
+        env={"PATH": path},
+        ghpkg_on_path=False,
+        runner=runner,
+        action_dir=action_dir,
+    )
+
+
+def test_a_release_tag_installs_the_release_tarball(
+    tmp_path: Path, api: Emulator, releases: Releases, fake_cargo: Path
+) -> None:
+    releases.publish("x86_64-unknown-linux-gnu")
+    result = install_run(tmp_path, api, releases, cargo=True)
+    assert not result.failed, result.log
+    assert result.step("install").outputs == {"source": "release"}
+    folder = f"/octo/ghpackages/releases/download/v{VERSION}"
+    assert releases.requests == [f"{folder}/ghpkg-{VERSION}-x86_64-unknown-linux-gnu.tar.gz", f"{folder}/SHA256SUMS"]
+    installed = tmp_path / "runner-temp" / f"ghpkg-{VERSION}" / f"ghpkg-{VERSION}-x86_64-unknown-linux-gnu"
+    assert result.path_added == [str(installed)]
+    assert not fake_cargo.exists()
+    # The prune step ran the ghpkg the install step put on PATH.
+    assert result.outputs["planned-count"] == "3"
+
+
+def test_each_runner_gets_its_own_target(
+    tmp_path: Path, api: Emulator, releases: Releases, fake_cargo: Path
+) -> None:
+    releases.publish("aarch64-apple-darwin")
+    result = install_run(tmp_path, api, releases, cargo=True, runner={"os": "macOS", "arch": "ARM64"})
+    assert result.step("install").outputs == {"source": "release"}, result.log
+    assert releases.requests[0].endswith(f"/ghpkg-{VERSION}-aarch64-apple-darwin.tar.gz")
+
+
+def test_a_tarball_that_does_not_match_its_checksum_is_refused(
+    tmp_path: Path, api: Emulator, releases: Releases, fake_cargo: Path
+) -> None:
+    releases.publish("x86_64-unknown-linux-gnu", corrupt=True)
+    result = install_run(tmp_path, api, releases, cargo=True)
+    assert result.failed
+    install = result.step("install")
+    assert install.exit_code == 1
+    assert "does not match the release's SHA256SUMS" in install.stdout
+    assert not result.step("prune").ran
+    assert not fake_cargo.exists()
+
+
+@pytest.mark.parametrize(
+    ("github", "runner", "published"),
+    [
+        # A branch or a commit: the release would be another version's code.
+        ({"action_ref": "main"}, None, True),
+        ({"action_ref": "0123456789abcdef0123456789abcdef01234567"}, None, True),
+        # The tag of a version whose release is not published (404).
+        ({}, None, False),
+        # A runner the release workflow builds nothing for.
+        ({}, {"os": "Linux", "arch": "ARM"}, True),
+    ],
+)
+def test_otherwise_cargo_installs_from_the_actions_checkout(
+    tmp_path: Path,
+    api: Emulator,
+    releases: Releases,
+    fake_cargo: Path,
+    github: dict[str, Any],
+    runner: dict[str, str] | None,
+    published: bool,
+) -> None:
+    if published:
+        releases.publish("x86_64-unknown-linux-gnu")
+    result = install_run(tmp_path, api, releases, cargo=True, github=github, runner=runner)
+    assert not result.failed, result.log
+    assert result.step("install").outputs == {"source": "cargo"}
+    root = tmp_path / "runner-temp" / f"ghpkg-{VERSION}"
+    assert fake_cargo.read_text().split("\n")[:-1] == [
+        "install", "--locked", "--path", str(ROOT / "crates/ghpackages-cli"), "--root", str(root),
+    ]
+    assert result.path_added == [str(root / "bin")]
+    assert result.outputs["planned-count"] == "3"
+    if not published:
+        assert "no release tarball" in result.step("install").stdout
+
+
+def test_without_cargo_the_install_step_says_what_to_do(
+    tmp_path: Path, api: Emulator, releases: Releases
+) -> None:
+    result = install_run(tmp_path, api, releases, cargo=False, github={"action_ref": "main"})
+    assert result.failed
+    assert "cargo is not on PATH" in result.step("install").stdout
+
+
+def test_the_ref_is_read_from_the_action_path_when_the_runner_leaves_it_empty(
+    tmp_path: Path, api: Emulator, releases: Releases, fake_cargo: Path
+) -> None:
+    # The runner checks a `uses: octo/ghpackages@vX.Y.Z` action out to
+    # _actions/octo/ghpackages/vX.Y.Z.
+    checkout = tmp_path / "_actions/octo/ghpackages" / f"v{VERSION}"
+    checkout.mkdir(parents=True)
+    shutil.copy(ROOT / "action.yml", checkout)
+    shutil.copy(ROOT / "Cargo.toml", checkout)
+    shutil.copytree(ROOT / "action", checkout / "action")
+    releases.publish("x86_64-unknown-linux-gnu")
+    result = install_run(
+        tmp_path, api, releases, cargo=True,
+        github={"action_ref": "", "action_repository": ""}, action_dir=checkout,
+    )
+    assert result.step("install").outputs == {"source": "release"}, result.log
+    assert releases.requests[0].startswith(f"/octo/ghpackages/releases/download/v{VERSION}/")
