@@ -36,7 +36,12 @@ var org = client.org('octo-org')
 
 /** The README's js blocks, imports of the package removed, `const`/`let` as `var`. */
 async function examples() {
-  const readme = await readFile(join(packageDir, 'README.md'), 'utf8')
+  // Files the README includes (`<!-- include: PATH -->`) run as what they are:
+  // tests/readme_includes.py checks them against PATH, node --test runs them there.
+  const readme = (await readFile(join(packageDir, 'README.md'), 'utf8')).replace(
+    /^<!-- include: .*? -->\n```[\s\S]*?^```$/gm,
+    '',
+  )
   return [...readme.matchAll(/^```js\n([\s\S]*?)^```$/gm)].map(([, code]) =>
     code
       .replace(/^import .* from 'ghpackages'.*$/gm, '')
