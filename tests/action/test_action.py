@@ -242,6 +242,25 @@ def test_the_token_input_wins_over_the_jobs_environment(tmp_path: Path, api: Emu
     assert result.outputs["deleted-count"] == "" and result.summary == ""
 
 
+def test_a_failed_deletion_fails_the_step_after_the_outputs_are_set(
+    tmp_path: Path, api: Emulator
+) -> None:
+    # GitHub refuses to delete 1.0.2 of hello-world-npm (12,873 downloads),
+    # which the REST API does not report, so the plan cannot know.
+    result = run(
+        tmp_path,
+        api,
+        {"package": "hello-world-npm", "package-type": "npm", "keep-latest": "1", "dry-run": "false"},
+    )
+    assert result.failed
+    assert result.step("prune").exit_code == 1, result.log
+    outputs = result.outputs
+    assert (outputs["deleted-count"], outputs["skipped-count"], outputs["kept-count"]) == ("3", "1", "1")
+    assert Path(outputs["journal"]).exists()
+    assert "kept 1, deleted 3, skipped 1 (already gone 0, failed 1)" in result.summary
+    assert "| failed | 100014 | `1.0.2` |" in result.summary
+
+
 @pytest.mark.parametrize(
     ("inputs", "message"),
     [
