@@ -716,8 +716,10 @@ enum ghpackages_status ghpackages_validate_container(const struct ghpackages_cli
  * @param plan_json a plan from `ghpackages_plan_package_cleanup`.
  * @param options_json execution options as JSON, or NULL for the defaults:
  *        `{"journal": "prune.jsonl", "concurrency": 8, "budget": {"points":
- *        900, "window_ms": 60000, "write_cost": 5}, "max_rate_limit_waits": 10,
- *        "journal_file": true}` (every field optional). Without `journal`,
+ *        900, "window_ms": 60000, "write_cost": 5, "max_requests": null,
+ *        "reserve": 0, "wait_for_reset": true}, "max_rate_limit_waits": 10,
+ *        "journal_file": true}` (every field optional; `max_requests`, or a
+ *        `reserve` without `wait_for_reset`, stops the run at that budget). Without `journal`,
  *        deletions go to a new file in the default journal directory
  *        (`$XDG_STATE_HOME/ghpackages/journals`, else
  *        `~/.local/state/ghpackages/journals`); with `"journal_file": false`,
@@ -725,8 +727,10 @@ enum ghpackages_status ghpackages_validate_container(const struct ghpackages_cli
  * @param[out] report_json receives the report as JSON: `target`,
  *        `started_at`, `finished_at`, `deleted`, `already_gone`, `failed`,
  *        `journal` (the file written), `journal_entries` (without a file),
- *        and one entry per deletion in `outcomes` (the fields of Python's
- *        `CleanupReport` and Node's `CleanupReport`).
+ *        one entry per deletion in `outcomes`, and `stopped` when the run
+ *        stopped at its budget (`reason`, `requests`, `left`, `remaining`,
+ *        `reset_at`) (the fields of Python's `CleanupReport` and Node's
+ *        `CleanupReport`).
  * @param[out] error NULL, or receives an error object on failure.
  * @return `GHPACKAGES_OK` when the run completed (check the report's
  *         `failed`); `GHPACKAGES_FORBIDDEN` when the token cannot delete;

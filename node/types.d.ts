@@ -415,7 +415,7 @@ export interface ValidationReport {
   unreadable: { digest: string; kind: ErrorCode; message: string }[]
 }
 
-/** The secondary-rate-limit budget cleanups pace their writes to; unset fields keep GitHub's numbers. */
+/** The rate-limit budget cleanups pace their writes to, and where they stop; unset fields keep GitHub's numbers. */
 export interface RateBudget {
   /** Points allowed on one endpoint per window (default 900); 0 turns pacing off. */
   points?: number
@@ -423,6 +423,25 @@ export interface RateBudget {
   windowMs?: number
   /** Points one write costs (default 5). */
   writeCost?: number
+  /** The most write requests a cleanup sends (at least 1); it stops there, with the report's `stopped` set. */
+  maxRequests?: number
+  /** Requests of the hourly budget (`X-RateLimit-Remaining`) to leave for other jobs (default 0). */
+  reserve?: number
+  /** When the hourly budget is down to `reserve`: wait for its reset (default `true`) or stop the cleanup. */
+  waitForReset?: boolean
+}
+
+/** Why a cleanup stopped at its budget: run it again (planned afresh) to continue. */
+export interface BudgetStop {
+  reason: 'max_requests' | 'reserve'
+  /** Write requests the run sent. */
+  requests: number
+  /** Planned deletions left undone. */
+  left: number
+  /** Requests left in the hourly budget, as GitHub last reported it. */
+  remaining?: number
+  /** ISO 8601 timestamp: when the hourly budget resets. */
+  reset_at?: string
 }
 
 /** Options of `executeCleanup`. */
@@ -527,6 +546,8 @@ export interface CleanupReport {
   /** With `journalFile: false`, the journal itself, for `undoCleanup`. */
   journal_entries?: JournalEntry[]
   outcomes: CleanupOutcome[]
+  /** Set when the run stopped at its budget with deletions left. */
+  stopped?: BudgetStop
 }
 
 /** The result of restoring one journaled deletion. */

@@ -419,7 +419,7 @@ class Owner:
         journal_file: bool = True,
         concurrency: Optional[int] = None,
         max_rate_limit_waits: Optional[int] = None,
-        budget: Optional[dict[str, int]] = None,
+        budget: Optional[dict[str, Union[int, bool, None]]] = None,
         on_outcome: Optional[_OnOutcome] = None,
     ) -> CleanupReport: ...
     def plan_package_cleanup(
@@ -525,7 +525,7 @@ class AsyncOwner:
         journal_file: bool = True,
         concurrency: Optional[int] = None,
         max_rate_limit_waits: Optional[int] = None,
-        budget: Optional[dict[str, int]] = None,
+        budget: Optional[dict[str, Union[int, bool, None]]] = None,
         on_outcome: Optional[_OnOutcome] = None,
     ) -> Awaitable[CleanupReport]: ...
     def plan_package_cleanup(
@@ -580,7 +580,7 @@ class Client:
         concurrency: Optional[int] = None,
         now: Optional[datetime.datetime] = None,
         max_rate_limit_waits: Optional[int] = None,
-        budget: Optional[dict[str, int]] = None,
+        budget: Optional[dict[str, Union[int, bool, None]]] = None,
         on_outcome: Optional[_OnOutcome] = None,
     ) -> UndoReport: ...
     @property
@@ -633,7 +633,7 @@ class AsyncClient:
         concurrency: Optional[int] = None,
         now: Optional[datetime.datetime] = None,
         max_rate_limit_waits: Optional[int] = None,
-        budget: Optional[dict[str, int]] = None,
+        budget: Optional[dict[str, Union[int, bool, None]]] = None,
         on_outcome: Optional[_OnOutcome] = None,
     ) -> Awaitable[UndoReport]: ...
     @property
@@ -711,6 +711,8 @@ class CleanupReport:
     def journal_entries(self) -> list[dict[str, Any]]: ...
     @property
     def outcomes(self) -> list[dict[str, Any]]: ...
+    @property
+    def stopped(self) -> Optional[dict[str, Any]]: ...
     @property
     def is_success(self) -> bool: ...
     def to_dict(self) -> dict[str, Any]: ...

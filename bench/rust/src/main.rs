@@ -562,6 +562,7 @@ impl CleanupRun {
                 points: POINTS_PER_MINUTE,
                 window_ms: self.window().as_millis() as u64,
                 write_cost: WRITE_COST,
+                ..RateBudget::default()
             }
         } else {
             RateBudget::unlimited()

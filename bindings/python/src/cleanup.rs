@@ -66,9 +66,9 @@ impl<'py> FromPyObject<'_, 'py> for PolicyArg {
     }
 }
 
-/// The pacing budget of a cleanup or undo: a dict
-/// `{"points": 900, "window_ms": 60000, "write_cost": 5}`, missing keys at
-/// the core's defaults.
+/// The rate-limit budget of a cleanup or undo: a dict
+/// `{"points": 900, "window_ms": 60000, "write_cost": 5, "max_requests": None,
+/// "reserve": 0, "wait_for_reset": True}`, missing keys at the core's defaults.
 pub struct BudgetArg(cleanup::RateBudget);
 
 impl<'py> FromPyObject<'_, 'py> for BudgetArg {
@@ -290,7 +290,7 @@ report_class!(
     doc = "The result of executing a cleanup plan.",
     counters = [deleted, already_gone, failed],
     times = [started_at, finished_at],
-    json = [target, journal, journal_entries, outcomes]
+    json = [target, journal, journal_entries, outcomes, stopped]
 );
 
 report_class!(

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use ghpackages::cleanup::RateBudget;
 use ghpackages::{PackageType, VersionState, Visibility};
 
 /// List, delete, restore and prune GitHub Packages, with undo.
@@ -203,6 +204,25 @@ pub struct PruneArgs {
     /// Deletions (and manifest fetches) in flight at once.
     #[arg(long, value_name = "N", default_value_t = 8)]
     pub concurrency: usize,
+    /// Send at most N API requests (planning included), then stop with exit
+    /// code 6 and say what is left; the same command run again continues.
+    #[arg(long, value_name = "N", requires = "yes", allow_hyphen_values = true, value_parser = at_least_one)]
+    pub max_requests: Option<u64>,
+    /// Leave at least N requests of the token's hourly budget (read from
+    /// X-RateLimit-Remaining) for other jobs: stop there with exit code 6, or
+    /// with --wait-for-reset wait for the hourly reset. The run also stops
+    /// (or waits) when the hourly budget is spent without --reserve.
+    #[arg(long, value_name = "N", requires = "yes", allow_hyphen_values = true, value_parser = whole_number)]
+    pub reserve: Option<u64>,
+    /// When the hourly budget is spent (down to --reserve), wait for its
+    /// reset and go on instead of stopping.
+    #[arg(long, requires = "yes")]
+    pub wait_for_reset: bool,
+    /// The secondary limit deletions are paced to, as POINTS/SECONDS (a
+    /// deletion costs 5 points): GitHub's 900/60 by default; 0 turns pacing
+    /// off (servers without secondary limits).
+    #[arg(long, value_name = "POINTS/SECONDS", value_parser = secondary_limit)]
+    pub secondary_limit: Option<RateBudget>,
     /// Plan a container package from its versions alone, without reading its
     /// manifest graph from the registry (can break multi-platform images and
     /// orphan signatures).
@@ -254,6 +274,36 @@ pub struct UndoArgs {
     /// another server.
     #[arg(long)]
     pub allow_other_server: bool,
+}
+
+fn secondary_limit(text: &str) -> Result<RateBudget, String> {
+    let bad = || format!("{text:?} is not POINTS/SECONDS (GitHub's: 900/60), nor 0 for no pacing");
+    if text.trim() == "0" {
+        return Ok(RateBudget::unlimited());
+    }
+    let (points, seconds) = text.split_once('/').ok_or_else(bad)?;
+    let points: u32 = points.trim().parse().map_err(|_| bad())?;
+    let seconds: f64 = seconds.trim().parse().map_err(|_| bad())?;
+    if points == 0 || !(seconds.is_finite() && seconds > 0.0 && seconds <= 86_400.0) {
+        return Err(bad());
+    }
+    Ok(RateBudget {
+        points,
+        window_ms: ((seconds * 1000.0).round() as u64).max(1),
+        ..RateBudget::default()
+    })
+}
+
+fn whole_number(text: &str) -> Result<u64, String> {
+    text.parse()
+        .map_err(|_| format!("{text:?} is not a whole number of requests (0 or more)"))
+}
+
+fn at_least_one(text: &str) -> Result<u64, String> {
+    match whole_number(text)? {
+        0 => Err("a budget of 0 requests cannot delete anything: give 1 or more".to_owned()),
+        n => Ok(n),
+    }
 }
 
 fn package_type(text: &str) -> Result<PackageType, String> {

@@ -2,7 +2,8 @@
 //!
 //! Exit codes: 0 success; 1 some operations failed (or another error);
 //! 2 usage or invalid input; 3 authentication or permission; 4 not found;
-//! 5 rate limited.
+//! 5 rate limited; 6 a prune stopped at its request budget (run it again to
+//! continue).
 
 /// `println!` that ends the program quietly when stdout is closed
 /// (`ghpkg versions list ... | head`) instead of panicking.
@@ -34,6 +35,8 @@ pub enum Status {
     Ok,
     /// Some of many operations failed; each was reported.
     SomeFailed,
+    /// A prune stopped at its request budget with work left, as it said.
+    Stopped,
 }
 
 /// What every command works with.
@@ -173,6 +176,7 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(Status::Ok) => ExitCode::SUCCESS,
         Ok(Status::SomeFailed) => ExitCode::from(1),
+        Ok(Status::Stopped) => ExitCode::from(6),
         Err(error) => {
             report_error(&error, json);
             ExitCode::from(exit_code(error.kind()))

@@ -6,9 +6,9 @@ use std::sync::Once;
 
 use chrono::Utc;
 use ghpackages::cleanup::{
-    self, execute_with_progress, plan_package, Action, Age, ExecuteOptions, ExecutionReport,
-    OutcomeStatus, Pattern, Plan, PlanOptions, Policy, SemverFilter, TagFilter, UndoOptions,
-    UndoReport, UndoStatus,
+    self, execute_with_progress, plan_package, Action, Age, BudgetStop, ExecuteOptions,
+    ExecutionReport, OutcomeStatus, Pattern, Plan, PlanOptions, Policy, RateBudget, SemverFilter,
+    StopReason, TagFilter, UndoOptions, UndoReport, UndoStatus,
 };
 use ghpackages::PackageRef;
 use ghpackages::{Error, Result};
@@ -107,6 +107,32 @@ pub fn report_summary(report: &ExecutionReport) -> String {
     )
 }
 
+/// The line a run stopped at its budget ends with: why, what is left, and
+/// what the hourly budget has.
+pub fn stop_line(stop: &BudgetStop, args: &PruneArgs) -> String {
+    let why = match stop.reason {
+        StopReason::MaxRequests => format!(
+            "--max-requests {}",
+            args.max_requests.unwrap_or(stop.requests)
+        ),
+        StopReason::Reserve => match args.reserve {
+            Some(reserve) if reserve > 0 => format!("--reserve {reserve}"),
+            _ => "the hourly budget is spent".to_owned(),
+        },
+    };
+    let hourly = match (stop.remaining, stop.reset_at) {
+        (Some(remaining), Some(reset)) => format!(
+            "; {remaining} requests of the hourly budget remain until {}",
+            reset.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ),
+        _ => String::new(),
+    };
+    format!(
+        "stopped at the request budget ({why}): {} deletions left{hourly}; run the same command again to continue",
+        stop.left
+    )
+}
+
 pub fn undo_summary(report: &UndoReport) -> String {
     let mut summary = if report.dry_run {
         format!(
@@ -193,6 +219,10 @@ pub async fn prune(ctx: &Context, args: PruneArgs, summary_md: Option<&Path>) ->
         &options,
     )
     .await?;
+    // --max-requests counts the planning's requests too.
+    let max_requests = args
+        .max_requests
+        .map(|max| max.saturating_sub(client.requests_sent()));
     if !ctx.json {
         plan_table(&plan).print();
         if let Some(line) = crate::graph::graph_line(&plan) {
@@ -220,10 +250,33 @@ pub async fn prune(ctx: &Context, args: PruneArgs, summary_md: Option<&Path>) ->
         }
         return Ok(Status::Ok);
     }
-    let journal = (plan.delete_count() > 0).then(|| args.journal.unwrap_or_else(default_journal));
+    if max_requests == Some(0) && plan.delete_count() > 0 {
+        let rate_limit = client.rate_limit();
+        let stop = BudgetStop {
+            reason: StopReason::MaxRequests,
+            requests: 0,
+            left: plan.delete_count(),
+            remaining: rate_limit.as_ref().map(|limit| limit.remaining),
+            reset_at: rate_limit.map(|limit| limit.reset),
+        };
+        if ctx.json {
+            print_json(&json!({"target": target, "plan": plan, "report": null, "stopped": stop}));
+        } else {
+            out!("{}", stop_line(&stop, &args));
+        }
+        return Ok(Status::Stopped);
+    }
+    let journal =
+        (plan.delete_count() > 0).then(|| args.journal.clone().unwrap_or_else(default_journal));
     let options = ExecuteOptions {
         concurrency: args.concurrency,
         journal,
+        budget: RateBudget {
+            max_requests,
+            reserve: args.reserve.unwrap_or(0),
+            wait_for_reset: args.wait_for_reset,
+            ..args.secondary_limit.unwrap_or_default()
+        },
         ..ExecuteOptions::default()
     };
     let progress = Progress::new("deleting", plan.delete_count(), ctx.json);
@@ -263,6 +316,9 @@ pub async fn prune(ctx: &Context, args: PruneArgs, summary_md: Option<&Path>) ->
         if let Some(path) = &report.journal {
             out!("undo with: ghpkg undo {}", path.display());
         }
+        if let Some(stop) = &report.stopped {
+            out!("{}", stop_line(stop, &args));
+        }
     }
     // Last, so that a summary that cannot be written still leaves the
     // report of what was deleted on stdout.
@@ -272,10 +328,12 @@ pub async fn prune(ctx: &Context, args: PruneArgs, summary_md: Option<&Path>) ->
     // A package skipped because its manifest graph could not be read is a
     // prune that did not happen: say so in the exit code too.
     Ok(
-        if report.is_success() && !crate::graph::graph_unreadable(&plan) {
-            Status::Ok
-        } else {
+        if !report.is_success() || crate::graph::graph_unreadable(&plan) {
             Status::SomeFailed
+        } else if report.stopped.is_some() {
+            Status::Stopped
+        } else {
+            Status::Ok
         },
     )
 }

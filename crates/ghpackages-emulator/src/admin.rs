@@ -41,6 +41,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/clock", get(get_clock))
         .route("/clock/advance", post(advance_clock))
         .route("/limits", get(get_limits).put(put_limits))
+        .route("/limits/rejections", get(get_rejections))
         .route(
             "/faults",
             get(faults::get_faults)
@@ -314,6 +315,16 @@ impl From<&LimitsConfig> for LimitsView {
 /// `GET /_emulator/limits`.
 async fn get_limits(State(state): State<AppState>) -> Json<LimitsView> {
     Json(LimitsView::from(state.limiter().config()))
+}
+
+/// `GET /_emulator/limits/rejections`: requests the rate limits refused.
+async fn get_rejections(State(state): State<AppState>) -> Json<serde_json::Value> {
+    let limiter = state.limiter();
+    let rejections = limiter.rejections();
+    Json(serde_json::json!({
+        "primary": rejections.primary(),
+        "secondary": rejections.secondary(),
+    }))
 }
 
 /// `PUT /_emulator/limits`: replaces the limits; counters start afresh.

@@ -23,6 +23,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash, RandomState};
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
@@ -229,6 +230,34 @@ pub struct Admission {
     _slot: Option<Slot>,
 }
 
+/// Requests refused by the rate limits since the emulator started (changes
+/// of limits keep the count), so that a test can say none was.
+#[derive(Debug, Default)]
+pub struct Rejections {
+    primary: AtomicU64,
+    secondary: AtomicU64,
+}
+
+impl Rejections {
+    fn count(&self, rejection: &Rejection) {
+        let counter = match rejection {
+            Rejection::Primary { .. } => &self.primary,
+            Rejection::Secondary { .. } => &self.secondary,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Refusals for a spent hourly budget.
+    pub fn primary(&self) -> u64 {
+        self.primary.load(Ordering::Relaxed)
+    }
+
+    /// Refusals under a secondary limit.
+    pub fn secondary(&self) -> u64 {
+        self.secondary.load(Ordering::Relaxed)
+    }
+}
+
 /// Why a request was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Rejection {
@@ -331,6 +360,7 @@ pub struct Limiter {
     config: LimitsConfig,
     shards: Arc<[Shard]>,
     hasher: RandomState,
+    rejections: Arc<Rejections>,
 }
 
 /// A request's concurrency slot; released on drop.
@@ -359,12 +389,23 @@ fn lock(shard: &Shard) -> MutexGuard<'_, HashMap<ClientKey, ClientState>> {
 
 impl Limiter {
     pub fn new(config: LimitsConfig) -> Self {
+        Self::counting_into(config, Arc::default())
+    }
+
+    /// A limiter that adds its refusals to `rejections`.
+    pub fn counting_into(config: LimitsConfig, rejections: Arc<Rejections>) -> Self {
         let shards: Vec<Shard> = (0..SHARDS).map(|_| Mutex::default()).collect();
         Self {
             config,
             shards: shards.into(),
             hasher: RandomState::new(),
+            rejections,
         }
+    }
+
+    /// The refusals counted so far.
+    pub fn rejections(&self) -> &Arc<Rejections> {
+        &self.rejections
     }
 
     pub fn config(&self) -> &LimitsConfig {
@@ -375,6 +416,20 @@ impl Limiter {
     /// `/orgs/{org}/packages`) at `clock_ms` (the emulator's clock, epoch milliseconds),
     /// or refuses it.
     pub fn admit(
+        &self,
+        client: ClientKey,
+        method: &Method,
+        endpoint: &str,
+        clock_ms: i64,
+    ) -> Result<Admission, Rejection> {
+        let admitted = self.decide(client, method, endpoint, clock_ms);
+        if let Err(rejection) = &admitted {
+            self.rejections.count(rejection);
+        }
+        admitted
+    }
+
+    fn decide(
         &self,
         client: ClientKey,
         method: &Method,

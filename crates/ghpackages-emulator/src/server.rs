@@ -1,6 +1,7 @@
 //! Starting and stopping an emulator.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
@@ -11,7 +12,7 @@ use crate::clock::Clock;
 use crate::config::{EmulatorConfig, DEFAULT_ADMIN_TOKEN};
 use crate::faults::{FaultListener, Faults, Peer};
 use crate::fixture::FixtureError;
-use crate::limits::Limiter;
+use crate::limits::{Limiter, Rejections};
 use crate::load::load;
 use crate::render::needs_no_escaping;
 use crate::state::AppState;
@@ -144,6 +145,11 @@ impl RunningEmulator {
     /// The emulator's clock (shared: advancing it moves the server's time).
     pub fn clock(&self) -> &Clock {
         &self.clock
+    }
+
+    /// The requests its rate limits have refused so far.
+    pub fn rejections(&self) -> Arc<Rejections> {
+        Arc::clone(self.state.limiter().rejections())
     }
 
     /// The token of the admin API.

@@ -61,13 +61,16 @@ impl AppState {
         )
     }
 
-    /// Replaces the rate limits (counters start afresh).
+    /// Replaces the rate limits (counters start afresh; the count of
+    /// refusals goes on).
     pub fn set_limits(&self, config: LimitsConfig) {
-        *self
+        let mut limiter = self
             .0
             .limiter
             .write()
-            .unwrap_or_else(PoisonError::into_inner) = Arc::new(Limiter::new(config));
+            .unwrap_or_else(PoisonError::into_inner);
+        let rejections = Arc::clone(limiter.rejections());
+        *limiter = Arc::new(Limiter::counting_into(config, rejections));
     }
 }
 

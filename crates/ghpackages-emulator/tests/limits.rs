@@ -525,10 +525,26 @@ async fn limits_change_at_runtime_through_the_admin_api() {
         get(&emulator, PACKAGE, Some(TOKEN)).await.status(),
         StatusCode::FORBIDDEN
     );
+    // The refusal is counted, and the count outlives a change of limits.
+    let rejections = || async {
+        let response = client
+            .get(format!("{url}/rejections"))
+            .bearer_auth(admin)
+            .send()
+            .await
+            .unwrap();
+        body(response).await
+    };
+    assert_eq!(
+        rejections().await,
+        serde_json::json!({"primary": 1, "secondary": 0})
+    );
     let off = put(admin, serde_json::json!({"enabled": false}))
         .await
         .unwrap();
     assert_eq!(off.status(), StatusCode::OK);
+    assert_eq!(rejections().await["primary"], 1);
+    assert_eq!(emulator.rejections().primary(), 1);
     let response = get(&emulator, PACKAGE, Some(TOKEN)).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert!(response.headers().get("x-ratelimit-limit").is_none());

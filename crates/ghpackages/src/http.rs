@@ -1,6 +1,7 @@
 //! Sending requests: one connection pool, retries, and the rate-limit and
 //! token-scope state of the last response.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -26,6 +27,8 @@ pub(crate) struct Http {
     pub(crate) rate_limit: Mutex<Option<RateLimit>>,
     pub(crate) scopes: Mutex<Option<Vec<String>>>,
     pub(crate) waits: WaitNotifier,
+    /// Requests sent, every attempt counted.
+    pub(crate) sent: AtomicU64,
 }
 
 /// A complete response.
@@ -78,6 +81,7 @@ impl Http {
 
     /// One attempt: the response with its whole body.
     async fn attempt(&self, method: Method, url: &Url) -> Result<Reply> {
+        self.sent.fetch_add(1, Ordering::Relaxed);
         let response = self
             .client
             .request(method.clone(), url.clone())

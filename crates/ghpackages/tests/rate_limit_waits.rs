@@ -181,6 +181,7 @@ async fn a_cleanup_announces_the_waits_of_its_pacer() {
             points: 10,
             window_ms: 4_000,
             write_cost: 5,
+            ..RateBudget::default()
         },
         concurrency: 16,
         journal_file: false,

@@ -10,7 +10,7 @@ use futures::stream::{self, StreamExt};
 use serde::{Deserialize, Serialize};
 
 use crate::cleanup::journal::{default_journal_path, EntryState, Journal, JournalEntry};
-use crate::cleanup::pacer::{Pacer, RateBudget};
+use crate::cleanup::pacer::{BudgetStop, Pacer, RateBudget};
 use crate::cleanup::plan::{Decision, Plan};
 use crate::client::Client;
 use crate::error::{Error, ErrorKind, Result};
@@ -23,7 +23,8 @@ use crate::rate_limit_wait::RateLimitReason;
 pub struct ExecuteOptions {
     /// Requests in flight at once (GitHub allows 100; default 8).
     pub concurrency: usize,
-    /// The secondary-rate-limit budget to pace to (GitHub's by default).
+    /// The rate-limit budget to pace to (GitHub's by default), and where to
+    /// stop: after `max_requests`, or at the hourly budget's `reserve`.
     pub budget: RateBudget,
     /// The undo journal to append to. Without one, deletions go to a new
     /// file in [`default_journal_dir`](crate::cleanup::default_journal_dir)
@@ -124,12 +125,17 @@ pub struct ExecutionReport {
     /// [`undo`](crate::cleanup::undo()) takes to restore these deletions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub journal_entries: Vec<JournalEntry>,
-    /// One outcome per planned deletion, in the order they completed.
+    /// One outcome per deletion attempted, in the order they completed.
     pub outcomes: Vec<Outcome>,
+    /// Set when the run stopped at its budget with deletions left: run the
+    /// same cleanup again (planned afresh) to continue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<BudgetStop>,
 }
 
 impl ExecutionReport {
-    /// Whether every planned deletion succeeded or was already done.
+    /// Whether every deletion attempted succeeded or was already done (a run
+    /// stopped at its budget can be a success: see `stopped`).
     pub fn is_success(&self) -> bool {
         self.failed == 0
     }
@@ -157,6 +163,12 @@ pub async fn execute(
 /// Every deletion is recorded first (see [`ExecuteOptions::journal`]); the
 /// run stops early, with an error, only if the journal cannot be written,
 /// since deleting without it would lose the undo.
+///
+/// A [`RateBudget`] with `max_requests`, or with a `reserve` and no
+/// `wait_for_reset`, ends the run cleanly when it is spent: deletions in
+/// flight complete, no more start, and the report's `stopped` says why and
+/// how many are left. Planning again and executing continues the work: what
+/// was deleted is no longer planned.
 pub async fn execute_with_progress(
     client: &Client,
     target: &PackageRef,
@@ -168,6 +180,19 @@ pub async fn execute_with_progress(
         return Err(Error::invalid_input(
             "concurrency",
             "concurrency must be at least 1",
+        ));
+    }
+    options.budget.validate()?;
+    if let Some(limit) = client
+        .rate_limit()
+        .filter(|limit| options.budget.reserve > 0 && options.budget.reserve >= limit.limit)
+    {
+        return Err(Error::invalid_input(
+            "budget",
+            format!(
+                "a reserve of {} requests is the token's whole hourly budget ({}): nothing could be deleted",
+                options.budget.reserve, limit.limit
+            ),
         ));
     }
     let started_at = Utc::now();
@@ -191,7 +216,9 @@ pub async fn execute_with_progress(
         None => Record::Memory(Mutex::new(Vec::new())),
     };
     let pacer = Pacer::new(options.budget, client.rate_limit_waits().clone());
-    let left = AtomicUsize::new(deletions.len());
+    pacer.observe(client.rate_limit().as_ref(), deletions.len());
+    let planned = deletions.len();
+    let left = AtomicUsize::new(planned);
     let task = Task {
         client,
         target,
@@ -213,9 +240,10 @@ pub async fn execute_with_progress(
         journal: journal_path,
         journal_entries: Vec::new(),
         outcomes: Vec::new(),
+        stopped: None,
     };
     while let Some(outcome) = results.next().await {
-        let outcome = outcome?;
+        let Some(outcome) = outcome? else { continue };
         match outcome.status {
             OutcomeStatus::Deleted => report.deleted += 1,
             OutcomeStatus::AlreadyGone => report.already_gone += 1,
@@ -228,6 +256,7 @@ pub async fn execute_with_progress(
     if let Record::Memory(entries) = record {
         report.journal_entries = entries.into_inner().unwrap_or_else(|p| p.into_inner());
     }
+    report.stopped = pacer.stop(planned - report.outcomes.len());
     report.finished_at = Utc::now();
     Ok(report)
 }
@@ -311,10 +340,22 @@ impl Task<'_> {
         }
     }
 
-    async fn delete(&self, decision: Decision) -> Result<Outcome> {
+    /// The outcome of deleting `decision`'s version; `None` when the budget
+    /// ended the run first.
+    async fn delete(&self, decision: Decision) -> Result<Option<Outcome>> {
         let mut waits = 0;
         let result = loop {
-            self.pacer.acquire().await;
+            if self.pacer.acquire().await.is_err() {
+                if waits == 0 {
+                    return Ok(None);
+                }
+                // Journaled as pending, refused, and now out of budget: the
+                // version is still there, as a rate-limited outcome says.
+                break Err(Error::new(
+                    ErrorKind::RateLimited,
+                    "the run stopped at its request budget before this deletion could be retried",
+                ));
+            }
             // Journaled once the request is about to go, so that `pending`
             // lines name only deletions that may have happened.
             if waits == 0 {
@@ -323,7 +364,7 @@ impl Task<'_> {
                     .append(self.entry(&decision, EntryState::Pending))
                     .await;
                 if let Err(error) = written {
-                    self.pacer.release();
+                    self.pacer.release(None, self.left.load(Ordering::Relaxed));
                     return Err(error);
                 }
             }
@@ -336,9 +377,8 @@ impl Task<'_> {
                     decision.version_id,
                 )
                 .await;
-            self.pacer.release();
             let left = self.left.fetch_sub(1, Ordering::Relaxed).saturating_sub(1);
-            self.pacer.observe(self.client.rate_limit().as_ref(), left);
+            self.pacer.release(self.client.rate_limit().as_ref(), left);
             match result {
                 Err(error) if error.kind() == ErrorKind::RateLimited && waits < self.max_waits => {
                     waits += 1;
@@ -359,13 +399,13 @@ impl Task<'_> {
             Err(error) if error.kind() == ErrorKind::NotFound => (OutcomeStatus::AlreadyGone, None),
             Err(error) => (OutcomeStatus::Failed, Some(OutcomeError::from(&error))),
         };
-        Ok(Outcome {
+        Ok(Some(Outcome {
             version_id: decision.version_id,
             name: decision.name,
             status,
             error,
             at: Utc::now(),
-        })
+        }))
     }
 }
 

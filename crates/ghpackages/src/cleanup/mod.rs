@@ -56,7 +56,7 @@ pub use execute::{
 };
 pub use graph::{GraphStatus, GraphSummary, ManifestGraph, ManifestLinks};
 pub use journal::{default_journal_dir, read_journal, EntryState, Journal, JournalEntry};
-pub use pacer::RateBudget;
+pub use pacer::{BudgetStop, RateBudget, StopReason};
 pub use package::{plan_package, PlanOptions};
 pub use plan::{
     plan, plan_with, plan_with_graph, Action, Decision, PackageFacts, Plan, Rule,

@@ -11,6 +11,11 @@
 //! - the primary limit, reported in `X-RateLimit-*` headers: when fewer
 //!   requests remain than work, requests are spread evenly until the reset,
 //!   and when none remain the pacer waits for the reset.
+//!
+//! A budget can also end a run before its work is done: after `max_requests`
+//! writes, or when only `reserve` requests of the hourly budget are left (and
+//! the run is not to wait for the reset). The pacer then hands out no more
+//! writes, and says why in a [`BudgetStop`].
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
@@ -22,8 +27,10 @@ use serde::{Deserialize, Serialize};
 use crate::rate_limit::RateLimit;
 use crate::rate_limit_wait::{RateLimitReason, WaitNotifier};
 
-/// The secondary-rate-limit budget writes are paced to. The default is
-/// GitHub's: 900 points per minute per endpoint, 5 points per write.
+/// The rate-limit budget writes are paced to, and where a run stops. The
+/// default is GitHub's secondary limit (900 points per minute per endpoint,
+/// 5 points per write), no cap on requests, and a wait for the hourly reset
+/// when the primary budget is spent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RateBudget {
@@ -33,6 +40,16 @@ pub struct RateBudget {
     pub window_ms: u64,
     /// Points one write (`DELETE`, `POST`) costs.
     pub write_cost: u32,
+    /// The most write requests the run sends (every attempt counts, a retry
+    /// after a rate limit too); the run stops there. At least 1.
+    pub max_requests: Option<u64>,
+    /// Requests of the hourly budget (`X-RateLimit-Remaining`) to leave for
+    /// other jobs sharing the token: the run waits for the reset (or stops,
+    /// see `wait_for_reset`) when only these are left.
+    pub reserve: u64,
+    /// When the hourly budget is down to `reserve`: wait for its reset
+    /// (`true`), or stop the run there (`false`).
+    pub wait_for_reset: bool,
 }
 
 impl Default for RateBudget {
@@ -41,8 +58,49 @@ impl Default for RateBudget {
             points: 900,
             window_ms: 60_000,
             write_cost: 5,
+            max_requests: None,
+            reserve: 0,
+            wait_for_reset: true,
         }
     }
+}
+
+/// Why a run stopped before its work was done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopReason {
+    /// It sent `max_requests` requests.
+    MaxRequests,
+    /// The hourly budget was down to the `reserve` (and the run was not to
+    /// wait for its reset).
+    Reserve,
+}
+
+impl StopReason {
+    /// The stable name: `max_requests` or `reserve`.
+    pub fn name(self) -> &'static str {
+        match self {
+            StopReason::MaxRequests => "max_requests",
+            StopReason::Reserve => "reserve",
+        }
+    }
+}
+
+/// A run stopped at its budget: running it again continues the work.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BudgetStop {
+    /// Which budget ended the run.
+    pub reason: StopReason,
+    /// Write requests the run sent.
+    pub requests: u64,
+    /// Planned writes left undone.
+    pub left: usize,
+    /// Requests left in the hourly budget, as GitHub last reported it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remaining: Option<u64>,
+    /// When the hourly budget resets, as GitHub last reported it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reset_at: Option<DateTime<Utc>>,
 }
 
 impl RateBudget {
@@ -52,6 +110,22 @@ impl RateBudget {
             points: 0,
             ..RateBudget::default()
         }
+    }
+
+    /// Checks a cap on requests allows at least one.
+    pub(crate) fn validate(&self) -> crate::Result<()> {
+        if self.max_requests == Some(0) {
+            return Err(crate::Error::invalid_input(
+                "budget",
+                "max_requests must be at least 1",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether the budget may end a run before its work is done.
+    pub(crate) fn may_stop(&self) -> bool {
+        self.max_requests.is_some() || !self.wait_for_reset
     }
 
     /// Writes allowed per window.
@@ -91,6 +165,10 @@ struct State {
     /// Until when the waits announced so far last: the concurrent tasks
     /// waiting for one window announce it once.
     announced_until: Option<Instant>,
+    /// Writes handed out so far.
+    sent: u64,
+    /// Set once the budget ends the run.
+    stopped: Option<StopReason>,
 }
 
 /// Shared by the concurrent tasks of one cleanup.
@@ -114,6 +192,8 @@ impl Pacer {
                 spacing: Duration::ZERO,
                 primary: None,
                 announced_until: None,
+                sent: 0,
+                stopped: None,
             }),
         }
     }
@@ -122,12 +202,31 @@ impl Pacer {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Waits until one more write fits the limits, and counts it as sent.
-    pub(crate) async fn acquire(&self) {
+    /// Waits until one more write fits the limits, and counts it as sent;
+    /// `Err` with the reason once the budget ends the run.
+    pub(crate) async fn acquire(&self) -> Result<(), StopReason> {
         loop {
             let (wait, reason) = {
                 let mut state = self.lock();
                 let now = Instant::now();
+                if let Some(reason) = state.stopped {
+                    return Err(reason);
+                }
+                if self
+                    .budget
+                    .max_requests
+                    .is_some_and(|max| state.sent >= max)
+                {
+                    state.stopped = Some(StopReason::MaxRequests);
+                    return Err(StopReason::MaxRequests);
+                }
+                // What the hourly budget has left, less the requests in
+                // flight (the server may not have counted them yet).
+                let spent_until = state.primary.and_then(|(reset, remaining)| {
+                    let until_reset = (reset - Utc::now()).to_std().ok()?;
+                    (remaining.saturating_sub(self.budget.reserve) <= state.in_flight as u64)
+                        .then_some(until_reset)
+                });
                 while state.answered.front().is_some_and(|t| *t <= now) {
                     state.answered.pop_front();
                 }
@@ -136,12 +235,19 @@ impl Pacer {
                 if let Some(until) = state.paused_until.filter(|t| *t > now) {
                     // Announced when the pause began.
                     (until - now, None)
+                } else if let Some(until_reset) = spent_until {
+                    if !self.budget.wait_for_reset {
+                        state.stopped = Some(StopReason::Reserve);
+                        return Err(StopReason::Reserve);
+                    }
+                    (until_reset + RESET_MARGIN, Some(RateLimitReason::Primary))
                 } else if state.next_send > now {
                     (state.next_send - now, Some(RateLimitReason::Primary))
                 } else if !limited || used < self.budget.writes_per_window() {
                     state.in_flight += 1;
+                    state.sent += 1;
                     state.next_send = now + state.spacing;
-                    return;
+                    return Ok(());
                 } else if let Some(first) = state.answered.front() {
                     (*first - now, Some(RateLimitReason::Pacing))
                 } else {
@@ -158,12 +264,16 @@ impl Pacer {
         }
     }
 
-    /// Records that a write acquired earlier was answered (or failed).
-    pub(crate) fn release(&self) {
+    /// Records that a write acquired earlier was answered (or failed), with
+    /// the primary limit's state the client last saw, and `work_left` writes
+    /// to go. In one step, so that the request leaves the in-flight count
+    /// when the budget it spent is counted.
+    pub(crate) fn release(&self, rate_limit: Option<&RateLimit>, work_left: usize) {
         let mut state = self.lock();
         state.in_flight = state.in_flight.saturating_sub(1);
         let expires = Instant::now() + self.budget.window() + self.budget.margin();
         state.answered.push_back(expires);
+        self.adapt(state, rate_limit, work_left);
     }
 
     /// Announces a wait of `wait` from now, unless an announced one already
@@ -194,8 +304,30 @@ impl Pacer {
         self.announce(reason, wait);
     }
 
+    /// Why the run stopped, with `left` planned writes undone; `None` while
+    /// the budget lasts.
+    pub(crate) fn stop(&self, left: usize) -> Option<BudgetStop> {
+        let state = self.lock();
+        state.stopped.map(|reason| BudgetStop {
+            reason,
+            requests: state.sent,
+            left,
+            remaining: state.primary.map(|(_, remaining)| remaining),
+            reset_at: state.primary.map(|(reset, _)| reset),
+        })
+    }
+
     /// Adapts to the primary limit's state, with `work_left` writes to go.
     pub(crate) fn observe(&self, rate_limit: Option<&RateLimit>, work_left: usize) {
+        self.adapt(self.lock(), rate_limit, work_left);
+    }
+
+    fn adapt(
+        &self,
+        mut state: std::sync::MutexGuard<'_, State>,
+        rate_limit: Option<&RateLimit>,
+        work_left: usize,
+    ) {
         let Some(rate_limit) = rate_limit else { return };
         let Some(until_reset) = (rate_limit.reset - Utc::now())
             .to_std()
@@ -204,26 +336,42 @@ impl Pacer {
         else {
             return;
         };
-        let mut state = self.lock();
-        // Answers arrive out of order: within one window, the lowest
-        // `remaining` seen is the freshest; an older window's is stale.
-        let remaining = match state.primary {
-            Some((reset, _)) if rate_limit.reset < reset => return,
-            Some((reset, seen)) if rate_limit.reset == reset => seen.min(rate_limit.remaining),
-            _ => rate_limit.remaining,
+        let Some(remaining) = merge_primary(&mut state, rate_limit) else {
+            return;
         };
-        state.primary = Some((rate_limit.reset, remaining));
-        let usable = (remaining as usize).saturating_sub(state.in_flight);
-        if usable == 0 {
+        let usable = remaining
+            .saturating_sub(self.budget.reserve)
+            .saturating_sub(state.in_flight as u64) as usize;
+        if usable == 0 && !self.budget.wait_for_reset {
+            state.stopped.get_or_insert(StopReason::Reserve);
+        } else if usable == 0 {
             state.spacing = Duration::ZERO;
             drop(state);
             self.pause(RateLimitReason::Primary, until_reset + RESET_MARGIN);
+        } else if !self.budget.wait_for_reset {
+            // Stopping at the budget: no reason to spread the work until a
+            // reset the run will not wait for.
+            state.spacing = Duration::ZERO;
         } else if usable < work_left {
             state.spacing = until_reset / usable as u32;
         } else {
             state.spacing = Duration::ZERO;
         }
     }
+}
+
+/// Folds one answer's primary-limit state into what is known; the requests
+/// left in the current window, or `None` for an answer from an older one.
+fn merge_primary(state: &mut State, rate_limit: &RateLimit) -> Option<u64> {
+    // Answers arrive out of order: within one window, the lowest
+    // `remaining` seen is the freshest; an older window's is stale.
+    let remaining = match state.primary {
+        Some((reset, _)) if rate_limit.reset < reset => return None,
+        Some((reset, seen)) if rate_limit.reset == reset => seen.min(rate_limit.remaining),
+        _ => rate_limit.remaining,
+    };
+    state.primary = Some((rate_limit.reset, remaining));
+    Some(remaining)
 }
 
 #[cfg(test)]
@@ -236,6 +384,7 @@ mod tests {
             points: writes * 5,
             window_ms,
             write_cost: 5,
+            ..RateBudget::default()
         }
     }
 
@@ -244,11 +393,11 @@ mod tests {
         let pacer = Pacer::new(budget(3, 200), WaitNotifier::default());
         let start = Instant::now();
         for _ in 0..3 {
-            pacer.acquire().await;
-            pacer.release();
+            pacer.acquire().await.unwrap();
+            pacer.release(None, 0);
         }
         assert!(start.elapsed() < Duration::from_millis(100));
-        pacer.acquire().await;
+        pacer.acquire().await.unwrap();
         assert!(start.elapsed() >= Duration::from_millis(200));
     }
 
@@ -257,7 +406,7 @@ mod tests {
         let pacer = Pacer::new(RateBudget::unlimited(), WaitNotifier::default());
         let start = Instant::now();
         for _ in 0..1000 {
-            pacer.acquire().await;
+            pacer.acquire().await.unwrap();
         }
         assert!(start.elapsed() < Duration::from_millis(100));
     }
@@ -312,5 +461,84 @@ mod tests {
         };
         pacer.observe(Some(&skewed), 50);
         assert!(pacer.lock().paused_until.is_none());
+    }
+
+    fn hourly(remaining: u64) -> RateLimit {
+        RateLimit {
+            limit: 1000,
+            remaining,
+            used: 1000 - remaining,
+            reset: Utc::now() + TimeDelta::seconds(600),
+            resource: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn max_requests_stops_after_that_many_writes() {
+        let budget = RateBudget {
+            max_requests: Some(3),
+            ..RateBudget::unlimited()
+        };
+        let pacer = Pacer::new(budget, WaitNotifier::default());
+        for _ in 0..3 {
+            pacer.acquire().await.unwrap();
+            pacer.release(None, 10);
+        }
+        assert_eq!(pacer.acquire().await, Err(StopReason::MaxRequests));
+        let stop = pacer.stop(7).unwrap();
+        assert_eq!(
+            (stop.reason, stop.requests, stop.left),
+            (StopReason::MaxRequests, 3, 7)
+        );
+    }
+
+    #[tokio::test]
+    async fn the_reserve_is_never_spent_counting_writes_in_flight() {
+        let budget = RateBudget {
+            reserve: 10,
+            wait_for_reset: false,
+            ..RateBudget::unlimited()
+        };
+        let pacer = Pacer::new(budget, WaitNotifier::default());
+        pacer.observe(Some(&hourly(13)), 100);
+        // Three requests may go; the fourth would eat into the reserve.
+        for _ in 0..3 {
+            pacer.acquire().await.unwrap();
+        }
+        assert_eq!(pacer.acquire().await, Err(StopReason::Reserve));
+        pacer.release(Some(&hourly(12)), 99);
+        assert_eq!(
+            pacer.acquire().await,
+            Err(StopReason::Reserve),
+            "a stop is final"
+        );
+        let stop = pacer.stop(99).unwrap();
+        assert_eq!((stop.remaining, stop.requests), (Some(12), 3));
+    }
+
+    #[tokio::test]
+    async fn waiting_for_the_reset_instead_of_stopping() {
+        let budget = RateBudget {
+            reserve: 5,
+            ..RateBudget::unlimited()
+        };
+        let pacer = Pacer::new(budget, WaitNotifier::default());
+        pacer.observe(Some(&hourly(5)), 100);
+        let waited = tokio::time::timeout(Duration::from_millis(200), pacer.acquire()).await;
+        assert!(waited.is_err(), "held back until the reset, not stopped");
+        assert!(pacer.stop(100).is_none());
+    }
+
+    #[test]
+    fn a_budget_of_zero_requests_is_refused() {
+        let budget = RateBudget {
+            max_requests: Some(0),
+            ..RateBudget::default()
+        };
+        let error = budget.validate().unwrap_err();
+        assert_eq!(error.kind(), crate::ErrorKind::InvalidInput);
+        assert!(error
+            .to_string()
+            .contains("max_requests must be at least 1"));
     }
 }

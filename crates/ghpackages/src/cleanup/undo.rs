@@ -226,6 +226,14 @@ pub async fn undo_with_progress(
             "concurrency must be at least 1",
         ));
     }
+    options.budget.validate()?;
+    if options.budget.may_stop() {
+        return Err(Error::invalid_input(
+            "budget",
+            "an undo restores everything selected: max_requests and wait_for_reset: false \
+             apply to cleanups only (select less with the filters instead)",
+        ));
+    }
     let now = options.now.unwrap_or_else(Utc::now);
     let deletions = select(entries, options)?;
     let servers = Servers::resolve(client, &deletions, options.allow_other_server)?;
@@ -415,7 +423,12 @@ impl Run<'_> {
         }
         let mut waits = 0;
         let result = loop {
-            self.pacer.acquire().await;
+            if self.pacer.acquire().await.is_err() {
+                break Err(Error::new(
+                    ErrorKind::InvalidInput,
+                    "an undo has no request budget to stop at",
+                ));
+            }
             let result = client
                 .restore_package_version(
                     &target.owner,
@@ -424,8 +437,7 @@ impl Run<'_> {
                     deletion.version_id,
                 )
                 .await;
-            self.pacer.release();
-            self.pacer.observe(
+            self.pacer.release(
                 client.rate_limit().as_ref(),
                 self.left.load(Ordering::Relaxed),
             );

@@ -272,6 +272,7 @@ impl ClientBuilder {
                     rate_limit: Mutex::new(None),
                     scopes: Mutex::new(None),
                     waits: WaitNotifier::new(self.on_rate_limit.clone()),
+                    sent: Default::default(),
                 }),
                 base_url_source,
                 has_token: token.is_some(),

@@ -178,6 +178,15 @@ impl Client {
         lock(&self.inner.http.rate_limit).clone()
     }
 
+    /// Requests this client and its clones have sent to the API, every
+    /// attempt counted (retries too): what they cost of the hourly budget.
+    pub fn requests_sent(&self) -> u64 {
+        self.inner
+            .http
+            .sent
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// The classic scopes of the token (`X-OAuth-Scopes`) as last reported by
     /// GitHub; `None` until a response carried the header.
     pub fn token_scopes(&self) -> Option<Vec<String>> {

@@ -1,0 +1,315 @@
+//! Request budgets: `ghpkg prune --max-requests`/`--reserve` stop a run with
+//! exit code 6 and say what is left, the same command run again continues,
+//! and nothing is deleted twice or refused — the real binary against an
+//! emulator with a 1,000-request hourly budget, its windows sped up 60×.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use ghpackages_emulator::{Emulator, EmulatorConfig, Fixture, LimitsConfig, RunningEmulator};
+use serde_json::{json, Value};
+
+const TOKEN: &str = "ghp_budget_admin";
+const HOURLY: u32 = 1_000;
+const SPEED: f64 = 60.0;
+/// The secondary limit on the sped-up clock: 900 points a second.
+const SECONDARY: &str = "900/1";
+
+/// An organization with an npm package of `versions` versions.
+fn fixture(versions: u32) -> Fixture {
+    Fixture::from_json(
+        &json!({
+            "users": [{"login": "octocat", "id": 583231}],
+            "orgs": [{"login": "octo-org", "id": 6811672,
+                      "members": [{"login": "octocat", "role": "admin"}]}],
+            "tokens": [{"token": TOKEN, "user": "octocat",
+                        "scopes": ["read:packages", "write:packages", "delete:packages"]}],
+            "packages": [{"owner": "octo-org", "package_type": "npm", "name": "backlog",
+                          "generate": {"count": versions, "name": "1.0.{n}",
+                                       "start": "2025-01-01T00:00:00Z", "interval_seconds": 3600}}]
+        })
+        .to_string(),
+    )
+    .unwrap()
+}
+
+async fn emulator(versions: u32, speed: f64) -> RunningEmulator {
+    Emulator::start(EmulatorConfig {
+        fixture: Some(fixture(versions)),
+        limits: LimitsConfig {
+            authenticated_per_hour: HOURLY,
+            time_factor: speed,
+            ..LimitsConfig::default()
+        },
+        ..EmulatorConfig::default()
+    })
+    .await
+    .expect("the emulator starts")
+}
+
+/// Starts a fresh hourly window, as the next hour would.
+async fn next_hour(emulator: &RunningEmulator) {
+    let response = reqwest::Client::new()
+        .put(format!("{}/_emulator/limits", emulator.base_url()))
+        .bearer_auth(emulator.admin_token())
+        .json(&json!({"authenticated_per_hour": HOURLY, "time_factor": SPEED}))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success());
+}
+
+/// Runs `ghpkg --org octo-org ARGS` against the emulator, off the runtime it serves on.
+async fn ghpkg(emulator: &RunningEmulator, args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ghpkg"));
+    command
+        .args(["--org", "octo-org"])
+        .args(args)
+        .env_remove("GH_TOKEN")
+        .env("GITHUB_API_URL", emulator.base_url())
+        .env("GITHUB_TOKEN", TOKEN);
+    tokio::task::spawn_blocking(move || command.output().expect("ghpkg runs"))
+        .await
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// `prune` of every version of `backlog` but the ten newest, with `extra`
+/// flags (paced to the secondary limit at `SPEED` unless they say otherwise).
+fn prune_args<'a>(journal: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "prune",
+        "-t",
+        "npm",
+        "backlog",
+        "--keep-latest",
+        "10",
+        "--yes",
+        "--journal",
+        journal,
+    ];
+    if !extra.contains(&"--secondary-limit") {
+        args.extend(["--secondary-limit", SECONDARY]);
+    }
+    args.extend_from_slice(extra);
+    args
+}
+
+/// The version ids a journal records as deleted.
+fn deleted(journal: &Path) -> Vec<u64> {
+    let Ok(text) = std::fs::read_to_string(journal) else {
+        return Vec::new();
+    };
+    text.lines()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap())
+        .filter(|line| line["state"] == "deleted")
+        .map(|line| line["version_id"].as_u64().unwrap())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_budgeted_runs_finish_a_backlog_bigger_than_the_hourly_budget() {
+    let emulator = emulator(2_510, SPEED).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut all = Vec::new();
+    for run in 0..3 {
+        if run > 0 {
+            next_hour(&emulator).await;
+        }
+        let journal = dir.path().join(format!("run-{run}.jsonl"));
+        let journal_arg = journal.to_str().unwrap();
+        let json_mode = run > 0;
+        let mut args = Vec::new();
+        if json_mode {
+            args.push("--json");
+        }
+        args.extend(prune_args(journal_arg, &["--max-requests", "950"]));
+        let output = ghpkg(&emulator, &args).await;
+        let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
+        let deleted_now = deleted(&journal);
+        if run < 2 {
+            assert_eq!(output.status.code(), Some(6), "run {run}: {stderr}");
+        } else {
+            assert_eq!(output.status.code(), Some(0), "run {run}: {stderr}");
+        }
+        if json_mode {
+            let value: Value = serde_json::from_str(&stdout).unwrap();
+            let report = &value["report"];
+            assert_eq!(report["failed"], 0, "{report}");
+            assert_eq!(report["already_gone"], 0, "nothing is deleted twice");
+            assert_eq!(report["deleted"].as_u64(), Some(deleted_now.len() as u64));
+            let stopped = &report["stopped"];
+            if run < 2 {
+                assert_eq!(stopped["reason"], "max_requests", "{stopped}");
+                // A fresh hour: what is left of it shows the run's own
+                // requests, planning included, stayed within 950.
+                let remaining = stopped["remaining"].as_u64().unwrap();
+                assert!((50..=60).contains(&remaining), "{stopped}");
+                assert_eq!(
+                    stopped["left"].as_u64().unwrap() + all.len() as u64 + deleted_now.len() as u64,
+                    2_500
+                );
+            } else {
+                assert!(stopped.is_null(), "{stopped}");
+            }
+        } else {
+            let line = stdout
+                .lines()
+                .find(|line| line.starts_with("stopped at the request budget"))
+                .unwrap_or_else(|| panic!("no stop line in {stdout}"));
+            assert!(line.contains("(--max-requests 950)"), "{line}");
+            let left = 2_500 - deleted_now.len();
+            assert!(
+                line.contains(&format!(": {left} deletions left;")),
+                "{line}"
+            );
+            assert!(
+                line.contains("requests of the hourly budget remain until"),
+                "{line}"
+            );
+            assert!(
+                line.ends_with("run the same command again to continue"),
+                "{line}"
+            );
+        }
+        assert!(!deleted_now.is_empty(), "run {run} made progress");
+        all.extend(deleted_now);
+    }
+    let distinct: BTreeSet<u64> = all.iter().copied().collect();
+    assert_eq!(all.len(), 2_500, "every planned version deleted once");
+    assert_eq!(distinct.len(), 2_500, "nothing deleted twice");
+    let rejections = emulator.rejections();
+    assert_eq!((rejections.primary(), rejections.secondary()), (0, 0));
+
+    next_hour(&emulator).await;
+    let output = ghpkg(
+        &emulator,
+        &["--json", "versions", "list", "-t", "npm", "backlog"],
+    )
+    .await;
+    let versions: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(versions.as_array().unwrap().len(), 10);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reserve_is_left_for_other_jobs_and_the_run_says_so() {
+    // Twice as fast: the hour passes in 30 seconds, which the run waiting
+    // for the reset waits out.
+    let emulator = emulator(400, SPEED * 2.0).await;
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("reserve.jsonl");
+    let journal_arg = journal.to_str().unwrap();
+    let mut args = vec!["--json"];
+    args.extend(prune_args(
+        journal_arg,
+        &["--reserve", "900", "--secondary-limit", "900/0.5"],
+    ));
+    let output = ghpkg(&emulator, &args).await;
+    assert_eq!(output.status.code(), Some(6), "{}", text(&output.stderr));
+    let value: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report = &value["report"];
+    let stopped = &report["stopped"];
+    assert_eq!(stopped["reason"], "reserve", "{stopped}");
+    let remaining = stopped["remaining"].as_u64().unwrap();
+    assert!((900..=908).contains(&remaining), "{stopped}");
+    let deleted_now = deleted(&journal).len() as u64;
+    assert_eq!(report["deleted"].as_u64(), Some(deleted_now));
+    assert_eq!(stopped["left"].as_u64(), Some(390 - deleted_now));
+
+    // The rest of the hour is the reserve: a run that may not touch it stops
+    // before deleting anything. One that keeps 700 deletes what the hour
+    // has above that, waits for the reset, and finishes.
+    let output = ghpkg(
+        &emulator,
+        &prune_args(
+            journal_arg,
+            &["--reserve", "900", "--secondary-limit", "900/0.5"],
+        ),
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(6), "{}", text(&output.stderr));
+    assert!(text(&output.stdout).contains("(--reserve 900)"));
+    let output = ghpkg(
+        &emulator,
+        &prune_args(
+            journal_arg,
+            &[
+                "--reserve",
+                "700",
+                "--wait-for-reset",
+                "--secondary-limit",
+                "900/0.5",
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    // More than the hour had above the reserve: it went on past the reset.
+    let hour_above_reserve = remaining - 700;
+    assert!(deleted(&journal).len() as u64 - deleted_now > hour_above_reserve);
+    let all = deleted(&journal);
+    assert_eq!(all.len(), 390);
+    assert_eq!(all.iter().collect::<BTreeSet<_>>().len(), 390);
+    let rejections = emulator.rejections();
+    assert_eq!((rejections.primary(), rejections.secondary()), (0, 0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_budgets_are_refused_before_anything_is_deleted() {
+    let emulator = emulator(30, SPEED).await;
+    let cases: [(&[&str], &str); 8] = [
+        (
+            &["--max-requests", "0"],
+            "a budget of 0 requests cannot delete anything",
+        ),
+        (
+            &["--max-requests", "-5"],
+            "\"-5\" is not a whole number of requests",
+        ),
+        (
+            &["--max-requests", "many"],
+            "\"many\" is not a whole number of requests",
+        ),
+        (
+            &["--reserve", "-1"],
+            "\"-1\" is not a whole number of requests",
+        ),
+        (&["--secondary-limit", "900"], "is not POINTS/SECONDS"),
+        (&["--secondary-limit", "900/0"], "is not POINTS/SECONDS"),
+        (
+            &["--reserve", "1000"],
+            "a reserve of 1000 requests is the token's whole hourly budget (1000)",
+        ),
+        (
+            &["--reserve", "5000"],
+            "a reserve of 5000 requests is the token's whole hourly budget (1000)",
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("bad.jsonl");
+    let journal_arg = journal.to_str().unwrap();
+    for (flags, message) in cases {
+        let output = ghpkg(&emulator, &prune_args(journal_arg, flags)).await;
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{flags:?}: {stderr}");
+        assert!(stderr.contains(message), "{flags:?}: {stderr}");
+    }
+    // A budget without --yes is a dry run that could spend nothing.
+    for flag in [
+        &["--max-requests", "10"][..],
+        &["--reserve", "10"],
+        &["--wait-for-reset"],
+    ] {
+        let mut args = vec!["prune", "-t", "npm", "backlog", "--keep-latest", "10"];
+        args.extend_from_slice(flag);
+        let output = ghpkg(&emulator, &args).await;
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{flag:?}: {stderr}");
+        assert!(stderr.contains("--yes"), "{flag:?}: {stderr}");
+    }
+    assert!(deleted(&journal).is_empty());
+}
