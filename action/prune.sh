@@ -2,7 +2,8 @@
 # The action's prune step: turns the INPUT_* variables action.yml sets into
 # one `ghpkg --json --summary-md FILE prune ...` command, then sets the step
 # outputs from the `counts` and the journal of its JSON, prints the summary
-# and adds it to the job summary. Exits with ghpkg's exit code.
+# and adds it to the job summary. Exits with ghpkg's exit code, except for a
+# run stopped at its request budget (6): a warning, and success.
 set -euo pipefail
 
 fail() { echo "::error::$*"; exit 2; }
@@ -66,7 +67,12 @@ if flag dry-run "$INPUT_DRY_RUN"; then
 else
     journal=${INPUT_JOURNAL:-$RUNNER_TEMP/ghpkg-prune-$(date -u +%Y%m%dT%H%M%SZ).jsonl}
     args+=(--yes --journal "$journal")
+    # Budgets bound deletions: a dry run, which only plans, takes none.
+    [[ -n $INPUT_MAX_REQUESTS ]] && args+=(--max-requests "$INPUT_MAX_REQUESTS")
+    [[ -n $INPUT_RESERVE ]] && args+=(--reserve "$INPUT_RESERVE")
+    flag wait-for-reset "$INPUT_WAIT_FOR_RESET" && args+=(--wait-for-reset)
 fi
+[[ -n $INPUT_SECONDARY_LIMIT ]] && args+=(--secondary-limit "$INPUT_SECONDARY_LIMIT")
 
 echo "ghpkg ${args[*]}"
 rm -f "$summary" "$result"
@@ -82,10 +88,16 @@ fi
     echo "kept-count=$(jq -r '.counts.kept' "$result")"
     echo "skipped-count=$(jq -r '.counts.skipped' "$result")"
     echo "planned-count=$(jq -r '.counts.planned' "$result")"
+    echo "left-count=$(jq -r '.counts.left' "$result")"
     echo "journal=$(jq -r '.report.journal // ""' "$result")"
 } >>"$GITHUB_OUTPUT"
 if [[ -f $summary ]]; then
     cat "$summary"
     flag summary "$INPUT_SUMMARY" && cat "$summary" >>"$GITHUB_STEP_SUMMARY"
+fi
+# The budget stop is the plan working as asked; the next run continues.
+if ((status == 6)); then
+    echo "::warning::stopped at the request budget with $(jq -r '.counts.left' "$result") deletions left; the same run again continues"
+    exit 0
 fi
 exit "$status"

@@ -144,6 +144,7 @@ def test_a_dry_run_is_the_default_and_deletes_nothing(tmp_path: Path, api: Emula
         "kept-count": "5",
         "skipped-count": "0",
         "planned-count": "3",
+        "left-count": "0",
         "journal": "",
     }
     assert versions(api) == before
@@ -261,6 +262,35 @@ def test_a_failed_deletion_fails_the_step_after_the_outputs_are_set(
     assert "| failed | 100014 | `1.0.2` |" in result.summary
 
 
+def test_a_run_stopped_at_its_budget_succeeds_and_the_next_run_continues(
+    tmp_path: Path, api: Emulator
+) -> None:
+    before = versions(api)
+    kept, planned = plan(api, "--untagged", "--keep-latest", "2")
+    budget = {**POLICY, "dry-run": "false", "max-requests": "3", "secondary-limit": "0"}
+
+    first = run(tmp_path, api, budget)
+    assert not first.failed, first.log
+    prune = first.step("prune")
+    assert "--max-requests 3" in prune.stdout and "--secondary-limit 0" in prune.stdout
+    deleted, left = int(first.outputs["deleted-count"]), int(first.outputs["left-count"])
+    assert deleted > 0 and left > 0 and deleted + left == len(planned), first.outputs
+    assert f"::warning::stopped at the request budget with {left} deletions left" in prune.stdout
+    assert "**Stopped at the request budget" in first.summary
+    assert len(versions(api)) == len(before) - deleted
+
+    second = run(tmp_path, api, {**budget, "max-requests": "10"})
+    assert not second.failed, second.log
+    assert second.outputs["left-count"] == "0"
+    assert versions(api) == kept
+
+    # A dry run plans only: the budget inputs are not passed.
+    third = run(tmp_path, api, {**POLICY, "max-requests": "1", "wait-for-reset": "true"})
+    assert not third.failed, third.log
+    assert "--max-requests" not in third.step("prune").stdout
+    assert "--wait-for-reset" not in third.step("prune").stdout
+
+
 @pytest.mark.parametrize(
     ("inputs", "message"),
     [
@@ -269,6 +299,8 @@ def test_a_failed_deletion_fails_the_step_after_the_outputs_are_set(
         ({"owner-type": "team"}, "input owner-type must be org or user, not 'team'"),
         ({"keep-latest": "-1"}, "keep-latest"),
         ({"older-than": "soon"}, "soon"),
+        ({"max-requests": "0"}, "a budget of 0 requests cannot delete anything"),
+        ({"wait-for-reset": "maybe"}, "input wait-for-reset must be true or false, not 'maybe'"),
     ],
 )
 def test_bad_inputs_fail_before_anything_is_deleted(

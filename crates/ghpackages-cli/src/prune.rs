@@ -235,6 +235,7 @@ pub async fn prune(ctx: &Context, args: PruneArgs, summary_md: Option<&Path>) ->
             target: &target,
             plan: &plan,
             report: None,
+            stopped: None,
         };
         if ctx.json {
             let counts = Counts::of(&run);
@@ -259,10 +260,22 @@ pub async fn prune(ctx: &Context, args: PruneArgs, summary_md: Option<&Path>) ->
             remaining: rate_limit.as_ref().map(|limit| limit.remaining),
             reset_at: rate_limit.map(|limit| limit.reset),
         };
+        let run = PackageRun {
+            target: &target,
+            plan: &plan,
+            report: None,
+            stopped: Some(&stop),
+        };
         if ctx.json {
-            print_json(&json!({"target": target, "plan": plan, "report": null, "stopped": stop}));
+            let counts = Counts::of(&run);
+            print_json(
+                &json!({"target": target, "plan": plan, "report": null, "stopped": stop, "counts": counts}),
+            );
         } else {
             out!("{}", stop_line(&stop, &args));
+        }
+        if let Some(path) = summary_md {
+            summary::write(path, std::slice::from_ref(&run))?;
         }
         return Ok(Status::Stopped);
     }
@@ -294,6 +307,7 @@ pub async fn prune(ctx: &Context, args: PruneArgs, summary_md: Option<&Path>) ->
         target: &target,
         plan: &plan,
         report: Some(&report),
+        stopped: report.stopped.as_ref(),
     };
     if ctx.json {
         let counts = Counts::of(&run);

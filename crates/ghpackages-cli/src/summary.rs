@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use ghpackages::cleanup::{Action, ExecutionReport, Outcome, OutcomeStatus, Plan};
+use ghpackages::cleanup::{Action, BudgetStop, ExecutionReport, Outcome, OutcomeStatus, Plan};
 use ghpackages::{Error, PackageRef, Result};
 use serde::Serialize;
 
@@ -25,7 +25,17 @@ const CUT_NOTE_ROOM: usize = 512;
 pub struct PackageRun<'a> {
     pub target: &'a PackageRef,
     pub plan: &'a Plan,
+    /// None in a dry run, and when the request budget was spent before the
+    /// first deletion.
     pub report: Option<&'a ExecutionReport>,
+    /// Why the run ended with deletions left (in the report, or before it).
+    pub stopped: Option<&'a BudgetStop>,
+}
+
+impl PackageRun<'_> {
+    fn dry_run(&self) -> bool {
+        self.report.is_none() && self.stopped.is_none()
+    }
 }
 
 /// The numbers a summary (and the `counts` of `--json`) gives per package
@@ -38,20 +48,30 @@ pub struct Counts {
     pub planned: usize,
     /// Versions this run deleted (none in a dry run).
     pub deleted: usize,
-    /// Planned deletions this run did not make: already gone, or failed.
-    /// None in a dry run, where nothing is attempted.
+    /// Planned deletions attempted but not made: already gone, or failed.
     pub skipped: usize,
+    /// Planned deletions not attempted: the run stopped at its request
+    /// budget first (none in a dry run, where nothing is attempted).
+    pub left: usize,
 }
 
 impl Counts {
     pub fn of(run: &PackageRun<'_>) -> Counts {
         let planned = run.plan.delete_count();
         let deleted = run.report.map_or(0, |report| report.deleted);
+        let skipped = run
+            .report
+            .map_or(0, |report| report.already_gone + report.failed);
         Counts {
             kept: run.plan.decisions.len() - planned,
             planned,
             deleted,
-            skipped: run.report.map_or(0, |_| planned.saturating_sub(deleted)),
+            skipped,
+            left: if run.dry_run() {
+                0
+            } else {
+                planned.saturating_sub(deleted + skipped)
+            },
         }
     }
 
@@ -63,6 +83,7 @@ impl Counts {
                 planned: a.planned + b.planned,
                 deleted: a.deleted + b.deleted,
                 skipped: a.skipped + b.skipped,
+                left: a.left + b.left,
             })
     }
 }
@@ -104,7 +125,7 @@ pub fn render(runs: &[PackageRun<'_>], limit: usize) -> String {
         limit,
         full: false,
     };
-    let dry_run = runs.iter().all(|run| run.report.is_none());
+    let dry_run = runs.iter().all(PackageRun::dry_run);
     let heading = match runs.first() {
         Some(run) => format!(
             "## ghpkg prune: {} packages of {}",
@@ -126,31 +147,39 @@ pub fn render(runs: &[PackageRun<'_>], limit: usize) -> String {
             runs.len()
         )
     } else {
-        format!(
+        let mut line = format!(
             "Deleted {} versions, kept {}, skipped {}, in {} packages.",
             total.deleted,
             total.kept,
             total.skipped,
             runs.len()
-        )
+        );
+        if total.left > 0 {
+            line += &format!(
+                " **Stopped at the request budget with {} deletions left:** the same run again continues.",
+                total.left
+            );
+        }
+        line
     };
     lines.push(&headline);
     if runs.is_empty() {
         return lines.text;
     }
     lines.push("");
-    lines.push("| package | kept | to delete | deleted | skipped |");
-    lines.push("|---|---:|---:|---:|---:|");
+    lines.push("| package | kept | to delete | deleted | skipped | left |");
+    lines.push("|---|---:|---:|---:|---:|---:|");
     let mut shown = 0;
     for run in runs {
         let c = Counts::of(run);
         let row = format!(
-            "| {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} |",
             cell(&run.target.name),
             c.kept,
             c.planned,
             c.deleted,
-            c.skipped
+            c.skipped,
+            c.left
         );
         if !lines.push(&row) {
             break;
@@ -159,8 +188,8 @@ pub fn render(runs: &[PackageRun<'_>], limit: usize) -> String {
     }
     if shown == runs.len() && runs.len() > 1 {
         lines.push(&format!(
-            "| **total** | {} | {} | {} | {} |",
-            total.kept, total.planned, total.deleted, total.skipped
+            "| **total** | {} | {} | {} | {} | {} |",
+            total.kept, total.planned, total.deleted, total.skipped, total.left
         ));
     }
     let mut detailed = 0;
@@ -187,13 +216,17 @@ pub fn render(runs: &[PackageRun<'_>], limit: usize) -> String {
 /// summary is full.
 fn package_section(lines: &mut Lines, run: &PackageRun<'_>) -> bool {
     let c = Counts::of(run);
-    let counts = match run.report {
-        None => format!("kept {}, would delete {} (dry run)", c.kept, c.planned),
+    let mut counts = match run.report {
+        None if run.dry_run() => format!("kept {}, would delete {} (dry run)", c.kept, c.planned),
+        None => format!("kept {}, deleted 0", c.kept),
         Some(report) => format!(
             "kept {}, deleted {}, skipped {} (already gone {}, failed {})",
             c.kept, c.deleted, c.skipped, report.already_gone, report.failed
         ),
     };
+    if c.left > 0 {
+        counts += &format!(", {} left: stopped at the request budget", c.left);
+    }
     let outcomes: HashMap<u64, &Outcome> = run
         .report
         .map(|report| report.outcomes.iter().map(|o| (o.version_id, o)).collect())
@@ -216,9 +249,9 @@ fn package_section(lines: &mut Lines, run: &PackageRun<'_>) -> bool {
         let outcome = outcomes.get(&decision.version_id);
         let (action, reason) = match (decision.action, outcome) {
             (Action::Keep, _) => ("keep", decision.reason.clone()),
-            (Action::Delete, None) if run.report.is_none() => ("delete", decision.reason.clone()),
-            // Planned, but the run ended before reaching it.
-            (Action::Delete, None) => ("not attempted", decision.reason.clone()),
+            (Action::Delete, None) if run.dry_run() => ("delete", decision.reason.clone()),
+            // Planned, but the run stopped at its budget first.
+            (Action::Delete, None) => ("left", decision.reason.clone()),
             (Action::Delete, Some(outcome)) => match (outcome.status, &outcome.error) {
                 (OutcomeStatus::Deleted, _) => ("deleted", decision.reason.clone()),
                 (OutcomeStatus::AlreadyGone, _) => ("already gone", decision.reason.clone()),
@@ -318,10 +351,11 @@ mod tests {
             target: &target,
             plan: &plan,
             report: None,
+            stopped: None,
         }];
         let text = render(&runs, STEP_SUMMARY_LIMIT);
         assert!(text.contains("**Dry run: nothing was deleted.** 2 versions would be deleted and 3 kept, in 1 packages."), "{text}");
-        assert!(text.contains("| app | 3 | 2 | 0 | 0 |"), "{text}");
+        assert!(text.contains("| app | 3 | 2 | 0 | 0 | 0 |"), "{text}");
         assert!(text.contains("kept 3, would delete 2 (dry run)"), "{text}");
         assert!(text.contains(
             "| delete | 1004 | `sha256:000000000000…` | `pr-4` | 2026-01-02 03:04 | policy | a reason \\| with a pipe &lt;b&gt;and html&lt;/b&gt; |"
@@ -334,7 +368,8 @@ mod tests {
                 kept: 3,
                 planned: 2,
                 deleted: 0,
-                skipped: 0
+                skipped: 0,
+                left: 0
             }
         );
     }
@@ -346,6 +381,7 @@ mod tests {
             target: &target,
             plan: &plan,
             report: None,
+            stopped: None,
         }];
         let text = render(&runs, STEP_SUMMARY_LIMIT);
         assert_eq!(text.matches("| keep |").count(), ROWS_PER_PACKAGE);
@@ -366,6 +402,7 @@ mod tests {
                 target,
                 plan: &plan,
                 report: None,
+                stopped: None,
             })
             .collect();
         let text = render(&runs, STEP_SUMMARY_LIMIT);
@@ -376,8 +413,8 @@ mod tests {
             text.len()
         );
         // Every package fits in the overview; the details stop part way.
-        assert!(text.contains("| svc-399 | 50 | 150 | 0 | 0 |"));
-        assert!(text.contains("| **total** | 20000 | 60000 | 0 | 0 |"));
+        assert!(text.contains("| svc-399 | 50 | 150 | 0 | 0 | 0 |"));
+        assert!(text.contains("| **total** | 20000 | 60000 | 0 | 0 | 0 |"));
         // The last package begun may be cut within its rows.
         let begun = text.matches("\n### svc-").count();
         assert!(begun > 10 && begun < 400, "{begun}");
@@ -402,6 +439,7 @@ mod tests {
                 target,
                 plan: &plan,
                 report: None,
+                stopped: None,
             })
             .collect();
         let text = render(&runs, 2048);

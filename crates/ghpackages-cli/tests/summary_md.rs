@@ -71,7 +71,7 @@ async fn summaries_of_a_dry_run_and_of_the_run_that_deletes() {
     let dry = json(&ghpkg(&emulator, &prune_args(summary_arg, &[])).await);
     assert_eq!(
         dry["counts"],
-        serde_json::json!({"kept": 5, "planned": 3, "deleted": 0, "skipped": 0})
+        serde_json::json!({"kept": 5, "planned": 3, "deleted": 0, "skipped": 0, "left": 0})
     );
     let text = std::fs::read_to_string(&summary).unwrap();
     assert!(
@@ -82,7 +82,7 @@ async fn summaries_of_a_dry_run_and_of_the_run_that_deletes() {
         text.contains("**Dry run: nothing was deleted.** 3 versions would be deleted and 5 kept, in 1 packages."),
         "{text}"
     );
-    assert!(text.contains("| octo-app | 5 | 3 | 0 | 0 |"), "{text}");
+    assert!(text.contains("| octo-app | 5 | 3 | 0 | 0 | 0 |"), "{text}");
     assert!(text.contains("kept 5, would delete 3 (dry run)"), "{text}");
     assert_eq!(text.matches("\n| delete | ").count(), 3, "{text}");
     assert_eq!(text.matches("\n| keep | ").count(), 5, "{text}");
@@ -114,7 +114,7 @@ async fn summaries_of_a_dry_run_and_of_the_run_that_deletes() {
     );
     assert_eq!(
         executed["counts"],
-        serde_json::json!({"kept": 5, "planned": 3, "deleted": 3, "skipped": 0})
+        serde_json::json!({"kept": 5, "planned": 3, "deleted": 3, "skipped": 0, "left": 0})
     );
     let text = std::fs::read_to_string(&summary).unwrap();
     assert!(!text.contains("Dry run"), "{text}");
@@ -137,7 +137,7 @@ async fn summaries_of_a_dry_run_and_of_the_run_that_deletes() {
     json(&ghpkg(&emulator, &prune_args(summary_arg, &["--yes"])).await);
     let text = std::fs::read_to_string(&summary).unwrap();
     assert_eq!(text.matches("## ghpkg prune").count(), 1, "{text}");
-    assert!(text.contains("| octo-app | 5 | 0 | 0 | 0 |"), "{text}");
+    assert!(text.contains("| octo-app | 5 | 0 | 0 | 0 | 0 |"), "{text}");
     emulator.shutdown().await;
 }
 
@@ -195,5 +195,69 @@ async fn summary_md_is_refused_where_it_cannot_be_written_or_does_not_apply() {
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["report"]["deleted"], 3);
     assert!(journal.exists());
+    emulator.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn runs_stopped_at_their_budget_say_what_is_left() {
+    let emulator = emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let summary = dir.path().join("summary.md");
+    let summary_arg = summary.to_str().unwrap();
+    let journal = dir.path().join("journal.jsonl");
+    let journal_arg = journal.to_str().unwrap();
+
+    // One request: spent by planning, before any deletion.
+    let output = ghpkg(
+        &emulator,
+        &prune_args(
+            summary_arg,
+            &["--yes", "--journal", journal_arg, "--max-requests", "1"],
+        ),
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(6));
+    let result: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        result["counts"],
+        serde_json::json!({"kept": 5, "planned": 3, "deleted": 0, "skipped": 0, "left": 3})
+    );
+    let text = std::fs::read_to_string(&summary).unwrap();
+    assert!(!text.contains("Dry run"), "{text}");
+    assert!(
+        text.contains("Deleted 0 versions, kept 5, skipped 0, in 1 packages. **Stopped at the request budget with 3 deletions left:** the same run again continues."),
+        "{text}"
+    );
+    assert!(text.contains("| octo-app | 5 | 3 | 0 | 0 | 3 |"), "{text}");
+    assert_eq!(text.matches("\n| left | ").count(), 3, "{text}");
+
+    // A budget that lets some deletions through.
+    let output = ghpkg(
+        &emulator,
+        &prune_args(
+            summary_arg,
+            &["--yes", "--journal", journal_arg, "--max-requests", "3"],
+        ),
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(6));
+    let result: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let counts = &result["counts"];
+    let (deleted, left) = (
+        counts["deleted"].as_u64().unwrap(),
+        counts["left"].as_u64().unwrap(),
+    );
+    assert!(deleted > 0 && left > 0 && deleted + left == 3, "{counts}");
+    let text = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        text.contains(&format!("kept 5, deleted {deleted}, skipped 0 (already gone 0, failed 0), {left} left: stopped at the request budget")),
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("\n| deleted | ").count() as u64,
+        deleted,
+        "{text}"
+    );
+    assert_eq!(text.matches("\n| left | ").count() as u64, left, "{text}");
     emulator.shutdown().await;
 }
