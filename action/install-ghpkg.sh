@@ -15,7 +15,7 @@
 # GHPKG_ACTION_REPOSITORY (github.action_ref / action_repository).
 set -euo pipefail
 
-action=$GITHUB_ACTION_PATH
+action=${GITHUB_ACTION_PATH//\\//}
 version=$(sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"$/\1/p' "$action/Cargo.toml")
 [[ -n $version ]] || { echo "::error::no workspace version in $action/Cargo.toml"; exit 1; }
 
