@@ -274,6 +274,10 @@ pub struct UndoArgs {
     /// another server.
     #[arg(long)]
     pub allow_other_server: bool,
+    /// The secondary limit restores are paced to, as POINTS/SECONDS (a
+    /// restore costs 5 points): GitHub's 900/60 by default; 0 turns pacing off.
+    #[arg(long, value_name = "POINTS/SECONDS", value_parser = secondary_limit)]
+    pub secondary_limit: Option<RateBudget>,
 }
 
 fn secondary_limit(text: &str) -> Result<RateBudget, String> {

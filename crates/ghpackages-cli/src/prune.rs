@@ -363,6 +363,7 @@ pub async fn undo(ctx: &Context, args: UndoArgs) -> Result<Status> {
         last: args.last,
         dry_run: args.dry_run,
         allow_other_server: args.allow_other_server,
+        budget: args.secondary_limit.unwrap_or_default(),
         ..UndoOptions::default()
     };
     let selected = cleanup::count_selected(&entries, &options)?;
