@@ -155,6 +155,7 @@ unsafe fn config(options: &ghpackages_client_options) -> Result<ClientConfig, Er
             .map(|pages| pages as usize),
         allow_insecure_http: options.allow_insecure_http != 0,
         registry_url: opt_str_arg(options.registry_url, "options.registry_url")?.map(str::to_owned),
+        app: None,
     })
 }
 

@@ -119,6 +119,7 @@ fn build(
         page_concurrency: count("page_concurrency", page_concurrency)?.map(|pages| pages as usize),
         allow_insecure_http,
         registry_url,
+        app: None,
     };
     // The HTTP client may set up timers and DNS resolution on the runtime.
     let _runtime = runtime()?.enter();

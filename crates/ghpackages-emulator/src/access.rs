@@ -4,6 +4,7 @@
 use axum::http::HeaderValue;
 
 use crate::error::ApiError;
+use crate::fixture::AppPermission;
 use crate::identity::{Identity, ACCEPTED_OAUTH_SCOPES};
 use crate::store::{Account, Db, StoreResult, TokenOwner};
 use crate::types::{AccountKind, PackageRole, PackageType, Role, Visibility};
@@ -51,13 +52,28 @@ fn has_scope(granted: &str, scope: &str) -> bool {
     granted.any(|g| g == scope || (scope == "read:packages" && g == "write:packages"))
 }
 
-/// 403 unless the token carries every scope the operation needs.
+/// 403 unless the token carries every scope the operation needs; for an
+/// installation token, unless the installation's `packages` permission
+/// allows the action (`read` to read, `write` to delete or restore).
 pub fn check_scopes(
     user: &TokenOwner,
     action: Action,
     package_type: Option<PackageType>,
     docs: &'static str,
 ) -> Result<(), ApiError> {
+    if let Some(grant) = &user.installation {
+        let needed = match action {
+            Action::Read => AppPermission::Read,
+            Action::Delete | Action::Restore => AppPermission::Write,
+        };
+        return match grant.packages {
+            Some(granted) if granted >= needed => Ok(()),
+            _ => Err(ApiError::forbidden(
+                "Resource not accessible by integration",
+                docs,
+            )),
+        };
+    }
     let required = required_scopes(action, package_type);
     let missing: Vec<&str> = required
         .iter()
@@ -106,6 +122,27 @@ pub struct Rights {
     /// is admin of every package of the organization, or, through
     /// [`package_rights`], a user granted `admin` on the package).
     pub admin: bool,
+}
+
+/// The rights of the caller of a request over the packages of `owner`: an
+/// installation token sees every package of the account it is installed on
+/// and administers them with the `packages: write` permission; elsewhere
+/// it sees public packages only. Other callers: see [`rights`].
+pub fn caller_rights(
+    db: &Db<'_>,
+    owner: &Account,
+    caller: Option<&TokenOwner>,
+) -> StoreResult<Rights> {
+    match caller.and_then(|c| c.installation.as_ref()) {
+        Some(grant) => {
+            let installed = grant.account_id == owner.id;
+            Ok(Rights {
+                see_private: installed,
+                admin: installed && grant.packages >= Some(AppPermission::Write),
+            })
+        }
+        None => rights(db, owner, caller.map(|c| &c.user)),
+    }
 }
 
 /// The caller's rights over the packages of `owner`.

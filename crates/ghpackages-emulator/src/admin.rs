@@ -38,6 +38,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
             "/packages/{owner}/{package_type}/{package_name}/versions",
             post(create_versions),
         )
+        .route(
+            "/installations/{installation_id}",
+            get(crate::apps::admin_installation),
+        )
         .route("/clock", get(get_clock))
         .route("/clock/advance", post(advance_clock))
         .route("/limits", get(get_limits).put(put_limits))

@@ -15,6 +15,7 @@ use axum::{Extension, Router};
 
 use crate::admin;
 use crate::api_version;
+use crate::apps;
 use crate::faults;
 use crate::identity::{identify, Identity};
 use crate::limits::ClientKey;
@@ -25,6 +26,7 @@ use crate::state::AppState;
 /// The application for a state.
 pub fn router(state: AppState) -> Router {
     let api = routes::api()
+        .merge(apps::routes())
         .route_layer(middleware::from_fn_with_state(
             state.faults.clone(),
             faults::inject,
@@ -42,7 +44,10 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(middleware::from_fn_with_state(state.clone(), identify))
         .layer(middleware::from_fn(api_version::check))
-        .layer(middleware::from_fn(github_headers));
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            github_headers,
+        ));
     Router::new()
         .nest("/_emulator", admin::routes(state.clone()))
         .merge(registry::routes())
@@ -89,9 +94,10 @@ static REQUEST_ID: HeaderName = HeaderName::from_static("x-github-request-id");
 static MEDIA_TYPE: HeaderName = HeaderName::from_static("x-github-media-type");
 
 /// Headers GitHub puts on every API answer: a request id (clients report it
-/// in errors) and the media type. Each answer is logged at
+/// in errors), the media type, and the `Date` — the emulator clock's, which
+/// clients date their GitHub App JWTs by. Each answer is logged at
 /// trace level, without the query string (a restore's `token` is a secret).
-async fn github_headers(request: Request, next: Next) -> Response {
+async fn github_headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
     static COUNTER: AtomicU64 = AtomicU64::new(1);
     let id = COUNTER.fetch_add(1, Ordering::Relaxed);
     let request_id = format!("E1E1:{:X}:{id:08X}", std::process::id());
@@ -113,5 +119,13 @@ async fn github_headers(request: Request, next: Next) -> Response {
         MEDIA_TYPE.clone(),
         HeaderValue::from_static("github.v3; format=json"),
     );
+    let date = state
+        .clock
+        .now()
+        .format("%a, %d %b %Y %H:%M:%S GMT")
+        .to_string();
+    if let Ok(value) = HeaderValue::from_str(&date) {
+        headers.insert(axum::http::header::DATE, value);
+    }
     response
 }

@@ -31,6 +31,63 @@ pub struct Fixture {
     /// Packages with their versions.
     #[serde(default)]
     pub packages: Vec<PackageFixture>,
+    /// GitHub Apps and their installations.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub apps: Vec<AppFixture>,
+}
+
+/// A GitHub App: what its JWTs are checked against, and where it is installed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppFixture {
+    /// The app id (a JWT's issuer may be this or the client id).
+    pub id: i64,
+    /// The client id (`Iv1.…`), also accepted as a JWT's issuer.
+    #[serde(default)]
+    pub client_id: Option<String>,
+    /// The app's slug; its installations act as the user `SLUG[bot]`.
+    pub slug: String,
+    /// Display name; defaults to the slug.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The public key of the app's private key, in PEM.
+    pub public_key: String,
+    /// Where the app is installed.
+    #[serde(default)]
+    pub installations: Vec<InstallationFixture>,
+}
+
+/// An installation of an app on an account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InstallationFixture {
+    /// The installation id.
+    pub id: i64,
+    /// Login of the user or organization the app is installed on.
+    pub account: String,
+    /// Permissions granted, e.g. `{"packages": "write", "metadata": "read"}`;
+    /// `packages` decides what the installation's tokens may do.
+    #[serde(default)]
+    pub permissions: std::collections::BTreeMap<String, AppPermission>,
+    /// `all` (default) or `selected`.
+    #[serde(default = "all_repositories")]
+    pub repository_selection: String,
+}
+
+/// The level of one permission of an installation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AppPermission {
+    /// Read access.
+    Read,
+    /// Read and write access.
+    Write,
+    /// Full control (GitHub uses it for a few permissions).
+    Admin,
+}
+
+fn all_repositories() -> String {
+    "all".to_owned()
 }
 
 /// A user account.

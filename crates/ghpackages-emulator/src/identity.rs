@@ -11,11 +11,12 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use crate::apps;
 use crate::error::{internal, ApiError};
 use crate::faults::Peer;
 use crate::limits::ClientKey;
 use crate::state::AppState;
-use crate::store::{Account, TokenOwner};
+use crate::store::{Account, Db, StoreResult, TokenOwner};
 
 /// `X-OAuth-Scopes`: the scopes of the token used.
 pub static OAUTH_SCOPES: HeaderName = HeaderName::from_static("x-oauth-scopes");
@@ -29,12 +30,19 @@ pub struct Identity {
     pub ip: Option<IpAddr>,
     /// The token's owner and scopes; `None` without a token.
     pub user: Option<Arc<TokenOwner>>,
+    /// The GitHub App a JWT authenticated, for the app's own endpoints.
+    pub app: Option<i64>,
 }
 
 impl Identity {
     /// The authenticated account, if any.
     pub fn account(&self) -> Option<&Account> {
         self.user.as_deref().map(|u| &u.user)
+    }
+
+    /// What the installation token used grants, if one was used.
+    pub fn installation(&self) -> Option<&apps::Grant> {
+        self.user.as_deref().and_then(|u| u.installation.as_ref())
     }
 }
 
@@ -68,6 +76,34 @@ fn credentials(headers: &HeaderMap) -> Credentials<'_> {
     }
 }
 
+/// Who a token is.
+enum Caller {
+    /// A personal access token's user, or an installation token's bot.
+    User(TokenOwner),
+    /// A GitHub App, by its JWT.
+    App(i64),
+    /// Neither: the 401 to answer.
+    Refused(ApiError),
+}
+
+/// A personal access token, else an unexpired installation token, else an
+/// app's JWT; an expired installation token is `Bad credentials`, as on GitHub.
+fn caller(db: &Db<'_>, token: &str, now: i64) -> StoreResult<Caller> {
+    if let Some(owner) = db.token_owner(token)? {
+        return Ok(Caller::User(owner));
+    }
+    if let Some(owner) = apps::installation_token_owner(db, token, now)? {
+        return Ok(Caller::User(owner));
+    }
+    if apps::looks_like_jwt(token) {
+        return Ok(match apps::verify_jwt(db, token, now) {
+            Ok(app) => Caller::App(app),
+            Err(answer) => Caller::Refused(answer),
+        });
+    }
+    Ok(Caller::Refused(ApiError::bad_credentials()))
+}
+
 /// The bearer token of a request, for the admin API.
 pub fn bearer(headers: &HeaderMap) -> Option<&str> {
     match credentials(headers) {
@@ -84,27 +120,30 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         .get::<ConnectInfo<Peer>>()
         .map(|info| info.0.addr.ip());
     // GitHub counts a refused token against the address's budget.
-    let refuse = |request: &Request| {
+    let refuse = |request: &Request, answer: ApiError| {
         let client = ClientKey::Address(ip.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST)));
         let now = state.clock.now().timestamp_millis();
-        let answer = ApiError::bad_credentials().into_response();
+        let answer = answer.into_response();
         state
             .limiter()
             .charge_unrouted(client, request.method(), now, answer)
     };
-    let user = match credentials(request.headers()) {
-        Credentials::None => None,
-        Credentials::Malformed => return refuse(&request),
-        Credentials::Token(token) => match state.store.read(|db| db.token_owner(token)) {
-            Ok(Some(owner)) => Some(Arc::new(owner)),
-            Ok(None) => return refuse(&request),
+    let now = state.clock.now_secs();
+    let (user, app) = match credentials(request.headers()) {
+        Credentials::None => (None, None),
+        Credentials::Malformed => return refuse(&request, ApiError::bad_credentials()),
+        Credentials::Token(token) => match state.store.read(|db| caller(db, token, now)) {
+            Ok(Caller::User(owner)) => (Some(Arc::new(owner)), None),
+            Ok(Caller::App(app)) => (None, Some(app)),
+            Ok(Caller::Refused(answer)) => return refuse(&request, answer),
             Err(err) => return internal(err).into_response(),
         },
     };
     let scopes = user
         .as_ref()
+        .filter(|u| u.installation.is_none())
         .map(|u| HeaderValue::from_str(&u.scopes).unwrap_or(HeaderValue::from_static("")));
-    request.extensions_mut().insert(Identity { ip, user });
+    request.extensions_mut().insert(Identity { ip, user, app });
     let mut response = next.run(request).await;
     if let Some(scopes) = scopes {
         response.headers_mut().insert(OAUTH_SCOPES.clone(), scopes);

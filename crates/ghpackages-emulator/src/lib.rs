@@ -9,6 +9,7 @@ pub mod access;
 pub mod admin;
 pub mod api_version;
 pub mod app;
+pub mod apps;
 pub mod clock;
 pub mod config;
 pub mod control;

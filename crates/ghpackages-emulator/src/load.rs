@@ -151,6 +151,9 @@ pub fn load(db: &Db<'_>, fixture: &Fixture, now: i64) -> Result<LoadSummary, Fix
         summary.versions += load_package(db, package, now)?;
         summary.packages += 1;
     }
+    for app in &fixture.apps {
+        crate::apps::load_app(db, app, now)?;
+    }
     Ok(summary)
 }
 

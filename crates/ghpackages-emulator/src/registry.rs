@@ -320,7 +320,12 @@ async fn token(
         Some(token) => {
             let owner = state
                 .store
-                .read(|db| db.token_owner(&token))
+                .read(|db| match db.token_owner(&token)? {
+                    Some(owner) => Ok(Some(owner)),
+                    None => {
+                        crate::apps::installation_token_owner(db, &token, state.clock.now_secs())
+                    }
+                })
                 .map_err(RegistryError::internal)?
                 .ok_or_else(bad)?;
             access::check_scopes(

@@ -141,7 +141,7 @@ impl Json {
         self.comma = true;
     }
 
-    fn object(&mut self, fields: impl FnOnce(&mut Json)) {
+    pub(crate) fn object(&mut self, fields: impl FnOnce(&mut Json)) {
         self.buf.push('{');
         self.comma = false;
         fields(self);
@@ -149,20 +149,20 @@ impl Json {
         self.comma = true;
     }
 
-    fn member_object(&mut self, key: &str, fields: impl FnOnce(&mut Json)) {
+    pub(crate) fn member_object(&mut self, key: &str, fields: impl FnOnce(&mut Json)) {
         self.key(key);
         self.comma = false;
         self.object(fields);
     }
 
     /// A string member, escaped.
-    fn text(&mut self, key: &str, value: &str) {
+    pub(crate) fn text(&mut self, key: &str, value: &str) {
         self.key(key);
         escape_into(&mut self.buf, value);
     }
 
     /// An optional string member: `null` when absent.
-    fn opt_text(&mut self, key: &str, value: Option<&str>) {
+    pub(crate) fn opt_text(&mut self, key: &str, value: Option<&str>) {
         match value {
             Some(value) => self.text(key, value),
             None => self.raw(key, "null"),
@@ -170,18 +170,18 @@ impl Json {
     }
 
     /// A string member made of parts that need no escaping.
-    fn safe(&mut self, key: &str, value: impl Display) {
+    pub(crate) fn safe(&mut self, key: &str, value: impl Display) {
         self.key(key);
         let _ = write!(self.buf, "\"{value}\"");
     }
 
     /// A number, boolean or `null`.
-    fn raw(&mut self, key: &str, value: impl Display) {
+    pub(crate) fn raw(&mut self, key: &str, value: impl Display) {
         self.key(key);
         let _ = write!(self.buf, "{value}");
     }
 
-    fn strings(&mut self, key: &str, values: &[String]) {
+    pub(crate) fn strings(&mut self, key: &str, values: &[String]) {
         self.key(key);
         self.buf.push('[');
         for (i, value) in values.iter().enumerate() {
@@ -239,7 +239,7 @@ pub fn to_json<T: Render + ?Sized>(value: &T) -> Vec<u8> {
 }
 
 /// The `simple-user` object of an account.
-fn owner(out: &mut Json, key: &str, a: &Account, urls: Urls<'_>) {
+pub(crate) fn owner(out: &mut Json, key: &str, a: &Account, urls: Urls<'_>) {
     let api = urls.api;
     let login = a.login.as_str();
     out.member_object(key, |m| {

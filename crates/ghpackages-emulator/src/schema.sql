@@ -93,3 +93,31 @@ CREATE TABLE IF NOT EXISTS registry_tokens (
     repository TEXT NOT NULL,
     expires_at INTEGER NOT NULL
 );
+
+-- GitHub Apps, their installations and the installation tokens handed out
+-- (expires_at on the emulator clock).
+CREATE TABLE IF NOT EXISTS apps (
+    id INTEGER PRIMARY KEY,
+    client_id TEXT UNIQUE,
+    slug TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    public_key TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS installations (
+    id INTEGER PRIMARY KEY,
+    app_id INTEGER NOT NULL REFERENCES apps(id),
+    account_id INTEGER NOT NULL REFERENCES accounts(id),
+    permissions TEXT NOT NULL,
+    repository_selection TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    -- Installation tokens handed out so far, for the admin API.
+    tokens_issued INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (app_id, account_id)
+);
+
+CREATE TABLE IF NOT EXISTS installation_tokens (
+    token TEXT PRIMARY KEY,
+    installation_id INTEGER NOT NULL REFERENCES installations(id),
+    expires_at INTEGER NOT NULL
+);

@@ -98,10 +98,13 @@ pub struct Version {
 /// The identity a token resolves to.
 #[derive(Debug, Clone)]
 pub struct TokenOwner {
-    /// The user.
+    /// The user (for an installation token, the app's bot user).
     pub user: Account,
-    /// Scopes as GitHub reports them (`read:packages, repo`).
+    /// Scopes as GitHub reports them (`read:packages, repo`); empty for an
+    /// installation token.
     pub scopes: String,
+    /// For an installation token: what the installation grants.
+    pub installation: Option<crate::apps::Grant>,
 }
 
 /// Which versions a list shows.
@@ -124,7 +127,7 @@ const PACKAGE_FROM: &str = "FROM packages p JOIN accounts a ON a.id = p.owner_id
 const VERSION_COLUMNS: &str =
     "id, name, tags, downloads, license, description, created_at, updated_at, deleted_at";
 
-fn account_from(row: &Row<'_>, at: usize) -> StoreResult<Account> {
+pub(crate) fn account_from(row: &Row<'_>, at: usize) -> StoreResult<Account> {
     let kind: String = row.get(at + 2)?;
     Ok(Account {
         id: row.get(at)?,
@@ -248,6 +251,7 @@ impl Db<'_> {
                 Ok(TokenOwner {
                     user: account_from(row, 0)?,
                     scopes: row.get(4)?,
+                    installation: None,
                 })
             })
             .optional()
@@ -528,7 +532,8 @@ impl Db<'_> {
     /// Removes every row.
     pub fn clear(&self) -> StoreResult<()> {
         self.conn.execute_batch(
-            "DELETE FROM manifests; DELETE FROM registry_tokens; \
+            "DELETE FROM installation_tokens; DELETE FROM installations; DELETE FROM apps; \
+             DELETE FROM manifests; DELETE FROM registry_tokens; \
              DELETE FROM versions; DELETE FROM package_roles; DELETE FROM packages; DELETE FROM repositories; \
              DELETE FROM tokens; DELETE FROM memberships; DELETE FROM accounts;",
         )

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Deserializer};
 
+use crate::app::AppConfig;
 use crate::secret::Secret;
 
 /// The default API base URL.
@@ -26,7 +27,7 @@ pub const DEFAULT_PAGE_CONCURRENCY: usize = 8;
 /// default. Deserializes from
 /// `{"base_url", "token", "token_from_env", "api_version", "user_agent",
 /// "connect_timeout_ms", "timeout_ms", "retry", "page_concurrency",
-/// "allow_insecure_http", "registry_url"}`; unknown fields are refused.
+/// "allow_insecure_http", "registry_url", "app"}`; unknown fields are refused.
 ///
 /// Its `Debug` output never shows the token.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -66,6 +67,8 @@ pub struct ClientConfig {
     pub allow_insecure_http: bool,
     /// Base URL of the container registry (default: derived from the API base).
     pub registry_url: Option<String>,
+    /// Authenticate as a GitHub App installation instead of with a token.
+    pub app: Option<AppConfig>,
 }
 
 fn millis<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Duration, D::Error> {

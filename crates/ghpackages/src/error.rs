@@ -99,6 +99,10 @@ pub(crate) struct ErrorInner {
     pub(crate) status: Option<u16>,
     pub(crate) message: String,
     pub(crate) context: Option<String>,
+    /// Whether `context` stays when the operation adds its own: a GitHub
+    /// App's failed token exchange is about the token, not about the
+    /// operation that needed one.
+    pub(crate) context_pinned: bool,
     pub(crate) documentation_url: Option<String>,
     pub(crate) request_id: Option<String>,
     pub(crate) rate_limit: Option<RateLimit>,
@@ -115,6 +119,7 @@ impl Error {
                 status: None,
                 message: message.into(),
                 context: None,
+                context_pinned: false,
                 documentation_url: None,
                 request_id: None,
                 rate_limit: None,
@@ -192,9 +197,20 @@ impl Error {
     /// Sets what the failed operation was about ("package 'octo-org/hello' (container)").
     /// Arguments errors name their argument and need no context.
     pub(crate) fn with_context(mut self, context: impl Into<String>) -> Self {
-        if self.inner.kind != ErrorKind::InvalidInput {
+        if self.inner.kind != ErrorKind::InvalidInput && !self.inner.context_pinned {
             self.inner.context = Some(context.into());
         }
+        self
+    }
+
+    /// Sets a context no later [`Error::with_context`] replaces.
+    pub(crate) fn with_pinned_context(self, context: impl Into<String>) -> Self {
+        self.with_context(context).pinned()
+    }
+
+    /// Keeps the error's context (or its lack of one) from now on.
+    pub(crate) fn pinned(mut self) -> Self {
+        self.inner.context_pinned = true;
         self
     }
 }

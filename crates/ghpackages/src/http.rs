@@ -1,16 +1,17 @@
 //! Sending requests: one connection pool, retries, and the rate-limit and
 //! token-scope state of the last response.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use chrono::Utc;
-use reqwest::header::HeaderMap;
+use chrono::{DateTime, Utc};
+use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, DATE};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use url::Url;
 
+use crate::app::AppAuth;
 use crate::base_url::BaseUrl;
 use crate::config::RetryPolicy;
 use crate::error::Result;
@@ -18,6 +19,7 @@ use crate::http_error;
 use crate::rate_limit::RateLimit;
 use crate::rate_limit_wait::WaitNotifier;
 use crate::retry;
+use crate::secret::Secret;
 
 /// The HTTP side of a client.
 pub(crate) struct Http {
@@ -29,6 +31,12 @@ pub(crate) struct Http {
     pub(crate) waits: WaitNotifier,
     /// Requests sent, every attempt counted.
     pub(crate) sent: AtomicU64,
+    /// A GitHub App's installation tokens, when the client authenticates
+    /// as one; `None` with a plain token (a default header) or none.
+    pub(crate) app: Option<Arc<AppAuth>>,
+    /// How far the server's clock (its `Date` headers) is ahead of ours, in
+    /// seconds: the app's JWTs are dated on the server's clock.
+    pub(crate) server_offset: AtomicI64,
 }
 
 /// A complete response.
@@ -39,14 +47,55 @@ pub(crate) struct Reply {
 }
 
 impl Http {
-    /// Sends `method url` until it succeeds (2xx), fails with an error that
-    /// is not retried, or the retry policy gives up; then the last error.
+    /// Sends `method url` with the client's credentials. A GitHub App's
+    /// request refused with 401 is sent once more with a renewed token.
     pub(crate) async fn send(&self, method: Method, url: &Url) -> Result<Reply> {
+        let Some(app) = &self.app else {
+            return self.send_as(method, url, None).await;
+        };
+        let credential = app.credential(self).await?;
+        match self
+            .send_as(method.clone(), url, Some(&credential.header))
+            .await
+        {
+            Err(error) if error.status() == Some(401) => {
+                tracing::debug!(path = url.path(), "installation token refused; renewing it");
+                app.refused(credential.generation).await;
+                let credential = app.credential(self).await?;
+                self.send_as(method, url, Some(&credential.header)).await
+            }
+            other => other,
+        }
+    }
+
+    /// The installation token of a GitHub App client, for the registry's
+    /// handshake; `None` for other clients.
+    pub(crate) async fn app_token(&self) -> Result<Option<Secret>> {
+        match &self.app {
+            Some(app) => Ok(Some(app.credential(self).await?.token)),
+            None => Ok(None),
+        }
+    }
+
+    /// The server's time now, as far as its `Date` headers tell.
+    pub(crate) fn server_now(&self) -> DateTime<Utc> {
+        Utc::now() + chrono::Duration::seconds(self.server_offset.load(Ordering::Relaxed))
+    }
+
+    /// Sends `method url` (with `authorization` instead of the default
+    /// credentials, when given) until it succeeds (2xx), fails with an error
+    /// that is not retried, or the retry policy gives up; then the last error.
+    pub(crate) async fn send_as(
+        &self,
+        method: Method,
+        url: &Url,
+        authorization: Option<&HeaderValue>,
+    ) -> Result<Reply> {
         let mut attempt = 0;
         let mut waited = Duration::ZERO;
         loop {
             attempt += 1;
-            let error = match self.attempt(method.clone(), url).await {
+            let error = match self.attempt(method.clone(), url, authorization).await {
                 Ok(reply) if reply.status.is_success() => return Ok(reply),
                 Ok(reply) => {
                     http_error::from_response(reply.status, &reply.headers, &reply.body, Utc::now())
@@ -80,14 +129,18 @@ impl Http {
     }
 
     /// One attempt: the response with its whole body.
-    async fn attempt(&self, method: Method, url: &Url) -> Result<Reply> {
+    async fn attempt(
+        &self,
+        method: Method,
+        url: &Url,
+        authorization: Option<&HeaderValue>,
+    ) -> Result<Reply> {
         self.sent.fetch_add(1, Ordering::Relaxed);
-        let response = self
-            .client
-            .request(method.clone(), url.clone())
-            .send()
-            .await
-            .map_err(http_error::from_transport)?;
+        let mut request = self.client.request(method.clone(), url.clone());
+        if let Some(authorization) = authorization {
+            request = request.header(AUTHORIZATION, authorization.clone());
+        }
+        let response = request.send().await.map_err(http_error::from_transport)?;
         let status = response.status();
         let headers = response.headers().clone();
         tracing::debug!(method = %method, path = url.path(), status = status.as_u16(), "response");
@@ -104,8 +157,16 @@ impl Http {
         })
     }
 
-    /// Remembers the rate-limit state and token scopes a response reports.
+    /// Remembers the rate-limit state, token scopes and clock a response reports.
     fn observe(&self, headers: &HeaderMap) {
+        if let Some(date) = headers
+            .get(DATE)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|text| DateTime::parse_from_rfc2822(text).ok())
+        {
+            let offset = (date.with_timezone(&Utc) - Utc::now()).num_seconds();
+            self.server_offset.store(offset, Ordering::Relaxed);
+        }
         if let Some(limit) = RateLimit::from_headers(headers) {
             *lock(&self.rate_limit) = Some(limit);
         }

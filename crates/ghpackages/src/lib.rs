@@ -18,6 +18,8 @@
 //! - Connection failures, 500/502/503/504, 429 and rate-limit 403s are retried
 //!   with exponential backoff and jitter, honouring `Retry-After` and
 //!   `X-RateLimit-Reset` ([`RetryPolicy`]).
+//! - Or it authenticates as a GitHub App installation ([`GitHubApp`]):
+//!   installation tokens are exchanged, cached and renewed by the client.
 //! - The token never appears in `Debug` output, errors or logs, and is not
 //!   sent over plain `http://` except to loopback hosts, unless allowed with
 //!   [`ClientBuilder::allow_insecure_http`].
@@ -59,6 +61,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod app;
 pub mod cleanup;
 pub mod client;
 pub mod config;
@@ -83,6 +86,7 @@ mod paths;
 mod retry;
 mod secret;
 
+pub use app::{AppConfig, AppInstallation, GitHubApp};
 pub use client::{Client, ClientBuilder, OwnerHandle};
 pub use config::{
     BaseUrlSource, ClientConfig, RetryPolicy, BASE_URL_VARIABLE, DEFAULT_API_VERSION,

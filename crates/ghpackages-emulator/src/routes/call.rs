@@ -98,6 +98,12 @@ impl Call {
         let (login, kind) = match &self.family {
             Family::Org(login) => (login, AccountKind::Organization),
             Family::User(login) => (login, AccountKind::User),
+            Family::Me if self.identity.installation().is_some() => {
+                return Err(ApiError::forbidden(
+                    "Resource not accessible by integration",
+                    docs,
+                ))
+            }
             Family::Me => {
                 return self
                     .identity
@@ -132,6 +138,7 @@ impl FromRequestParts<AppState> for Call {
             .unwrap_or(Identity {
                 ip: None,
                 user: None,
+                app: None,
             });
         let prefix = parts.extensions.get::<ApiPrefix>().map_or("", |p| p.0);
         let root = match &state.public_base_url {

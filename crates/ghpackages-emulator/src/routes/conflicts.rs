@@ -5,7 +5,7 @@ use axum::response::Response;
 
 use super::call::{json, Call, Family};
 use super::docs::{docs, Op};
-use crate::access::{check_scopes, require_user, rights, Action};
+use crate::access::{caller_rights, check_scopes, require_user, Action};
 use crate::error::ApiError;
 use crate::render::PackageJson;
 use crate::state::AppState;
@@ -22,7 +22,7 @@ pub async fn list(State(state): State<AppState>, call: Call) -> Result<Response,
     }
     let items = state.store.read(|db| -> Result<_, ApiError> {
         let owner = call.owner(db, docs)?;
-        let rights = rights(db, &owner, call.identity.account())?;
+        let rights = caller_rights(db, &owner, call.identity.user.as_deref())?;
         Ok(db.docker_conflicts(owner.id, rights.see_private)?)
     })?;
     let urls = call.urls();

@@ -14,6 +14,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 pub use call::ApiPrefix;
+pub(crate) use call::{json, Call};
 
 /// 404 `Not Found` for unknown routes and methods, as GitHub answers.
 pub async fn not_found() -> ApiError {

@@ -5,7 +5,7 @@ use axum::response::Response;
 
 use super::call::{json, no_content, Call};
 use super::docs::{docs, Op};
-use crate::access::{check_scopes, package_rights, require_user, rights, Action, Rights};
+use crate::access::{caller_rights, check_scopes, package_rights, require_user, Action, Rights};
 use crate::error::ApiError;
 use crate::links::link_header;
 use crate::params;
@@ -26,7 +26,7 @@ pub async fn list(State(state): State<AppState>, call: Call) -> Result<Response,
     check_scopes(user, Action::Read, Some(package_type), docs)?;
     let (total, items) = state.store.read(|db| -> Result<_, ApiError> {
         let owner = call.owner(db, docs)?;
-        let rights = rights(db, &owner, Some(&user.user))?;
+        let rights = caller_rights(db, &owner, Some(user))?;
         match visibility.map(|v| v.stored(package_type)) {
             Some(None) => Ok((0, Vec::new())),
             filter => Ok(db.packages(
@@ -58,7 +58,7 @@ pub fn find(
 ) -> Result<(Package, Rights), ApiError> {
     let owner = call.owner(db, docs)?;
     let caller = call.identity.account();
-    let owner_rights = rights(db, &owner, caller)?;
+    let owner_rights = caller_rights(db, &owner, call.identity.user.as_deref())?;
     let Some(package) = db.package(owner.id, package_type, call.param("package_name"))? else {
         return Err(ApiError::not_found("Package not found.", docs));
     };
@@ -114,7 +114,7 @@ pub async fn restore(State(state): State<AppState>, call: Call) -> Result<Respon
     let now = state.clock.now_secs();
     state.store.write(|db| {
         let owner = call.owner(db, docs)?;
-        let owner_rights = rights(db, &owner, Some(&user.user))?;
+        let owner_rights = caller_rights(db, &owner, Some(user))?;
         let name = call.param("package_name");
         let deleted = db
             .deleted_package(owner.id, package_type, name, now - RESTORE_WINDOW_SECS)?

@@ -1,12 +1,14 @@
 //! [`ClientBuilder`]: the settings of a client, their defaults and checks.
 
 use std::fmt;
+use std::sync::atomic::AtomicI64;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION};
 
 use super::{refuse_insecure_token, Client, Inner};
+use crate::app::{AppAuth, GitHubApp};
 use crate::base_url::BaseUrl;
 use crate::config::{
     BaseUrlSource, ClientConfig, RetryPolicy, BASE_URL_VARIABLE, DEFAULT_API_VERSION,
@@ -30,6 +32,7 @@ const TOKEN_VARIABLES: [&str; 2] = ["GITHUB_TOKEN", "GH_TOKEN"];
 #[derive(Clone, Default)]
 pub struct ClientBuilder {
     config: ClientConfig,
+    app: Option<GitHubApp>,
     insecure_http_setting: Option<&'static str>,
     on_rate_limit: Option<OnRateLimit>,
 }
@@ -76,6 +79,15 @@ impl ClientBuilder {
     /// skipped), unless [`ClientBuilder::token_from_env`] is off.
     pub fn token(mut self, token: impl Into<String>) -> Self {
         self.config.token = Some(Secret::new(token));
+        self
+    }
+
+    /// Authenticate as an installation of a GitHub App instead of with a
+    /// token: the client exchanges the app's JWT for installation tokens
+    /// and renews them (see [`GitHubApp`]). The environment's tokens are
+    /// then not read; giving a token as well is an error.
+    pub fn app(mut self, app: GitHubApp) -> Self {
+        self.app = Some(app);
         self
     }
 
@@ -182,17 +194,34 @@ impl ClientBuilder {
     /// Validates the settings and builds the client.
     ///
     /// Fails with [`ErrorKind::InvalidInput`] naming the setting (`base_url`,
-    /// `token`, `api_version`, `user_agent`, `timeout`, `connect_timeout`,
-    /// `retry`, `page_concurrency`) when one is unusable, including a token
+    /// `token`, `app`, `app_id`, `private_key`, `installation_id`, `owner`,
+    /// `api_version`, `user_agent`, `timeout`, `connect_timeout`, `retry`,
+    /// `page_concurrency`) when one is unusable, including a token
     /// that would travel over plain `http://` to a non-loopback host.
     pub fn build(self) -> Result<Client> {
         let template = self.clone();
         let (base, base_url_source) = self.resolve_base_url()?;
-        let token = resolve_token(&self.config)?;
+        let app = match (&self.app, &self.config.app) {
+            (Some(app), _) => Some(app.clone()),
+            (None, Some(config)) => Some(config.build()?),
+            (None, None) => None,
+        };
+        if app.is_some() && self.config.token.is_some() {
+            return Err(Error::invalid_input(
+                "app",
+                "give a token or a GitHub App, not both",
+            ));
+        }
+        let token = if app.is_some() {
+            None
+        } else {
+            resolve_token(&self.config)?
+        };
+        let has_credentials = token.is_some() || app.is_some();
         let insecure_http_setting = self
             .insecure_http_setting
             .unwrap_or(RUST_INSECURE_HTTP_SETTING);
-        if token.is_some() {
+        if has_credentials {
             refuse_insecure_token(
                 "base_url",
                 "token",
@@ -206,7 +235,7 @@ impl ClientBuilder {
             Some(url) => RegistryBase::parse(url)?,
             None => RegistryBase::derive(base.as_str())?,
         };
-        if token.is_some() {
+        if has_credentials {
             refuse_insecure_token(
                 "registry_url",
                 "token",
@@ -273,9 +302,11 @@ impl ClientBuilder {
                     scopes: Mutex::new(None),
                     waits: WaitNotifier::new(self.on_rate_limit.clone()),
                     sent: Default::default(),
+                    app: app.map(|app| Arc::new(AppAuth::new(app))),
+                    server_offset: AtomicI64::new(0),
                 }),
                 base_url_source,
-                has_token: token.is_some(),
+                has_token: has_credentials,
                 token: token.clone(),
                 registry,
                 api_version,
@@ -318,6 +349,7 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("config", &self.config)
+            .field("app", &self.app)
             .field("insecure_http_setting", &self.insecure_http_setting)
             .field("on_rate_limit", &self.on_rate_limit.is_some())
             .finish()

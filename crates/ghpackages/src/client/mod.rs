@@ -140,7 +140,8 @@ impl Client {
         &self.inner.http.waits
     }
 
-    /// Whether a token is configured.
+    /// Whether the client sends credentials: a token, or a GitHub App's
+    /// installation tokens.
     pub fn has_token(&self) -> bool {
         self.inner.has_token
     }
@@ -153,6 +154,10 @@ impl Client {
 
     pub(crate) fn http(&self) -> &Http {
         &self.inner.http
+    }
+
+    pub(crate) fn shared_http(&self) -> Arc<Http> {
+        Arc::clone(&self.inner.http)
     }
 
     pub(crate) fn token(&self) -> Option<&Secret> {

@@ -47,6 +47,8 @@ pub struct RegistryClient {
     http: reqwest::Client,
     retry: RetryPolicy,
     token: Option<Secret>,
+    /// The API client's HTTP side, for a GitHub App's installation token.
+    api: Arc<crate::http::Http>,
     base: RegistryBase,
     concurrency: usize,
     /// Registry tokens by repository (`None`: anonymous access).
@@ -59,7 +61,10 @@ impl fmt::Debug for RegistryClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RegistryClient")
             .field("registry_url", &self.base.as_str())
-            .field("has_token", &self.token.is_some())
+            .field(
+                "has_token",
+                &(self.token.is_some() || self.api.app.is_some()),
+            )
             .field("concurrency", &self.concurrency)
             .field("fetches", &self.fetch_count())
             .finish()
@@ -93,6 +98,7 @@ impl RegistryClient {
             http: client.http().client.clone(),
             retry: client.http().retry.clone(),
             token: client.token().cloned(),
+            api: client.shared_http(),
             base: client.registry().clone(),
             concurrency: DEFAULT_REGISTRY_CONCURRENCY,
             bearers: tokio::sync::Mutex::new(HashMap::new()),
@@ -235,7 +241,11 @@ impl RegistryClient {
             .append_pair("service", &self.base.service());
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        if let Some(token) = &self.token {
+        let app_token = match &self.token {
+            Some(_) => None,
+            None => self.api.app_token().await?,
+        };
+        if let Some(token) = self.token.as_ref().or(app_token.as_ref()) {
             let credentials = base64(format!("{HANDSHAKE_USER}:{}", token.expose()).as_bytes());
             headers.insert(AUTHORIZATION, sensitive(&format!("Basic {credentials}"))?);
         }
