@@ -61,7 +61,8 @@ pub enum Command {
     Versions(VersionsCommand),
     /// List packages that conflict with the Docker migration.
     Conflicts,
-    /// Plan (and with --yes, execute) a cleanup of one package's versions.
+    /// Plan (and with --yes, execute) a cleanup of one package's versions,
+    /// or of several packages' (--package GLOB, --all-packages) in one run.
     Prune(Box<PruneArgs>),
     /// Restore what a prune journal records as deleted (all of it, or what
     /// the filters select), on the server the journal names.
@@ -149,8 +150,23 @@ pub struct VersionArgs {
 
 #[derive(Debug, Args)]
 pub struct PruneArgs {
-    #[command(flatten)]
-    pub package: PackageArgs,
+    /// The registry: npm, maven, rubygems, docker, nuget or container.
+    #[arg(short = 't', long = "type", visible_alias = "package-type", value_name = "TYPE", value_parser = package_type)]
+    pub package_type: PackageType,
+    /// The package's name (or --package/--all-packages for several).
+    #[arg(
+        required_unless_present_any = ["packages", "all_packages"],
+        conflicts_with_all = ["packages", "all_packages"]
+    )]
+    pub name: Option<String>,
+    /// Prune every package of the owner whose name matches this glob
+    /// (repeatable): each planned with the same policy, all executed under
+    /// one rate-limit pacer into one journal.
+    #[arg(long = "package", value_name = "GLOB")]
+    pub packages: Vec<String>,
+    /// Prune every package of the owner of this type (as --package '*').
+    #[arg(long, conflicts_with = "packages")]
+    pub all_packages: bool,
     /// Read the policy from this JSON file; the flags below override it.
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,

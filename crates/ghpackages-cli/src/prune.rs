@@ -6,9 +6,10 @@ use std::sync::Once;
 
 use chrono::Utc;
 use ghpackages::cleanup::{
-    self, execute_with_progress, plan_package, Action, Age, BudgetStop, ExecuteOptions,
-    ExecutionReport, OutcomeStatus, Pattern, Plan, PlanOptions, Policy, RateBudget, SemverFilter,
-    StopReason, TagFilter, UndoOptions, UndoReport, UndoStatus,
+    self, execute_packages_with_progress, execute_with_progress, plan_package, plan_packages,
+    Action, Age, BudgetStop, ExecuteOptions, ExecutionReport, OutcomeStatus, PackagesPlan,
+    PackagesReport, Pattern, Plan, PlanOptions, Policy, RateBudget, SemverFilter, StopReason,
+    TagFilter, UndoOptions, UndoReport, UndoStatus,
 };
 use ghpackages::PackageRef;
 use ghpackages::{Error, Result};
@@ -195,11 +196,6 @@ pub async fn prune(ctx: &Context, args: PruneArgs, summary_md: Option<&Path>) ->
         ));
     }
     let policy = policy_from_args(&args)?;
-    let target = PackageRef::new(
-        ctx.owner.clone(),
-        args.package.package_type,
-        &args.package.name,
-    );
     let client = &ctx.client;
     let options = PlanOptions {
         manifest_graph: !args.no_manifest_graph,
@@ -210,6 +206,10 @@ pub async fn prune(ctx: &Context, args: PruneArgs, summary_md: Option<&Path>) ->
             None => BTreeMap::new(),
         },
     };
+    let Some(name) = &args.name else {
+        return prune_packages(ctx, &args, &policy, &options).await;
+    };
+    let target = PackageRef::new(ctx.owner.clone(), args.package_type, name);
     let plan = plan_package(
         client,
         &target.owner,
@@ -350,6 +350,148 @@ pub async fn prune(ctx: &Context, args: PruneArgs, summary_md: Option<&Path>) ->
             Status::Ok
         },
     )
+}
+
+/// `ghpkg prune --package GLOB... | --all-packages`: every matching package
+/// planned with the same policy, executed in one run.
+async fn prune_packages(
+    ctx: &Context,
+    args: &PruneArgs,
+    policy: &Policy,
+    options: &PlanOptions,
+) -> Result<Status> {
+    let patterns = if args.all_packages {
+        vec!["*".to_owned()]
+    } else {
+        args.packages.clone()
+    };
+    let plan = plan_packages(
+        &ctx.client,
+        &ctx.owner,
+        args.package_type,
+        &patterns,
+        policy,
+        options,
+    )
+    .await?;
+    if !ctx.json {
+        print_packages_plan(&plan);
+    }
+    if !args.yes {
+        if ctx.json {
+            print_json(&json!({"plan": plan, "report": null}));
+        } else if plan.delete_count() > 0 {
+            out!(
+                "dry run: nothing was deleted; run again with --yes to delete {} versions",
+                plan.delete_count()
+            );
+        }
+        return Ok(Status::Ok);
+    }
+    let journal =
+        (plan.delete_count() > 0).then(|| args.journal.clone().unwrap_or_else(default_journal));
+    let execute = ExecuteOptions {
+        concurrency: args.concurrency,
+        journal,
+        ..ExecuteOptions::default()
+    };
+    let report = execute_plan_set(ctx, &plan, &execute).await?;
+    let unreadable = plan
+        .packages
+        .iter()
+        .any(|p| crate::graph::graph_unreadable(&p.plan(&plan.policy, plan.planned_at)));
+    Ok(if report.is_success() && !unreadable {
+        Status::Ok
+    } else {
+        Status::SomeFailed
+    })
+}
+
+/// Each package's plan (table, graph line, summary), then the totals.
+fn print_packages_plan(plan: &PackagesPlan) {
+    for package in &plan.packages {
+        let one = package.plan(&plan.policy, plan.planned_at);
+        out!(
+            "== {}/{} ({})",
+            plan_owner(plan),
+            package.package,
+            plan.package_type
+        );
+        plan_table(&one).print();
+        if let Some(line) = crate::graph::graph_line(&one) {
+            out!("{line}");
+        }
+        out!("{}", plan_summary(&one));
+    }
+    out!(
+        "plan: delete {} of {} versions in {} packages, keep {}",
+        plan.delete_count(),
+        plan.version_count(),
+        plan.packages.len(),
+        plan.version_count() - plan.delete_count()
+    );
+}
+
+fn plan_owner(plan: &PackagesPlan) -> String {
+    plan.owner.clone().unwrap_or_else(|| "@me".to_owned())
+}
+
+/// Executes a plan over several packages with a progress line, and reports
+/// per package and in total.
+async fn execute_plan_set(
+    ctx: &Context,
+    plan: &PackagesPlan,
+    options: &ExecuteOptions,
+) -> Result<PackagesReport> {
+    let progress = Progress::new("deleting", plan.delete_count(), ctx.json);
+    let announce = Once::new();
+    let on_outcome = |_: &PackageRef, _: &_| {
+        if let (Some(path), false) = (&options.journal, ctx.json) {
+            announce.call_once(|| eprintln!("journal: {}", path.display()));
+        }
+        progress.tick();
+    };
+    let report = execute_packages_with_progress(&ctx.client, plan, options, on_outcome).await?;
+    if ctx.json {
+        print_json(&json!({"plan": plan, "report": report}));
+        return Ok(report);
+    }
+    let mut failures = Table::new(&["PACKAGE", "ID", "NAME", "ERROR"]);
+    let mut packages = Table::new(&["PACKAGE", "DELETED", "ALREADY GONE", "FAILED"]);
+    for package in &report.packages {
+        packages.row(vec![
+            package.target.name.clone(),
+            package.deleted.to_string(),
+            package.already_gone.to_string(),
+            package.failed.to_string(),
+        ]);
+        for outcome in &package.outcomes {
+            if let (OutcomeStatus::Failed, Some(error)) = (outcome.status, &outcome.error) {
+                failures.row(vec![
+                    package.target.name.clone(),
+                    outcome.version_id.to_string(),
+                    short_name(&outcome.name),
+                    error.message.clone(),
+                ]);
+            }
+        }
+    }
+    packages.print();
+    if report.failed > 0 {
+        failures.print();
+    }
+    let seconds = (report.finished_at - report.started_at).num_milliseconds() as f64 / 1000.0;
+    out!(
+        "total: deleted {}, already gone {}, failed {} in {} packages in {seconds:.1}s",
+        report.deleted,
+        report.already_gone,
+        report.failed,
+        report.packages.len()
+    );
+    if let Some(path) = &report.journal {
+        out!("undo with: ghpkg undo {}", path.display());
+    }
+    Ok(report)
 }
 
 pub async fn undo(ctx: &Context, args: UndoArgs) -> Result<Status> {

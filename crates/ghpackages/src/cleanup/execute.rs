@@ -176,6 +176,52 @@ pub async fn execute_with_progress(
     options: &ExecuteOptions,
     on_outcome: impl Fn(&Outcome) + Send + Sync,
 ) -> Result<ExecutionReport> {
+    let batch = Batch {
+        target: target.clone(),
+        deletions: plan.deletions().cloned().collect(),
+    };
+    let mut run = run(
+        client,
+        vec![batch],
+        &target.name,
+        options,
+        |_: &PackageRef, outcome: &Outcome| on_outcome(outcome),
+    )
+    .await?;
+    let mut report = run.reports.pop().expect("one report per batch");
+    report.journal_entries = run.journal_entries;
+    report.stopped = run.stopped;
+    Ok(report)
+}
+
+/// One package's deletions, oldest first, in a run over one or more packages.
+pub(crate) struct Batch {
+    pub(crate) target: PackageRef,
+    pub(crate) deletions: Vec<Decision>,
+}
+
+/// What [`run`] did: one report per batch, in the batches' order.
+pub(crate) struct Run {
+    pub(crate) started_at: DateTime<Utc>,
+    pub(crate) finished_at: DateTime<Utc>,
+    pub(crate) journal: Option<PathBuf>,
+    pub(crate) journal_entries: Vec<JournalEntry>,
+    pub(crate) reports: Vec<ExecutionReport>,
+    /// Set when the budget ended the run with deletions left (in all batches).
+    pub(crate) stopped: Option<BudgetStop>,
+}
+
+/// Executes every batch under one pacer and one journal: the deletions of
+/// all packages share the rate-limit budget and `options.concurrency`, in
+/// batch order, each package's oldest first. `label` names a new default
+/// journal file (a package's name, or what the packages are).
+pub(crate) async fn run(
+    client: &Client,
+    batches: Vec<Batch>,
+    label: &str,
+    options: &ExecuteOptions,
+    on_outcome: impl Fn(&PackageRef, &Outcome) + Send + Sync,
+) -> Result<Run> {
     if options.concurrency == 0 {
         return Err(Error::invalid_input(
             "concurrency",
@@ -196,9 +242,9 @@ pub async fn execute_with_progress(
         ));
     }
     let started_at = Utc::now();
-    let deletions: Vec<Decision> = plan.deletions().cloned().collect();
-    if !deletions.is_empty() {
-        require_scope(client, target, "delete:packages").await?;
+    let planned: usize = batches.iter().map(|b| b.deletions.len()).sum();
+    if let Some(first) = batches.iter().find(|b| !b.deletions.is_empty()) {
+        require_scope(client, &first.target, "delete:packages").await?;
     }
     if options.journal.is_some() && !options.journal_file {
         return Err(Error::invalid_input(
@@ -206,9 +252,10 @@ pub async fn execute_with_progress(
             "a journal path was given with journal_file off; give one or the other",
         ));
     }
+    let owner = batches.first().and_then(|b| b.target.owner_login());
     let journal_path = match (&options.journal, options.journal_file) {
         (Some(path), _) => Some(path.clone()),
-        (None, true) if !deletions.is_empty() => Some(default_journal_path(target, started_at)?),
+        (None, true) if planned > 0 => Some(default_journal_path(owner, label, started_at)?),
         _ => None,
     };
     let record = match &journal_path {
@@ -216,49 +263,77 @@ pub async fn execute_with_progress(
         None => Record::Memory(Mutex::new(Vec::new())),
     };
     let pacer = Pacer::new(options.budget, client.rate_limit_waits().clone());
-    pacer.observe(client.rate_limit().as_ref(), deletions.len());
-    let planned = deletions.len();
+    pacer.observe(client.rate_limit().as_ref(), planned);
     let left = AtomicUsize::new(planned);
     let task = Task {
         client,
-        target,
         record: &record,
         pacer: &pacer,
         left: &left,
         max_waits: options.max_rate_limit_waits,
     };
-    let mut results = stream::iter(deletions)
-        .map(|decision| task.delete(decision))
+    let mut reports: Vec<ExecutionReport> = batches
+        .iter()
+        .map(|batch| ExecutionReport {
+            target: batch.target.clone(),
+            started_at,
+            finished_at: started_at,
+            deleted: 0,
+            already_gone: 0,
+            failed: 0,
+            journal: journal_path.clone(),
+            journal_entries: Vec::new(),
+            outcomes: Vec::new(),
+            stopped: None,
+        })
+        .collect();
+    let jobs: Vec<(usize, Decision)> = batches
+        .iter()
+        .enumerate()
+        .flat_map(|(index, batch)| batch.deletions.iter().map(move |d| (index, d.clone())))
+        .collect();
+    let batches = &batches;
+    let task = &task;
+    let mut results = stream::iter(jobs)
+        .map(|(index, decision)| async move {
+            let outcome = task.delete(&batches[index].target, decision).await?;
+            Ok::<_, Error>(outcome.map(|o| (index, o)))
+        })
         .buffer_unordered(options.concurrency);
-    let mut report = ExecutionReport {
-        target: target.clone(),
-        started_at,
-        finished_at: started_at,
-        deleted: 0,
-        already_gone: 0,
-        failed: 0,
-        journal: journal_path,
-        journal_entries: Vec::new(),
-        outcomes: Vec::new(),
-        stopped: None,
-    };
-    while let Some(outcome) = results.next().await {
-        let Some(outcome) = outcome? else { continue };
+    let mut attempted = 0;
+    while let Some(done) = results.next().await {
+        let Some((index, outcome)) = done? else {
+            continue;
+        };
+        attempted += 1;
+        let report = &mut reports[index];
         match outcome.status {
             OutcomeStatus::Deleted => report.deleted += 1,
             OutcomeStatus::AlreadyGone => report.already_gone += 1,
             OutcomeStatus::Failed => report.failed += 1,
         }
-        on_outcome(&outcome);
+        report.finished_at = outcome.at;
+        on_outcome(&report.target, &outcome);
         report.outcomes.push(outcome);
     }
     drop(results);
-    if let Record::Memory(entries) = record {
-        report.journal_entries = entries.into_inner().unwrap_or_else(|p| p.into_inner());
+    let journal_entries = match record {
+        Record::Memory(entries) => entries.into_inner().unwrap_or_else(|p| p.into_inner()),
+        Record::File(_) => Vec::new(),
+    };
+    let stopped = pacer.stop(planned - attempted);
+    let finished_at = Utc::now();
+    for report in reports.iter_mut().filter(|r| r.outcomes.is_empty()) {
+        report.finished_at = finished_at;
     }
-    report.stopped = pacer.stop(planned - report.outcomes.len());
-    report.finished_at = Utc::now();
-    Ok(report)
+    Ok(Run {
+        started_at,
+        finished_at,
+        journal: journal_path,
+        journal_entries,
+        reports,
+        stopped,
+    })
 }
 
 /// Fails with one `forbidden` error when the token's classic scopes are known
@@ -317,7 +392,6 @@ impl Record {
 /// What every concurrent deletion shares.
 struct Task<'a> {
     client: &'a Client,
-    target: &'a PackageRef,
     record: &'a Record,
     pacer: &'a Pacer,
     left: &'a AtomicUsize,
@@ -325,13 +399,13 @@ struct Task<'a> {
 }
 
 impl Task<'_> {
-    fn entry(&self, decision: &Decision, state: EntryState) -> JournalEntry {
+    fn entry(&self, target: &PackageRef, decision: &Decision, state: EntryState) -> JournalEntry {
         JournalEntry {
             state,
-            owner_type: self.target.owner_type(),
-            owner: self.target.owner_login().map(str::to_owned),
-            package_type: self.target.package_type,
-            package: self.target.name.clone(),
+            owner_type: target.owner_type(),
+            owner: target.owner_login().map(str::to_owned),
+            package_type: target.package_type,
+            package: target.name.clone(),
             version_id: decision.version_id,
             version: decision.name.clone(),
             tags: decision.tags.clone(),
@@ -342,7 +416,7 @@ impl Task<'_> {
 
     /// The outcome of deleting `decision`'s version; `None` when the budget
     /// ended the run first.
-    async fn delete(&self, decision: Decision) -> Result<Option<Outcome>> {
+    async fn delete(&self, target: &PackageRef, decision: Decision) -> Result<Option<Outcome>> {
         let mut waits = 0;
         let result = loop {
             if self.pacer.acquire().await.is_err() {
@@ -361,7 +435,7 @@ impl Task<'_> {
             if waits == 0 {
                 let written = self
                     .record
-                    .append(self.entry(&decision, EntryState::Pending))
+                    .append(self.entry(target, &decision, EntryState::Pending))
                     .await;
                 if let Err(error) = written {
                     self.pacer.release(None, self.left.load(Ordering::Relaxed));
@@ -371,9 +445,9 @@ impl Task<'_> {
             let result = self
                 .client
                 .delete_package_version(
-                    &self.target.owner,
-                    self.target.package_type,
-                    &self.target.name,
+                    &target.owner,
+                    target.package_type,
+                    &target.name,
                     decision.version_id,
                 )
                 .await;
@@ -392,7 +466,7 @@ impl Task<'_> {
         let (status, error) = match result {
             Ok(()) => {
                 self.record
-                    .append(self.entry(&decision, EntryState::Deleted))
+                    .append(self.entry(target, &decision, EntryState::Deleted))
                     .await?;
                 (OutcomeStatus::Deleted, None)
             }

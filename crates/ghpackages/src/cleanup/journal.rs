@@ -226,8 +226,13 @@ pub fn default_journal_dir() -> PathBuf {
 }
 
 /// A new journal file's path in [`default_journal_dir`], named after the
-/// package and the time: `prune-octo-org-hello-20261127T130000.123Z.jsonl`.
-pub(crate) fn default_journal_path(target: &PackageRef, now: DateTime<Utc>) -> Result<PathBuf> {
+/// owner, what was pruned (a package's name, or `container-packages` for
+/// several) and the time: `prune-octo-org-hello-20261127T130000.123Z.jsonl`.
+pub(crate) fn default_journal_path(
+    owner: Option<&str>,
+    label: &str,
+    now: DateTime<Utc>,
+) -> Result<PathBuf> {
     let dir = default_journal_dir();
     std::fs::create_dir_all(&dir).map_err(|e| {
         Error::new(
@@ -235,7 +240,7 @@ pub(crate) fn default_journal_path(target: &PackageRef, now: DateTime<Utc>) -> R
             format!("cannot create the journal directory {}: {e}", dir.display()),
         )
     })?;
-    let owner = target.owner_login().unwrap_or("user");
+    let owner = owner.unwrap_or("user");
     let safe = |text: &str| -> String {
         text.chars()
             .map(|c| {
@@ -250,7 +255,7 @@ pub(crate) fn default_journal_path(target: &PackageRef, now: DateTime<Utc>) -> R
     let name = format!(
         "prune-{}-{}-{}.jsonl",
         safe(owner),
-        safe(&target.name),
+        safe(label),
         now.format("%Y%m%dT%H%M%S%.3fZ")
     );
     Ok(dir.join(name))

@@ -14,7 +14,12 @@
 //!    limits, each journaled before and after it happens — to the JSON-lines
 //!    file given, else to a new file in [`default_journal_dir`], or (opted
 //!    into) to the report itself. Every line names the server and owner.
-//! 4. If the policy was wrong, [`undo_journal`] restores what the journal
+//! 4. For several packages of one owner and type at once,
+//!    [`plan_packages`] selects them by name globs and plans each with the
+//!    same policy into one [`PackagesPlan`], and [`execute_packages`] runs
+//!    every deletion under one pacer into one journal, reporting per
+//!    package and in total ([`PackagesReport`]).
+//! 5. If the policy was wrong, [`undo_journal`] restores what the journal
 //!    records, within GitHub's 30-day window, on the journal's server: all
 //!    of it, or what [`UndoOptions`] select (packages, versions, a time
 //!    range, the last N), and with `dry_run` says first what it would do.
@@ -43,6 +48,7 @@ mod graph;
 mod journal;
 mod pacer;
 mod package;
+mod packages;
 mod plan;
 mod policy;
 mod selection;
@@ -58,6 +64,10 @@ pub use graph::{GraphStatus, GraphSummary, ManifestGraph, ManifestLinks};
 pub use journal::{default_journal_dir, read_journal, EntryState, Journal, JournalEntry};
 pub use pacer::{BudgetStop, RateBudget, StopReason};
 pub use package::{plan_package, PlanOptions};
+pub use packages::{
+    execute_packages, execute_packages_with_progress, plan_packages, select_packages, PackagePlan,
+    PackagesPlan, PackagesReport, PLAN_FORMAT_VERSION,
+};
 pub use plan::{
     plan, plan_with, plan_with_graph, Action, Decision, PackageFacts, Plan, Rule,
     GITHUB_PUBLIC_DOWNLOAD_LIMIT,

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::cleanup::graph::{GraphStatus, GraphSummary, ManifestGraph};
@@ -64,6 +64,29 @@ pub async fn plan_package(
     policy: &Policy,
     options: &PlanOptions,
 ) -> Result<Plan> {
+    plan_package_at(
+        client,
+        owner,
+        package_type,
+        name,
+        policy,
+        options,
+        Utc::now(),
+    )
+    .await
+}
+
+/// [`plan_package`] with ages measured from `now`, so that the packages of
+/// one run share it.
+pub(crate) async fn plan_package_at(
+    client: &Client,
+    owner: &Owner,
+    package_type: PackageType,
+    name: &str,
+    policy: &Policy,
+    options: &PlanOptions,
+    now: DateTime<Utc>,
+) -> Result<Plan> {
     let package = client.get_package(owner, package_type, name).await?;
     let versions = client
         .list_all_package_versions(owner, package_type, name, &ListVersionsOptions::default())
@@ -72,7 +95,6 @@ pub async fn plan_package(
         visibility: Some(package.visibility),
         downloads: options.downloads.clone(),
     };
-    let now = Utc::now();
     let plan = plan_with(&versions, &facts, policy, now);
     if package_type != PackageType::Container || !options.manifest_graph {
         return Ok(plan);
