@@ -136,6 +136,38 @@ pub struct PackagesPlan {
 }
 
 impl PackagesPlan {
+    /// Reads a saved plan. Fails with `invalid_input` (argument `plan`) on
+    /// text that is not a plan, naming what is wrong, and on a format
+    /// version this library does not know.
+    pub fn from_json(text: &str) -> Result<PackagesPlan> {
+        let bad = |message: String| Error::invalid_input("plan", message);
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| bad(format!("the plan is not JSON: {e}")))?;
+        match value.get("format_version").map(|v| v.as_u64()) {
+            Some(Some(version)) if version == u64::from(PLAN_FORMAT_VERSION) => {}
+            Some(Some(version)) => {
+                return Err(bad(format!(
+                    "plan format version {version} is not supported (this is version \
+                     {PLAN_FORMAT_VERSION}: make the plan again with this ghpackages)"
+                )))
+            }
+            _ => {
+                return Err(bad(
+                    "not a plan: no format_version (a plan is what --plan-out writes)".into(),
+                ))
+            }
+        }
+        let plan: PackagesPlan = serde_path_to_error::deserialize(value)
+            .map_err(|e| bad(format!("invalid plan at {}: {}", e.path(), e.inner())))?;
+        plan.owner()?;
+        Ok(plan)
+    }
+
+    /// The plan as pretty-printed JSON: the saved plan format.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a plan always serializes")
+    }
+
     /// The owner the plan is for.
     pub fn owner(&self) -> Result<Owner> {
         PackageRef::from_parts(
