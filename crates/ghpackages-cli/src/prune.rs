@@ -207,7 +207,7 @@ pub async fn prune(ctx: &Context, args: PruneArgs, summary_md: Option<&Path>) ->
         },
     };
     let Some(name) = &args.name else {
-        return prune_packages(ctx, &args, &policy, &options).await;
+        return prune_packages(ctx, &args, &policy, &options, summary_md).await;
     };
     let target = PackageRef::new(ctx.owner.clone(), args.package_type, name);
     let plan = plan_package(
@@ -359,6 +359,7 @@ async fn prune_packages(
     args: &PruneArgs,
     policy: &Policy,
     options: &PlanOptions,
+    summary_md: Option<&Path>,
 ) -> Result<Status> {
     let patterns = if args.all_packages {
         vec!["*".to_owned()]
@@ -377,14 +378,29 @@ async fn prune_packages(
     if !ctx.json {
         print_packages_plan(&plan);
     }
+    let targets = plan
+        .packages
+        .iter()
+        .map(|p| plan.target(p))
+        .collect::<Result<Vec<_>>>()?;
+    let plans: Vec<Plan> = plan
+        .packages
+        .iter()
+        .map(|p| p.plan(&plan.policy, plan.planned_at))
+        .collect();
+    let runs = |report| package_runs(&targets, &plans, report);
     if !args.yes {
         if ctx.json {
-            print_json(&json!({"plan": plan, "report": null}));
+            let counts = Counts::total(&runs(None));
+            print_json(&json!({"plan": plan, "report": null, "counts": counts}));
         } else if plan.delete_count() > 0 {
             out!(
                 "dry run: nothing was deleted; run again with --yes to delete {} versions",
                 plan.delete_count()
             );
+        }
+        if let Some(path) = summary_md {
+            summary::write(path, &runs(None))?;
         }
         return Ok(Status::Ok);
     }
@@ -396,15 +412,39 @@ async fn prune_packages(
         ..ExecuteOptions::default()
     };
     let report = execute_plan_set(ctx, &plan, &execute).await?;
-    let unreadable = plan
-        .packages
-        .iter()
-        .any(|p| crate::graph::graph_unreadable(&p.plan(&plan.policy, plan.planned_at)));
+    if ctx.json {
+        let counts = Counts::total(&runs(Some(&report)));
+        print_json(&json!({"plan": plan, "report": report, "counts": counts}));
+    } else {
+        print_packages_report(&report);
+    }
+    if let Some(path) = summary_md {
+        summary::write(path, &runs(Some(&report)))?;
+    }
+    let unreadable = plans.iter().any(crate::graph::graph_unreadable);
     Ok(if report.is_success() && !unreadable {
         Status::Ok
     } else {
         Status::SomeFailed
     })
+}
+
+/// Each package's part of a run over several, for the summary and counts.
+fn package_runs<'a>(
+    targets: &'a [PackageRef],
+    plans: &'a [Plan],
+    report: Option<&'a PackagesReport>,
+) -> Vec<PackageRun<'a>> {
+    targets
+        .iter()
+        .zip(plans)
+        .enumerate()
+        .map(|(i, (target, plan))| PackageRun {
+            target,
+            plan,
+            report: report.map(|r| &r.packages[i]),
+        })
+        .collect()
 }
 
 /// Each package's plan (table, graph line, summary), then the totals.
@@ -436,8 +476,7 @@ fn plan_owner(plan: &PackagesPlan) -> String {
     plan.owner.clone().unwrap_or_else(|| "@me".to_owned())
 }
 
-/// Executes a plan over several packages with a progress line, and reports
-/// per package and in total.
+/// Executes a plan over several packages with a progress line.
 async fn execute_plan_set(
     ctx: &Context,
     plan: &PackagesPlan,
@@ -451,11 +490,11 @@ async fn execute_plan_set(
         }
         progress.tick();
     };
-    let report = execute_packages_with_progress(&ctx.client, plan, options, on_outcome).await?;
-    if ctx.json {
-        print_json(&json!({"plan": plan, "report": report}));
-        return Ok(report);
-    }
+    execute_packages_with_progress(&ctx.client, plan, options, on_outcome).await
+}
+
+/// The report per package, the failures, and the totals.
+fn print_packages_report(report: &PackagesReport) {
     let mut failures = Table::new(&["PACKAGE", "ID", "NAME", "ERROR"]);
     let mut packages = Table::new(&["PACKAGE", "DELETED", "ALREADY GONE", "FAILED"]);
     for package in &report.packages {
@@ -491,7 +530,6 @@ async fn execute_plan_set(
     if let Some(path) = &report.journal {
         out!("undo with: ghpkg undo {}", path.display());
     }
-    Ok(report)
 }
 
 pub async fn undo(ctx: &Context, args: UndoArgs) -> Result<Status> {

@@ -69,9 +69,12 @@ async fn globs_select_packages_planned_and_pruned_in_one_run() {
     let emulator = emulator().await;
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("org.jsonl");
+    let summary = dir.path().join("summary.md");
     let dry = ghpkg(
         &emulator,
         &[
+            "--summary-md",
+            summary.to_str().unwrap(),
             "prune",
             "--type",
             "container",
@@ -95,6 +98,11 @@ async fn globs_select_packages_planned_and_pruned_in_one_run() {
         "{text}"
     );
     assert!(text.contains("dry run: nothing was deleted"), "{text}");
+    let markdown = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        markdown.contains("svc-api") && markdown.contains("svc-web") && !markdown.contains("tools"),
+        "{markdown}"
+    );
     let run = ghpkg(
         &emulator,
         &[
@@ -120,6 +128,8 @@ async fn globs_select_packages_planned_and_pruned_in_one_run() {
     assert_eq!(body["plan"]["format_version"], 1);
     assert_eq!(body["plan"]["packages"].as_array().unwrap().len(), 2);
     assert_eq!(body["report"]["deleted"], 19);
+    assert_eq!(body["counts"]["deleted"], 19);
+    assert_eq!(body["counts"]["kept"], 9);
     assert_eq!(body["report"]["packages"][0]["deleted"], 11);
     assert_eq!(body["report"]["packages"][1]["deleted"], 8);
     assert_eq!(
