@@ -251,15 +251,8 @@ pub async fn prune(ctx: &Context, args: PruneArgs, summary_md: Option<&Path>) ->
         }
         return Ok(Status::Ok);
     }
-    if max_requests == Some(0) && plan.delete_count() > 0 {
-        let rate_limit = client.rate_limit();
-        let stop = BudgetStop {
-            reason: StopReason::MaxRequests,
-            requests: 0,
-            left: plan.delete_count(),
-            remaining: rate_limit.as_ref().map(|limit| limit.remaining),
-            reset_at: rate_limit.map(|limit| limit.reset),
-        };
+    let budget = budget(&args, max_requests);
+    if let Some(stop) = spent_before_deleting(ctx, &budget, plan.delete_count()) {
         let run = PackageRun {
             target: &target,
             plan: &plan,
@@ -284,12 +277,7 @@ pub async fn prune(ctx: &Context, args: PruneArgs, summary_md: Option<&Path>) ->
     let options = ExecuteOptions {
         concurrency: args.concurrency,
         journal,
-        budget: RateBudget {
-            max_requests,
-            reserve: args.reserve.unwrap_or(0),
-            wait_for_reset: args.wait_for_reset,
-            ..args.secondary_limit.unwrap_or_default()
-        },
+        budget,
         ..ExecuteOptions::default()
     };
     let progress = Progress::new("deleting", plan.delete_count(), ctx.json);
@@ -352,6 +340,33 @@ pub async fn prune(ctx: &Context, args: PruneArgs, summary_md: Option<&Path>) ->
     )
 }
 
+/// The budget of `--max-requests` (what is left of it after planning),
+/// `--reserve`, `--wait-for-reset` and `--secondary-limit`.
+fn budget(args: &PruneArgs, max_requests: Option<u64>) -> RateBudget {
+    RateBudget {
+        max_requests,
+        reserve: args.reserve.unwrap_or(0),
+        wait_for_reset: args.wait_for_reset,
+        ..args.secondary_limit.unwrap_or_default()
+    }
+}
+
+/// The stop of a run whose `--max-requests` planning spent entirely, while
+/// `left` deletions are planned.
+fn spent_before_deleting(ctx: &Context, budget: &RateBudget, left: usize) -> Option<BudgetStop> {
+    if budget.max_requests != Some(0) || left == 0 {
+        return None;
+    }
+    let rate_limit = ctx.client.rate_limit();
+    Some(BudgetStop {
+        reason: StopReason::MaxRequests,
+        requests: 0,
+        left,
+        remaining: rate_limit.as_ref().map(|limit| limit.remaining),
+        reset_at: rate_limit.map(|limit| limit.reset),
+    })
+}
+
 /// `ghpkg prune --package GLOB... | --all-packages`: every matching package
 /// planned with the same policy, executed in one run.
 async fn prune_packages(
@@ -375,6 +390,10 @@ async fn prune_packages(
         options,
     )
     .await?;
+    // --max-requests counts the planning's requests too.
+    let max_requests = args
+        .max_requests
+        .map(|max| max.saturating_sub(ctx.client.requests_sent()));
     if !ctx.json {
         print_packages_plan(&plan);
     }
@@ -388,10 +407,10 @@ async fn prune_packages(
         .iter()
         .map(|p| p.plan(&plan.policy, plan.planned_at))
         .collect();
-    let runs = |report| package_runs(&targets, &plans, report);
+    let runs = |report, stopped| package_runs(&targets, &plans, report, stopped);
     if !args.yes {
         if ctx.json {
-            let counts = Counts::total(&runs(None));
+            let counts = Counts::total(&runs(None, None));
             print_json(&json!({"plan": plan, "report": null, "counts": counts}));
         } else if plan.delete_count() > 0 {
             out!(
@@ -400,32 +419,51 @@ async fn prune_packages(
             );
         }
         if let Some(path) = summary_md {
-            summary::write(path, &runs(None))?;
+            summary::write(path, &runs(None, None))?;
         }
         return Ok(Status::Ok);
+    }
+    let budget = budget(args, max_requests);
+    if let Some(stop) = spent_before_deleting(ctx, &budget, plan.delete_count()) {
+        if ctx.json {
+            let counts = Counts::total(&runs(None, Some(&stop)));
+            print_json(&json!({"plan": plan, "report": null, "stopped": stop, "counts": counts}));
+        } else {
+            out!("{}", stop_line(&stop, args));
+        }
+        if let Some(path) = summary_md {
+            summary::write(path, &runs(None, Some(&stop)))?;
+        }
+        return Ok(Status::Stopped);
     }
     let journal =
         (plan.delete_count() > 0).then(|| args.journal.clone().unwrap_or_else(default_journal));
     let execute = ExecuteOptions {
         concurrency: args.concurrency,
         journal,
+        budget,
         ..ExecuteOptions::default()
     };
     let report = execute_plan_set(ctx, &plan, &execute).await?;
     if ctx.json {
-        let counts = Counts::total(&runs(Some(&report)));
+        let counts = Counts::total(&runs(Some(&report), None));
         print_json(&json!({"plan": plan, "report": report, "counts": counts}));
     } else {
         print_packages_report(&report);
+        if let Some(stop) = &report.stopped {
+            out!("{}", stop_line(stop, args));
+        }
     }
     if let Some(path) = summary_md {
-        summary::write(path, &runs(Some(&report)))?;
+        summary::write(path, &runs(Some(&report), None))?;
     }
     let unreadable = plans.iter().any(crate::graph::graph_unreadable);
-    Ok(if report.is_success() && !unreadable {
-        Status::Ok
-    } else {
+    Ok(if !report.is_success() || unreadable {
         Status::SomeFailed
+    } else if report.stopped.is_some() {
+        Status::Stopped
+    } else {
+        Status::Ok
     })
 }
 
@@ -434,6 +472,7 @@ fn package_runs<'a>(
     targets: &'a [PackageRef],
     plans: &'a [Plan],
     report: Option<&'a PackagesReport>,
+    stopped: Option<&'a BudgetStop>,
 ) -> Vec<PackageRun<'a>> {
     targets
         .iter()
@@ -443,6 +482,7 @@ fn package_runs<'a>(
             target,
             plan,
             report: report.map(|r| &r.packages[i]),
+            stopped: report.map_or(stopped, |r| r.stopped.as_ref()),
         })
         .collect()
 }

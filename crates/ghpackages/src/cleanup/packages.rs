@@ -13,7 +13,7 @@ use crate::cleanup::journal::JournalEntry;
 use crate::cleanup::package::{plan_package_at, PlanOptions};
 use crate::cleanup::plan::{Action, Decision, Plan};
 use crate::cleanup::policy::{Pattern, Policy};
-use crate::cleanup::GraphSummary;
+use crate::cleanup::{BudgetStop, GraphSummary};
 use crate::client::Client;
 use crate::error::{Error, ErrorKind, Result};
 use crate::owner::Owner;
@@ -262,6 +262,10 @@ pub struct PackagesReport {
     pub journal_entries: Vec<JournalEntry>,
     /// One report per package of the plan, in the plan's order.
     pub packages: Vec<ExecutionReport>,
+    /// Set when the run stopped at its budget with deletions left (in all
+    /// packages): plan and execute again to continue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<BudgetStop>,
 }
 
 impl PackagesReport {
@@ -319,5 +323,6 @@ pub async fn execute_packages_with_progress(
         journal: run.journal,
         journal_entries: run.journal_entries,
         packages: run.reports,
+        stopped: run.stopped,
     })
 }
