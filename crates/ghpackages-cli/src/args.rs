@@ -8,8 +8,11 @@ use ghpackages::{PackageType, VersionState, Visibility};
 
 /// List, delete, restore and prune GitHub Packages, with undo.
 ///
-/// The token is read from GITHUB_TOKEN, then GH_TOKEN. Packages belong to the
-/// authenticated user unless --org or --user names another owner.
+/// The token is read from --token-file, else GITHUB_TOKEN, then GH_TOKEN,
+/// then `gh auth token` when the GitHub CLI is installed; or ghpkg
+/// authenticates as a GitHub App with --app-id and --app-private-key.
+/// Packages belong to the authenticated user unless --org or --user names
+/// another owner.
 #[derive(Debug, Parser)]
 #[command(name = "ghpkg", version, propagate_version = true)]
 pub struct Cli {
@@ -49,6 +52,40 @@ pub struct Global {
     /// under GitHub's 1 MiB job-summary limit.
     #[arg(long, global = true, value_name = "FILE")]
     pub summary_md: Option<PathBuf>,
+    /// Say on stderr where the credentials come from (never the token).
+    #[arg(short = 'v', long, global = true)]
+    pub verbose: bool,
+    /// Read the token from FILE (surrounding whitespace is ignored), before
+    /// GITHUB_TOKEN, GH_TOKEN and `gh auth token`.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub app: AppArgs,
+}
+
+/// Authenticating as a GitHub App installation.
+#[derive(Debug, Args)]
+pub struct AppArgs {
+    /// Authenticate as this GitHub App (its app id, or its client id):
+    /// ghpkg exchanges the app's JWT for installation tokens and renews them.
+    #[arg(long, global = true, value_name = "ID", requires = "app_private_key")]
+    pub app_id: Option<String>,
+    /// The app's private key, a PEM file as GitHub hands it out.
+    #[arg(long, global = true, value_name = "FILE", requires = "app_id")]
+    pub app_private_key: Option<PathBuf>,
+    /// The installation to act as.
+    #[arg(
+        long,
+        global = true,
+        value_name = "N",
+        requires = "app_id",
+        conflicts_with = "app_owner"
+    )]
+    pub installation_id: Option<u64>,
+    /// Act as the app's installation on this organization or user (default:
+    /// the --org or --user owner).
+    #[arg(long, global = true, value_name = "OWNER", requires = "app_id")]
+    pub app_owner: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

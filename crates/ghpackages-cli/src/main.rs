@@ -15,6 +15,7 @@ macro_rules! out {
 
 mod args;
 mod commands;
+mod credentials;
 mod demo;
 mod graph;
 mod output;
@@ -24,7 +25,7 @@ mod summary;
 use std::process::ExitCode;
 
 use clap::Parser;
-use ghpackages::{Client, Error, ErrorKind, Owner};
+use ghpackages::{Client, Error, ErrorKind, Owner, TokenSource};
 use serde::Serialize;
 
 use crate::args::{Cli, Command, Global};
@@ -67,11 +68,23 @@ impl Context {
         if let Some(registry) = &global.registry_url {
             builder = builder.registry_url(registry);
         }
-        let client = builder.build()?;
+        let builder = credentials::configure(builder, global, &owner)?;
+        let mut client = builder.clone().build()?;
+        if client.token_source() == TokenSource::None {
+            if let Some(token) = credentials::gh_auth_token(client.base_url()) {
+                client = builder.token(token.expose()).build()?;
+            }
+        }
+        if global.verbose {
+            eprintln!(
+                "ghpkg: {}",
+                credentials::describe(client.token_source(), global)
+            );
+        }
         if owner == Owner::AuthenticatedUser && !client.has_token() {
             return Err(Error::new(
                 ErrorKind::Unauthorized,
-                "no token: set GITHUB_TOKEN or GH_TOKEN (or name an owner with --org/--user)",
+                "no token: set GITHUB_TOKEN or GH_TOKEN, log in with `gh auth login`, or use --token-file or --app-id (or name an owner with --org/--user)",
             ));
         }
         Ok(Context {

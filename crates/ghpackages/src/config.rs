@@ -144,3 +144,18 @@ pub enum BaseUrlSource {
     /// server a journal was written against.
     Default,
 }
+
+/// Where a client's credentials came from, for callers that report it
+/// (`ghpkg -v`). Precedence, highest first: a GitHub App, the explicit
+/// token, `GITHUB_TOKEN`, `GH_TOKEN`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TokenSource {
+    /// Given to the builder.
+    Explicit,
+    /// Read from this environment variable.
+    Environment(&'static str),
+    /// A GitHub App's installation tokens.
+    GitHubApp,
+    /// No credentials: anonymous requests.
+    None,
+}

@@ -89,7 +89,7 @@ mod secret;
 pub use app::{AppConfig, AppInstallation, GitHubApp};
 pub use client::{Client, ClientBuilder, OwnerHandle};
 pub use config::{
-    BaseUrlSource, ClientConfig, RetryPolicy, BASE_URL_VARIABLE, DEFAULT_API_VERSION,
+    BaseUrlSource, ClientConfig, RetryPolicy, TokenSource, BASE_URL_VARIABLE, DEFAULT_API_VERSION,
     DEFAULT_BASE_URL,
 };
 pub use error::{Error, ErrorKind, Result};

@@ -11,7 +11,7 @@ use super::{refuse_insecure_token, Client, Inner};
 use crate::app::{AppAuth, GitHubApp};
 use crate::base_url::BaseUrl;
 use crate::config::{
-    BaseUrlSource, ClientConfig, RetryPolicy, BASE_URL_VARIABLE, DEFAULT_API_VERSION,
+    BaseUrlSource, ClientConfig, RetryPolicy, TokenSource, BASE_URL_VARIABLE, DEFAULT_API_VERSION,
     DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_PAGE_CONCURRENCY, DEFAULT_TIMEOUT,
 };
 use crate::error::{Error, ErrorKind, Result};
@@ -212,10 +212,9 @@ impl ClientBuilder {
                 "give a token or a GitHub App, not both",
             ));
         }
-        let token = if app.is_some() {
-            None
-        } else {
-            resolve_token(&self.config)?
+        let (token, token_source) = match &app {
+            Some(_) => (None, TokenSource::GitHubApp),
+            None => resolve_token(&self.config)?,
         };
         let has_credentials = token.is_some() || app.is_some();
         let insecure_http_setting = self
@@ -307,6 +306,7 @@ impl ClientBuilder {
                 }),
                 base_url_source,
                 has_token: has_credentials,
+                token_source,
                 token: token.clone(),
                 registry,
                 api_version,
@@ -326,23 +326,28 @@ impl ClientBuilder {
     }
 }
 
-/// The explicit token, else the first non-empty environment variable.
-fn resolve_token(config: &ClientConfig) -> Result<Option<Secret>> {
+/// The explicit token, else the first non-empty environment variable; and
+/// where it came from.
+fn resolve_token(config: &ClientConfig) -> Result<(Option<Secret>, TokenSource)> {
     if let Some(token) = &config.token {
         let trimmed = token.expose().trim();
         if trimmed.is_empty() {
             return Err(Error::invalid_input("token", "token is empty"));
         }
-        return Ok(Some(Secret::new(trimmed)));
+        return Ok((Some(Secret::new(trimmed)), TokenSource::Explicit));
     }
     if config.token_from_env == Some(false) {
-        return Ok(None);
+        return Ok((None, TokenSource::None));
     }
-    Ok(TOKEN_VARIABLES.iter().find_map(|name| {
-        let value = std::env::var(name).ok()?;
-        let trimmed = value.trim();
-        (!trimmed.is_empty()).then(|| Secret::new(trimmed))
-    }))
+    Ok(TOKEN_VARIABLES
+        .iter()
+        .find_map(|name| {
+            let value = std::env::var(name).ok()?;
+            let trimmed = value.trim();
+            (!trimmed.is_empty())
+                .then(|| (Some(Secret::new(trimmed)), TokenSource::Environment(name)))
+        })
+        .unwrap_or((None, TokenSource::None)))
 }
 
 impl fmt::Debug for ClientBuilder {

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use reqwest::Method;
 use url::Url;
 
-use crate::config::BaseUrlSource;
+use crate::config::{BaseUrlSource, TokenSource};
 use crate::error::{Error, Result};
 use crate::http::{lock, Http};
 use crate::rate_limit::RateLimit;
@@ -54,6 +54,7 @@ pub(super) struct Inner {
     /// build the same client for another server.
     pub(super) builder: ClientBuilder,
     pub(super) has_token: bool,
+    pub(super) token_source: TokenSource,
     /// Kept for the registry's token handshake; never printed.
     pub(super) token: Option<Secret>,
     pub(super) registry: RegistryBase,
@@ -72,6 +73,7 @@ impl fmt::Debug for Client {
             .field("base_url", &inner.http.base.as_str())
             .field("base_url_source", &inner.base_url_source)
             .field("has_token", &inner.has_token)
+            .field("token_source", &inner.token_source)
             .field("api_version", &inner.api_version)
             .field("user_agent", &inner.user_agent)
             .field("retry", &inner.http.retry)
@@ -144,6 +146,11 @@ impl Client {
     /// installation tokens.
     pub fn has_token(&self) -> bool {
         self.inner.has_token
+    }
+
+    /// Where the client's credentials came from (never the token itself).
+    pub fn token_source(&self) -> TokenSource {
+        self.inner.token_source
     }
 
     /// The container registry's base URL (no trailing slash); see
