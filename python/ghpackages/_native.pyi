@@ -27,6 +27,7 @@ _Instant = Union[datetime.datetime, str]
 
 __all__ = [
     "__version__",
+    "GitHubApp",
     "GitHubPackagesError",
     "NotFoundError",
     "AuthenticationError",
@@ -124,6 +125,27 @@ class ServerError(GitHubPackagesError): ...
 class TransportError(GitHubPackagesError, ConnectionError): ...
 class TimeoutError(GitHubPackagesError, builtins.TimeoutError): ...
 class DecodeError(GitHubPackagesError): ...
+
+@final
+class GitHubApp:
+    """A GitHub App installation to authenticate as. ``private_key`` is the
+    PEM text, or a path to the PEM file; give ``installation_id`` or the
+    ``owner`` the app is installed on."""
+
+    def __new__(
+        cls,
+        app_id: Union[int, str],
+        private_key: Union[str, os.PathLike[str]],
+        *,
+        installation_id: Optional[int] = None,
+        owner: Optional[str] = None,
+    ) -> GitHubApp: ...
+    @property
+    def app_id(self) -> str: ...
+    @property
+    def installation_id(self) -> Optional[int]: ...
+    @property
+    def owner(self) -> Optional[str]: ...
 
 @final
 class RetryPolicy:
@@ -562,6 +584,7 @@ class Client:
         allow_insecure_http: bool = False,
         registry_url: Optional[str] = None,
         on_rate_limit: Optional[_OnRateLimit] = None,
+        app: Optional[GitHubApp] = None,
     ) -> Client: ...
     def org(self, org: str) -> Owner: ...
     def user(self, username: str) -> Owner: ...
@@ -615,6 +638,7 @@ class AsyncClient:
         allow_insecure_http: bool = False,
         registry_url: Optional[str] = None,
         on_rate_limit: Optional[_OnRateLimit] = None,
+        app: Optional[GitHubApp] = None,
     ) -> AsyncClient: ...
     def org(self, org: str) -> AsyncOwner: ...
     def user(self, username: str) -> AsyncOwner: ...

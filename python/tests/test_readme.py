@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import TOKEN, Emulator
+from conftest import REPO, TOKEN, Emulator
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -47,7 +47,15 @@ def test_every_readme_example_runs(emulator: Emulator, tmp_path: Path) -> None:
     assert len(blocks) >= 6, "the README's examples were not found"
     script = tmp_path / "readme.py"
     script.write_text(PRELUDE + "\n".join(blocks))
-    env = dict(os.environ, GITHUB_API_URL=emulator.url, GITHUB_TOKEN=TOKEN)
+    # The GitHub App example's credentials: the emulator's test-only app.
+    app_key = REPO / "crates" / "ghpackages-emulator" / "fixtures" / "test-app" / "private-key.pem"
+    env = dict(
+        os.environ,
+        GITHUB_API_URL=emulator.url,
+        GITHUB_TOKEN=TOKEN,
+        APP_ID="1001",
+        APP_PRIVATE_KEY=app_key.read_text(),
+    )
     env.pop("GH_TOKEN", None)
     result = subprocess.run(
         [sys.executable, str(script)],
@@ -61,5 +69,6 @@ def test_every_readme_example_runs(emulator: Emulator, tmp_path: Path) -> None:
     out = result.stdout
     assert "not found: 404" in out
     assert "octo-app private" in out
+    assert "app sees octo-app" in out
     assert (tmp_path / "prune.jsonl").exists()
     assert (tmp_path / "containers.jsonl").exists()

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 
+use crate::app::GitHubApp;
 use crate::cleanup::{
     callback, undo, undo_options, BudgetArg, InstantArg, JournalArg, Pacing, UndoFilters,
     VersionArg,
@@ -106,6 +107,7 @@ fn build(
     allow_insecure_http: bool,
     registry_url: Option<String>,
     on_rate_limit: Option<Py<PyAny>>,
+    app: Option<&Bound<'_, GitHubApp>>,
 ) -> PyResult<ghpackages::Client> {
     let config = ghpackages::ClientConfig {
         base_url,
@@ -123,11 +125,15 @@ fn build(
     };
     // The HTTP client may set up timers and DNS resolution on the runtime.
     let _runtime = runtime()?.enter();
-    ghpackages::ClientBuilder::from_config(config)
+    let builder = ghpackages::ClientBuilder::from_config(config)
         .insecure_http_setting("allow_insecure_http=True")
-        .on_rate_limit(announce(on_rate_limit))
-        .build()
-        .map_err(to_py_err)
+        .on_rate_limit(announce(on_rate_limit));
+    match app {
+        Some(app) => builder.app(app.get().0.clone()),
+        None => builder,
+    }
+    .build()
+    .map_err(to_py_err)
 }
 
 /// Defines a client class whose owner handles are `$owner` and whose
@@ -143,7 +149,9 @@ macro_rules! client_class {
         #[pymethods]
         impl $class {
             /// A client. Without `token`, `GITHUB_TOKEN` then `GH_TOKEN` are
-            /// read unless `token_from_env` is false. `base_url` selects a
+            /// read unless `token_from_env` is false; with `app` (a
+            /// `GitHubApp`), the client authenticates as that app's
+            /// installation instead. `base_url` selects a
             /// GitHub Enterprise Server (`https://HOST/api/v3`); timeouts are
             /// seconds or `datetime.timedelta`.
             #[new]
@@ -161,6 +169,7 @@ macro_rules! client_class {
                 allow_insecure_http=false,
                 registry_url=None,
                 on_rate_limit=None,
+                app=None,
             ))]
             #[allow(clippy::too_many_arguments)]
             fn new(
@@ -176,6 +185,7 @@ macro_rules! client_class {
                 allow_insecure_http: bool,
                 registry_url: Option<String>,
                 on_rate_limit: Option<Bound<'_, PyAny>>,
+                app: Option<&Bound<'_, GitHubApp>>,
             ) -> PyResult<Self> {
                 let on_rate_limit = crate::waits::callback(on_rate_limit)?;
                 let client = build(
@@ -191,6 +201,7 @@ macro_rules! client_class {
                     allow_insecure_http,
                     registry_url,
                     on_rate_limit,
+                    app,
                 )?;
                 Ok($class { client })
             }

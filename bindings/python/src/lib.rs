@@ -4,6 +4,7 @@
 //! Thin by design: argument conversion, model wrappers and the error mapping
 //! (`errors.rs`); every behaviour lives in the core crate.
 
+mod app;
 mod cleanup;
 mod client;
 mod convert;
@@ -23,6 +24,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     errors::register(module)?;
     enums::register(module)?;
+    module.add_class::<app::GitHubApp>()?;
     module.add_class::<client::Client>()?;
     module.add_class::<client::AsyncClient>()?;
     module.add_class::<client::RetryPolicy>()?;
