@@ -19,10 +19,10 @@ flag() {
 }
 
 command -v jq >/dev/null || fail "jq is not on PATH (GitHub's hosted runners have it)"
-[[ -n ${INPUT_PACKAGE:-} ]] || fail "input package is required"
 [[ -n ${INPUT_OWNER:-} ]] || fail "input owner is empty"
 
-args=(--json)
+# -v: the log says where the credentials come from (never the token).
+args=(--json -v)
 case $INPUT_OWNER_TYPE in
     org) args+=(--org "$INPUT_OWNER") ;;
     user) args+=(--user "$INPUT_OWNER") ;;
@@ -35,13 +35,19 @@ summary=$work/summary.md
 result=$work/result.json
 args+=(--summary-md "$summary")
 
-args+=(prune --type "$INPUT_PACKAGE_TYPE" "$INPUT_PACKAGE")
-[[ -n $INPUT_POLICY ]] && args+=(--policy "$INPUT_POLICY")
-[[ -n $INPUT_KEEP_LATEST ]] && args+=(--keep-latest "$INPUT_KEEP_LATEST")
-[[ -n $INPUT_OLDER_THAN ]] && args+=(--older-than "$INPUT_OLDER_THAN")
-[[ -n $INPUT_MAX_DOWNLOADS ]] && args+=(--max-downloads "$INPUT_MAX_DOWNLOADS")
-[[ -n $INPUT_DOWNLOADS ]] && args+=(--downloads "$INPUT_DOWNLOADS")
-[[ -n $INPUT_CONCURRENCY ]] && args+=(--concurrency "$INPUT_CONCURRENCY")
+if [[ -n $INPUT_APP_ID ]]; then
+    [[ -n $INPUT_APP_PRIVATE_KEY ]] || fail "input app-private-key is required with app-id"
+    key=$work/app-private-key.pem
+    trap 'rm -f "$key"' EXIT
+    (umask 077 && printf '%s\n' "$INPUT_APP_PRIVATE_KEY" >"$key")
+    args+=(--app-id "$INPUT_APP_ID" --app-private-key "$key")
+    [[ -n $INPUT_INSTALLATION_ID ]] && args+=(--installation-id "$INPUT_INSTALLATION_ID")
+    [[ -n $INPUT_APP_OWNER ]] && args+=(--app-owner "$INPUT_APP_OWNER")
+elif [[ -n $INPUT_APP_PRIVATE_KEY || -n $INPUT_INSTALLATION_ID || -n $INPUT_APP_OWNER ]]; then
+    fail "inputs app-private-key, installation-id and app-owner need app-id"
+fi
+
+args+=(prune --type "$INPUT_PACKAGE_TYPE")
 # Multi-line inputs: one flag per non-blank line.
 lines() {
     local option=$1 line
@@ -51,6 +57,19 @@ lines() {
         [[ -z $line ]] || args+=("$option" "$line")
     done <<<"$2"
 }
+if flag all-packages "$INPUT_ALL_PACKAGES"; then
+    [[ -z ${INPUT_PACKAGE//[[:space:]]/} ]] || fail "give input package or all-packages, not both"
+    args+=(--all-packages)
+else
+    [[ -n ${INPUT_PACKAGE//[[:space:]]/} ]] || fail "input package (names or globs) or all-packages: true is required"
+    lines --package "$INPUT_PACKAGE"
+fi
+[[ -n $INPUT_POLICY ]] && args+=(--policy "$INPUT_POLICY")
+[[ -n $INPUT_KEEP_LATEST ]] && args+=(--keep-latest "$INPUT_KEEP_LATEST")
+[[ -n $INPUT_OLDER_THAN ]] && args+=(--older-than "$INPUT_OLDER_THAN")
+[[ -n $INPUT_MAX_DOWNLOADS ]] && args+=(--max-downloads "$INPUT_MAX_DOWNLOADS")
+[[ -n $INPUT_DOWNLOADS ]] && args+=(--downloads "$INPUT_DOWNLOADS")
+[[ -n $INPUT_CONCURRENCY ]] && args+=(--concurrency "$INPUT_CONCURRENCY")
 lines --include "$INPUT_INCLUDE"
 lines --include-regex "$INPUT_INCLUDE_REGEX"
 lines --exclude "$INPUT_EXCLUDE"

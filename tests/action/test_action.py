@@ -99,13 +99,19 @@ def run(
     return run_action(action_dir, with_, context, job_env, temp, runner)
 
 
-def versions(api: Emulator, package: str = "octo-app") -> set[int]:
-    request = urllib.request.Request(
-        f"{api.url}/orgs/octo-org/packages/container/{package}/versions?per_page=100",
-        headers={"Authorization": f"Bearer {TOKEN}"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return {v["id"] for v in json.load(response)}
+def versions(api: Emulator, package: str = "octo-app", package_type: str = "container") -> set[int]:
+    ids: set[int] = set()
+    for page in range(1, 100):
+        request = urllib.request.Request(
+            f"{api.url}/orgs/octo-org/packages/{package_type}/{package}/versions?per_page=100&page={page}",
+            headers={"Authorization": f"Bearer {TOKEN}"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            batch = {v["id"] for v in json.load(response)}
+        if not batch:
+            return ids
+        ids |= batch
+    raise AssertionError("more pages than expected")
 
 
 def plan(api: Emulator, *policy: str) -> tuple[set[int], set[int]]:
@@ -158,7 +164,8 @@ def test_a_dry_run_is_the_default_and_deletes_nothing(tmp_path: Path, api: Emula
         assert f"| keep | {version_id} | " in summary
     # The log shows the command (never the token) and the summary.
     prune = result.step("prune")
-    assert "ghpkg --json --org octo-org --api-url" in prune.stdout
+    assert "ghpkg --json -v --org octo-org --api-url" in prune.stdout
+    assert "--package octo-app" in prune.stdout
     assert "--untagged --keep-latest 2" not in prune.stdout  # flags come in the action's order
     assert "--keep-latest 2" in prune.stdout and "--untagged" in prune.stdout
     assert "--yes" not in prune.stdout
@@ -267,12 +274,14 @@ def test_a_run_stopped_at_its_budget_succeeds_and_the_next_run_continues(
 ) -> None:
     before = versions(api)
     kept, planned = plan(api, "--untagged", "--keep-latest", "2")
-    budget = {**POLICY, "dry-run": "false", "max-requests": "3", "secondary-limit": "0"}
+    # Planning takes three requests (the package list, the versions, the
+    # package): a budget of four deletes one version, then stops.
+    budget = {**POLICY, "dry-run": "false", "max-requests": "4", "secondary-limit": "0"}
 
     first = run(tmp_path, api, budget)
     assert not first.failed, first.log
     prune = first.step("prune")
-    assert "--max-requests 3" in prune.stdout and "--secondary-limit 0" in prune.stdout
+    assert "--max-requests 4" in prune.stdout and "--secondary-limit 0" in prune.stdout
     deleted, left = int(first.outputs["deleted-count"]), int(first.outputs["left-count"])
     assert deleted > 0 and left > 0 and deleted + left == len(planned), first.outputs
     assert f"::warning::stopped at the request budget with {left} deletions left" in prune.stdout
@@ -315,9 +324,117 @@ def test_bad_inputs_fail_before_anything_is_deleted(
     assert versions(api) == before
 
 
-def test_a_missing_package_input_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(ActionError, match="input package is required"):
-        run(tmp_path, None, {})
+@pytest.mark.parametrize(
+    ("inputs", "message"),
+    [
+        ({}, "input package (names or globs) or all-packages: true is required"),
+        ({"package": " \n "}, "input package (names or globs) or all-packages: true is required"),
+        ({"package": "octo-app", "all-packages": "true"}, "give input package or all-packages, not both"),
+        ({"package": "octo-app", "app-private-key": "x"}, "need app-id"),
+        ({"package": "octo-app", "app-id": "1001"}, "input app-private-key is required with app-id"),
+    ],
+)
+def test_what_to_prune_and_how_to_authenticate_must_be_clear(
+    tmp_path: Path, api: Emulator, inputs: dict[str, str], message: str
+) -> None:
+    result = run(tmp_path, api, inputs)
+    assert result.failed
+    prune = result.step("prune")
+    assert prune.exit_code == 2 and message in prune.stdout, result.log
+
+
+def test_every_package_of_the_owner_in_one_run(tmp_path: Path, api: Emulator) -> None:
+    import subprocess
+
+    direct = subprocess.run(
+        [str(GHPKG), "--org", "octo-org", "--json", "prune", "-t", "container", "--all-packages",
+         "--untagged", "--keep-latest", "2"],
+        env={"PATH": system_path(), "GITHUB_TOKEN": TOKEN, "GITHUB_API_URL": api.url},
+        capture_output=True, text=True, check=True,
+    )
+    expected = json.loads(direct.stdout)
+    names = [p["package"] for p in expected["plan"]["packages"]]
+    assert len(names) >= 3
+
+    result = run(tmp_path, api, {"all-packages": "true", "untagged": "true", "keep-latest": "2"})
+    assert not result.failed, result.log
+    assert "--all-packages" in result.step("prune").stdout
+    counts = expected["counts"]
+    assert result.outputs["planned-count"] == str(counts["planned"])
+    assert result.outputs["kept-count"] == str(counts["kept"])
+    for name in names:
+        assert f"\n| {name} | " in result.summary
+    assert f"in {len(names)} packages." in result.summary and "| **total** |" in result.summary
+
+
+def test_globs_prune_several_packages_into_one_journal(tmp_path: Path, api: Emulator) -> None:
+    before = {name: versions(api, name) for name in ("octo-app", "octo-web")}
+    result = run(
+        tmp_path,
+        api,
+        {"package": "octo-app\n  octo-w*\n", "untagged": "true", "keep-latest": "2", "dry-run": "false"},
+    )
+    assert not result.failed, result.log
+    assert "--package octo-app --package octo-w*" in result.step("prune").stdout
+    after = {name: versions(api, name) for name in before}
+    gone = sum(len(before[n] - after[n]) for n in before)
+    assert all(after[n] < before[n] for n in before), after
+    assert result.outputs["deleted-count"] == str(gone)
+    assert "in 2 packages." in result.summary
+
+    import subprocess
+
+    undo = subprocess.run(
+        [str(GHPKG), "--json", "undo", result.outputs["journal"]],
+        env={"PATH": system_path(), "GITHUB_TOKEN": TOKEN, "GITHUB_API_URL": api.url},
+        capture_output=True, text=True,
+    )
+    assert undo.returncode == 0, undo.stderr
+    assert {name: versions(api, name) for name in before} == before
+
+
+APP_KEY = ROOT / "crates/ghpackages-emulator/fixtures/test-app/private-key.pem"
+
+
+# An npm package: with an App, a container's manifest graph cannot be read
+# from the emulator's registry yet, and its plan then deletes nothing.
+APP_POLICY = {"package": "release-train", "package-type": "npm", "keep-latest": "245"}
+
+
+def test_a_github_app_prunes_without_a_token(tmp_path: Path, api: Emulator) -> None:
+    before = versions(api, "release-train", "npm")
+    assert len(before) == 250
+    pem = APP_KEY.read_text()
+    result = run(
+        tmp_path,
+        api,
+        # The token input and the job's GITHUB_TOKEN are both refused by the
+        # server: only the App's installation token can work.
+        {**APP_POLICY, "dry-run": "false", "app-id": "1001", "app-private-key": pem, "token": "ghp_revoked"},
+        env={"GITHUB_TOKEN": "ghp_revoked_too"},
+    )
+    assert not result.failed, result.log
+    after = versions(api, "release-train", "npm")
+    assert after < before and len(after) == 245
+    assert result.outputs["deleted-count"] == "5"
+    prune = result.step("prune")
+    assert "authenticating as GitHub App 1001" in prune.stderr
+    # The key went to a file for ghpkg, and is gone after the step.
+    assert "--app-private-key" in prune.stdout
+    assert not list((tmp_path / "runner-temp").rglob("*.pem"))
+    assert "PRIVATE KEY" not in result.log and "ghp_revoked" not in result.log
+
+
+def test_an_app_installation_can_be_named(tmp_path: Path, api: Emulator) -> None:
+    pem = APP_KEY.read_text()
+    # 4201 is the App's installation on octo-org.
+    result = run(tmp_path, api, {**APP_POLICY, "app-id": "1001", "app-private-key": pem, "installation-id": "4201"})
+    assert not result.failed, result.log
+    assert "--installation-id 4201" in result.step("prune").stdout
+    assert result.outputs["planned-count"] == "5"
+    # An owner the App is not installed on.
+    result = run(tmp_path, api, {**APP_POLICY, "app-id": "1001", "app-private-key": pem, "app-owner": "nobody-here"})
+    assert result.failed and result.step("prune").exit_code == 4, result.log
 
 
 # ---- the install step -------------------------------------------------------
@@ -519,3 +636,93 @@ def test_the_ref_is_read_from_the_action_path_when_the_runner_leaves_it_empty(
     )
     assert result.step("install").outputs == {"source": "release"}, result.log
     assert releases.requests[0].startswith(f"/octo/ghpackages/releases/download/v{VERSION}/")
+
+
+# ---- the example workflows in docs/examples ------------------------------
+
+from runner import condition, substitute  # noqa: E402
+
+
+def example_run(
+    tmp_path: Path, api: Emulator, name: str, github: dict[str, Any], inputs: dict[str, Any],
+    extra: dict[str, str] | None = None,
+) -> tuple[RunResult, dict[str, Any]]:
+    """Runs the example's step that uses this action, with its `with:` as the
+    workflow gives it, then evaluates the upload step after it."""
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / "docs/examples" / name).read_text())
+    (job,) = workflow["jobs"].values()
+    steps = job["steps"]
+    index = next(i for i, s in enumerate(steps) if str(s.get("uses", "")).startswith("ghpackages/ghpackages@"))
+    step = steps[index]
+    ref = step["uses"].split("@", 1)[1]
+    contexts: dict[str, Any] = {
+        "github": {"repository_owner": "octo-org", "run_id": "4242", **github},
+        "inputs": inputs,
+        "secrets": {"PACKAGES_ADMIN_TOKEN": TOKEN},
+        "vars": {},
+        "env": {},
+        "steps": {},
+        "matrix": {},
+    }
+    status = {"failed": False}
+    with_ = {k: substitute(str(v).lower() if isinstance(v, bool) else str(v), contexts, status)
+             for k, v in step["with"].items()}
+    result = run(tmp_path, api, {**with_, **(extra or {})}, github={"action_ref": ref, **github})
+    contexts["steps"] = {step["id"]: {"outputs": result.outputs}}
+    upload = steps[index + 1]
+    assert upload["uses"].startswith("actions/upload-artifact@")
+    return result, {
+        "runs": condition(upload.get("if"), contexts, {"failed": result.failed}),
+        "path": substitute(upload["with"]["path"], contexts, status),
+        "name": substitute(upload["with"]["name"], contexts, status),
+    }
+
+
+def test_the_pull_request_example_deletes_that_pull_requests_images(tmp_path: Path, api: Emulator) -> None:
+    digest = lambda n: f"sha256:{n:064d}"  # noqa: E731
+    api.admin("POST", "/packages", {
+        "owner": "octo-org", "package_type": "container", "name": "octo-site",
+        "versions": [
+            {"name": digest(1), "tags": ["latest"]},
+            {"name": digest(2), "tags": ["pr-7"]},
+            {"name": digest(3), "tags": ["pr-7-debug"]},
+            {"name": digest(4), "tags": ["pr-8"]},
+            {"name": digest(5), "tags": ["pr-70"]},
+        ],
+    })
+    before = versions(api, "octo-site")
+    event = {"pull_request": {"number": 7}, "repository": {"name": "octo-site"}}
+    result, upload = example_run(
+        tmp_path, api, "pull-request-closed.yml", {"event_name": "pull_request", "event": event}, {}
+    )
+    assert not result.failed, result.log
+    assert result.outputs["deleted-count"] == "2"
+    assert len(versions(api, "octo-site")) == len(before) - 2
+    assert "| deleted | " in result.summary and "`pr-7`" in result.summary and "`pr-7-debug`" in result.summary
+    assert upload["runs"] and Path(upload["path"]).exists()
+    assert upload["name"] == "ghpkg-journal-pr-7"
+
+
+@pytest.mark.parametrize(("event_name", "dry_run"), [("schedule", False), ("workflow_dispatch", True)])
+def test_the_nightly_example_prunes_every_package(
+    tmp_path: Path, api: Emulator, event_name: str, dry_run: bool
+) -> None:
+    # GitHub's pacing of 180 deletions a minute would make this run take a
+    # minute and a half: the emulator's limits and the pacing are turned off.
+    api.admin("PUT", "/limits", {"enabled": False})
+    inputs = {"dry-run": True} if event_name == "workflow_dispatch" else {}
+    result, upload = example_run(
+        tmp_path, api, "nightly-prune.yml", {"event_name": event_name}, inputs, {"secondary-limit": "0"}
+    )
+    assert not result.failed, result.log
+    planned = int(result.outputs["planned-count"])
+    assert planned > 100
+    if dry_run:
+        assert result.outputs["deleted-count"] == "0" and not upload["runs"]
+        assert "Dry run: nothing was deleted" in result.summary
+    else:
+        assert result.outputs["deleted-count"] == str(planned)
+        assert upload["runs"] and Path(upload["path"]).exists()
+        assert upload["name"] == "ghpkg-journal-4242"
