@@ -550,10 +550,12 @@ pub async fn execute(
     options: ExecuteOptions,
     on_outcome: Option<Py<PyAny>>,
 ) -> PyResult<CleanupReport> {
-    let report =
-        cleanup::execute_with_progress(&client, &target, &plan, &options, progress(on_outcome))
-            .await
-            .map_err(to_py_err)?;
+    let on_outcome = progress(on_outcome);
+    let report = cleanup::execute_with_progress(&client, &target, &plan, &options, |p| {
+        on_outcome(&p.outcome)
+    })
+    .await
+    .map_err(to_py_err)?;
     Ok(CleanupReport(report))
 }
 

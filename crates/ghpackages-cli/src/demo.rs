@@ -9,7 +9,8 @@ use ghpackages::{
 };
 use ghpackages_emulator::{Emulator, EmulatorConfig, Fixture, LimitsConfig};
 
-use crate::output::{Progress, Table};
+use crate::output::Table;
+use crate::progress::Counter;
 use crate::prune::{plan_summary, plan_table, report_summary, undo_summary};
 use crate::{print_json, Status};
 
@@ -156,7 +157,7 @@ async fn walk_through(base_url: &str, json: bool) -> Result<Status> {
         budget,
         ..ExecuteOptions::default()
     };
-    let progress = Progress::new("deleting", plan.delete_count(), false);
+    let progress = Counter::new("deleting", plan.delete_count(), false);
     let report =
         cleanup::execute_with_progress(&client, &target, &plan, &options, |_| progress.tick())
             .await?;

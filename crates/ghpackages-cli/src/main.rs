@@ -19,6 +19,7 @@ mod credentials;
 mod demo;
 mod graph;
 mod output;
+mod progress;
 mod prune;
 mod summary;
 
@@ -62,9 +63,8 @@ impl Context {
         if let Some(url) = &global.api_url {
             builder = builder.base_url(url);
         }
-        if !global.json {
-            builder = builder.on_rate_limit(output::announce_wait);
-        }
+        let json = global.json;
+        builder = builder.on_rate_limit(move |wait| progress::announce_wait(wait, json));
         if let Some(registry) = &global.registry_url {
             builder = builder.registry_url(registry);
         }

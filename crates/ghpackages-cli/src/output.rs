@@ -1,7 +1,7 @@
-//! Human output: aligned tables, short digests, and a progress line.
+//! Human output: aligned tables and short digests.
 
 use std::fmt;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 use chrono::{DateTime, Utc};
 
@@ -91,56 +91,6 @@ pub fn tags(tags: &[String]) -> String {
         "-".to_owned()
     } else {
         tags.join(",")
-    }
-}
-
-/// A one-line progress bar on stderr, drawn only when stderr is a terminal.
-/// Says on stderr that work is held back, so that a wait does not look
-/// like a hang: "waiting for GitHub's rate limit, resuming in 42 s".
-pub fn announce_wait(wait: &ghpackages::RateLimitWait) {
-    let mut stderr = std::io::stderr().lock();
-    // On a terminal, the line replaces a progress bar being drawn; the bar
-    // comes back below it at the next tick.
-    let clear = if stderr.is_terminal() { "\r\x1b[K" } else { "" };
-    let _ = writeln!(
-        stderr,
-        "{clear}waiting for GitHub's rate limit, resuming in {} s ({} limit)",
-        wait.wait_secs(),
-        wait.reason.name()
-    );
-}
-
-pub struct Progress {
-    total: usize,
-    done: std::sync::atomic::AtomicUsize,
-    enabled: bool,
-    label: &'static str,
-}
-
-impl Progress {
-    pub fn new(label: &'static str, total: usize, quiet: bool) -> Progress {
-        Progress {
-            total,
-            done: 0.into(),
-            enabled: !quiet && total > 0 && std::io::stderr().is_terminal(),
-            label,
-        }
-    }
-
-    pub fn tick(&self) {
-        let done = self.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-        if !self.enabled {
-            return;
-        }
-        const WIDTH: usize = 30;
-        let filled = done * WIDTH / self.total.max(1);
-        let bar = "#".repeat(filled) + &" ".repeat(WIDTH - filled.min(WIDTH));
-        let mut stderr = std::io::stderr().lock();
-        let _ = write!(stderr, "\r{} [{bar}] {done}/{}", self.label, self.total);
-        if done >= self.total {
-            let _ = writeln!(stderr);
-        }
-        let _ = stderr.flush();
     }
 }
 

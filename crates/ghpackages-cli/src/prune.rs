@@ -16,7 +16,8 @@ use ghpackages::{Error, Result};
 use serde_json::json;
 
 use crate::args::{PruneArgs, UndoArgs};
-use crate::output::{date, short_name, tags, Progress, Table};
+use crate::output::{date, short_name, tags, Table};
+use crate::progress::{Counter, Display, Mode};
 use crate::summary::{self, Counts, PackageRun};
 use crate::{print_json, Context, Status};
 
@@ -280,17 +281,19 @@ pub async fn prune(ctx: &Context, args: PruneArgs, summary_md: Option<&Path>) ->
         budget,
         ..ExecuteOptions::default()
     };
-    let progress = Progress::new("deleting", plan.delete_count(), ctx.json);
+    let display = Display::new(Mode::for_output(ctx.json), "deleting", plan.delete_count());
     // Said once deleting has begun, so a run stopped before then leaves no
     // word of a journal it never wrote.
     let announce = Once::new();
-    let on_outcome = |_: &_| {
+    let on_progress = |progress: &_| {
         if let (Some(path), false) = (&options.journal, ctx.json) {
-            announce.call_once(|| eprintln!("journal: {}", path.display()));
+            announce.call_once(|| display.println(&format!("journal: {}", path.display())));
         }
-        progress.tick();
+        display.update(progress);
     };
-    let report = execute_with_progress(client, &target, &plan, &options, on_outcome).await?;
+    let report = execute_with_progress(client, &target, &plan, &options, on_progress).await;
+    display.finish();
+    let report = report?;
     let run = PackageRun {
         target: &target,
         plan: &plan,
@@ -516,21 +519,23 @@ fn plan_owner(plan: &PackagesPlan) -> String {
     plan.owner.clone().unwrap_or_else(|| "@me".to_owned())
 }
 
-/// Executes a plan over several packages with a progress line.
+/// Executes a plan over several packages, showing its progress.
 async fn execute_plan_set(
     ctx: &Context,
     plan: &PackagesPlan,
     options: &ExecuteOptions,
 ) -> Result<PackagesReport> {
-    let progress = Progress::new("deleting", plan.delete_count(), ctx.json);
+    let display = Display::new(Mode::for_output(ctx.json), "deleting", plan.delete_count());
     let announce = Once::new();
-    let on_outcome = |_: &PackageRef, _: &_| {
+    let on_progress = |progress: &_| {
         if let (Some(path), false) = (&options.journal, ctx.json) {
-            announce.call_once(|| eprintln!("journal: {}", path.display()));
+            announce.call_once(|| display.println(&format!("journal: {}", path.display())));
         }
-        progress.tick();
+        display.update(progress);
     };
-    execute_packages_with_progress(&ctx.client, plan, options, on_outcome).await
+    let report = execute_packages_with_progress(&ctx.client, plan, options, on_progress).await;
+    display.finish();
+    report
 }
 
 /// The report per package, the failures, and the totals.
@@ -592,7 +597,7 @@ pub async fn undo(ctx: &Context, args: UndoArgs) -> Result<Status> {
     } else {
         "restoring"
     };
-    let progress = Progress::new(label, selected, ctx.json);
+    let progress = Counter::new(label, selected, ctx.json);
     let report =
         cleanup::undo_with_progress(&ctx.client, &entries, &options, |_| progress.tick()).await?;
     if ctx.json {

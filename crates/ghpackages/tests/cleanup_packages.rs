@@ -135,12 +135,22 @@ async fn a_multi_package_run_plans_each_as_alone_and_shares_one_journal() {
         journal: Some(journal.clone()),
         ..ExecuteOptions::default()
     };
-    let seen = std::sync::Mutex::new(BTreeSet::new());
-    let report = cleanup::execute_packages_with_progress(&client, &plan, &execute, |target, _| {
-        seen.lock().unwrap().insert(target.name.clone());
+    let seen = std::sync::Mutex::new(std::collections::BTreeMap::new());
+    let last = std::sync::Mutex::new(None);
+    let report = cleanup::execute_packages_with_progress(&client, &plan, &execute, |progress| {
+        seen.lock()
+            .unwrap()
+            .insert(progress.target.name.clone(), progress.package);
+        *last.lock().unwrap() = Some(progress.total);
     })
     .await
     .unwrap();
+    // Progress ends with every package, and the run, at nothing left.
+    let last = last.into_inner().unwrap().unwrap();
+    assert_eq!((last.planned, last.left), (plan.delete_count(), 0));
+    for counts in seen.lock().unwrap().values() {
+        assert_eq!((counts.done, counts.left), (counts.planned, 0));
+    }
     assert!(report.is_success());
     assert_eq!(report.deleted, plan.delete_count());
     assert_eq!(report.journal.as_deref(), Some(journal.as_path()));

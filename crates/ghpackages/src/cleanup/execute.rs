@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::cleanup::journal::{default_journal_path, EntryState, Journal, JournalEntry};
 use crate::cleanup::pacer::{BudgetStop, Pacer, RateBudget};
 use crate::cleanup::plan::{Decision, Plan};
+use crate::cleanup::progress::{Progress, Tracker};
 use crate::client::Client;
 use crate::error::{Error, ErrorKind, Result};
 use crate::package_ref::PackageRef;
@@ -152,7 +153,8 @@ pub async fn execute(
 }
 
 /// Deletes the plan's versions, oldest first, `options.concurrency` at a time,
-/// paced to the rate limits, calling `on_outcome` as each one completes.
+/// paced to the rate limits, calling `on_progress` as each one completes
+/// with its outcome, the counts so far and an ETA the rate limits bound.
 ///
 /// First makes sure the token may delete (one cheap request when its scopes
 /// are not yet known) and fails with one `forbidden` error if it lacks
@@ -174,20 +176,13 @@ pub async fn execute_with_progress(
     target: &PackageRef,
     plan: &Plan,
     options: &ExecuteOptions,
-    on_outcome: impl Fn(&Outcome) + Send + Sync,
+    on_progress: impl Fn(&Progress) + Send + Sync,
 ) -> Result<ExecutionReport> {
     let batch = Batch {
         target: target.clone(),
         deletions: plan.deletions().cloned().collect(),
     };
-    let mut run = run(
-        client,
-        vec![batch],
-        &target.name,
-        options,
-        |_: &PackageRef, outcome: &Outcome| on_outcome(outcome),
-    )
-    .await?;
+    let mut run = run(client, vec![batch], &target.name, options, on_progress).await?;
     let mut report = run.reports.pop().expect("one report per batch");
     report.journal_entries = run.journal_entries;
     report.stopped = run.stopped;
@@ -220,7 +215,7 @@ pub(crate) async fn run(
     batches: Vec<Batch>,
     label: &str,
     options: &ExecuteOptions,
-    on_outcome: impl Fn(&PackageRef, &Outcome) + Send + Sync,
+    on_progress: impl Fn(&Progress) + Send + Sync,
 ) -> Result<Run> {
     if options.concurrency == 0 {
         return Err(Error::invalid_input(
@@ -265,6 +260,7 @@ pub(crate) async fn run(
     let pacer = Pacer::new(options.budget, client.rate_limit_waits().clone());
     pacer.observe(client.rate_limit().as_ref(), planned);
     let left = AtomicUsize::new(planned);
+    let mut tracker = Tracker::new(batches.iter().map(|b| b.deletions.len()));
     let task = Task {
         client,
         record: &record,
@@ -313,7 +309,9 @@ pub(crate) async fn run(
             OutcomeStatus::Failed => report.failed += 1,
         }
         report.finished_at = outcome.at;
-        on_outcome(&report.target, &outcome);
+        on_progress(&tracker.record(index, &report.target, &outcome, |left| {
+            pacer.least_time_for(left)
+        }));
         report.outcomes.push(outcome);
     }
     drop(results);

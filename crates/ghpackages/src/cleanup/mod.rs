@@ -51,6 +51,7 @@ mod package;
 mod packages;
 mod plan;
 mod policy;
+mod progress;
 mod selection;
 mod servers;
 mod undo;
@@ -73,6 +74,7 @@ pub use plan::{
     GITHUB_PUBLIC_DOWNLOAD_LIMIT,
 };
 pub use policy::{Age, Pattern, PatternSpec, Policy, SemverFilter, TagFilter};
+pub use progress::{Progress, ProgressCounts};
 pub use selection::count_selected;
 pub use undo::{
     undo, undo_journal, undo_with_progress, UndoOptions, UndoOutcome, UndoReport, UndoStatus,

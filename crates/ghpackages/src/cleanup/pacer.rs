@@ -317,6 +317,26 @@ impl Pacer {
         })
     }
 
+    /// The least time the limits allow for `writes` more writes: the
+    /// secondary budget's pace and, when the hour has fewer requests left
+    /// (above the reserve) than that and the run waits for the reset, that
+    /// wait.
+    pub(crate) fn least_time_for(&self, writes: usize) -> Duration {
+        let paced = if self.budget.points > 0 && writes > 0 {
+            let per_window = self.budget.writes_per_window().max(1);
+            self.budget.window() * ((writes - 1) / per_window) as u32
+        } else {
+            Duration::ZERO
+        };
+        let state = self.lock();
+        let reset = state.primary.and_then(|(reset, remaining)| {
+            let usable = remaining.saturating_sub(self.budget.reserve) as usize;
+            let until_reset = (reset - Utc::now()).to_std().ok()?;
+            (self.budget.wait_for_reset && writes > usable).then_some(until_reset)
+        });
+        paced.max(reset.unwrap_or_default())
+    }
+
     /// Adapts to the primary limit's state, with `work_left` writes to go.
     pub(crate) fn observe(&self, rate_limit: Option<&RateLimit>, work_left: usize) {
         self.adapt(self.lock(), rate_limit, work_left);
@@ -540,5 +560,17 @@ mod tests {
         assert!(error
             .to_string()
             .contains("max_requests must be at least 1"));
+    }
+
+    #[test]
+    fn the_least_time_is_the_secondary_pace_or_the_wait_for_the_reset() {
+        let pacer = Pacer::new(budget(180, 60_000), WaitNotifier::default());
+        assert_eq!(pacer.least_time_for(180), Duration::ZERO);
+        assert_eq!(pacer.least_time_for(181), Duration::from_secs(60));
+        assert_eq!(pacer.least_time_for(540), Duration::from_secs(120));
+        pacer.observe(Some(&hourly(100)), 540);
+        let waited = pacer.least_time_for(540);
+        assert!(waited > Duration::from_secs(590) && waited <= Duration::from_secs(600));
+        assert_eq!(pacer.least_time_for(90), Duration::ZERO);
     }
 }

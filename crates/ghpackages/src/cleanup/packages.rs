@@ -8,11 +8,12 @@ use chrono::{DateTime, Utc};
 use futures::stream::{self, StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 
-use crate::cleanup::execute::{self, Batch, ExecuteOptions, ExecutionReport, Outcome};
+use crate::cleanup::execute::{self, Batch, ExecuteOptions, ExecutionReport};
 use crate::cleanup::journal::JournalEntry;
 use crate::cleanup::package::{plan_package_at, PlanOptions};
 use crate::cleanup::plan::{Action, Decision, Plan};
 use crate::cleanup::policy::{Pattern, Policy};
+use crate::cleanup::progress::Progress;
 use crate::cleanup::{BudgetStop, GraphSummary};
 use crate::client::Client;
 use crate::error::{Error, ErrorKind, Result};
@@ -281,20 +282,21 @@ pub async fn execute_packages(
     plan: &PackagesPlan,
     options: &ExecuteOptions,
 ) -> Result<PackagesReport> {
-    execute_packages_with_progress(client, plan, options, |_, _| {}).await
+    execute_packages_with_progress(client, plan, options, |_| {}).await
 }
 
 /// Executes every package's plan as
 /// [`execute_with_progress`](crate::cleanup::execute_with_progress) does one,
 /// but under one pacer (the packages share the rate limits and
 /// `options.concurrency`) and into one journal (a new default file is named
-/// after the owner and the package type). `on_outcome` receives each
-/// outcome with its package.
+/// after the owner and the package type). `on_progress` receives each
+/// outcome with its package, the counts of that package and of the run, and
+/// an ETA the rate limits bound.
 pub async fn execute_packages_with_progress(
     client: &Client,
     plan: &PackagesPlan,
     options: &ExecuteOptions,
-    on_outcome: impl Fn(&PackageRef, &Outcome) + Send + Sync,
+    on_progress: impl Fn(&Progress) + Send + Sync,
 ) -> Result<PackagesReport> {
     let batches = plan
         .packages
@@ -313,7 +315,7 @@ pub async fn execute_packages_with_progress(
         })
         .collect::<Result<Vec<_>>>()?;
     let label = format!("{}-packages", plan.package_type);
-    let run = execute::run(client, batches, &label, options, on_outcome).await?;
+    let run = execute::run(client, batches, &label, options, on_progress).await?;
     Ok(PackagesReport {
         started_at: run.started_at,
         finished_at: run.finished_at,
