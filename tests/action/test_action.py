@@ -396,8 +396,9 @@ def test_globs_prune_several_packages_into_one_journal(tmp_path: Path, api: Emul
 APP_KEY = ROOT / "crates/ghpackages-emulator/fixtures/test-app/private-key.pem"
 
 
-# An npm package: with an App, a container's manifest graph cannot be read
-# from the emulator's registry yet, and its plan then deletes nothing.
+# An npm package: the emulator's registry shows an installation token public
+# packages only, so a private container's manifest graph is unreadable with
+# an App (see test_an_app_with_a_private_container_package).
 APP_POLICY = {"package": "release-train", "package-type": "npm", "keep-latest": "245"}
 
 
@@ -726,3 +727,20 @@ def test_the_nightly_example_prunes_every_package(
         assert result.outputs["deleted-count"] == str(planned)
         assert upload["runs"] and Path(upload["path"]).exists()
         assert upload["name"] == "ghpkg-journal-4242"
+
+
+def test_an_app_with_a_private_container_package(tmp_path: Path, api: Emulator) -> None:
+    pem = APP_KEY.read_text()
+    app = {"app-id": "1001", "app-private-key": pem, "dry-run": "false"}
+    before = versions(api)
+    # The manifest graph cannot be read: nothing is deleted, and the step says so.
+    result = run(tmp_path, api, {**POLICY, **app})
+    assert result.failed and result.step("prune").exit_code == 1, result.log
+    assert result.outputs["planned-count"] == "0"
+    assert "graph_unreadable" in result.summary
+    assert versions(api) == before
+    # Planned from the versions alone, the prune goes through.
+    result = run(tmp_path, api, {**POLICY, **app, "no-manifest-graph": "true"})
+    assert not result.failed, result.log
+    assert result.outputs["deleted-count"] == "3"
+    assert len(versions(api)) == len(before) - 3
