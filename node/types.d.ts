@@ -63,6 +63,27 @@ export interface RetryOptions {
   maxTotalWaitMs?: number
 }
 
+/**
+ * A GitHub App installation to authenticate as: the app id (or client id),
+ * its private key (`privateKey`, the PEM text, or `privateKeyPath`, the PEM
+ * file), and `installationId`, or the `owner` (organization or user) to look
+ * the installation up on.
+ */
+export interface GitHubAppOptions {
+  /** The app id (`123456`) or its client id (`Iv1.…`). */
+  appId: number | string
+  /** The private key in PEM. */
+  privateKey?: string
+  /** A file holding the private key in PEM. */
+  privateKeyPath?: string
+  /** The installation to act as. */
+  installationId?: number
+  /** The organization or user whose installation to act as. */
+  owner?: string
+  /** Renew the installation token this many milliseconds before it expires (default 300 000). */
+  renewBeforeMs?: number
+}
+
 /** Options of `new Client(options)`. */
 export interface ClientOptions {
   /** The token; without one, `GITHUB_TOKEN` then `GH_TOKEN` are read. */
@@ -90,6 +111,11 @@ export interface ClientOptions {
   allowInsecureHttp?: boolean
   /** Base URL of the container registry (default: derived from `baseUrl`). */
   registryUrl?: string
+  /**
+   * Authenticate as a GitHub App installation instead of with a token: the
+   * client exchanges the app's JWT for installation tokens and renews them.
+   */
+  app?: GitHubAppOptions
   /** Called before each wait for a rate limit (retries, cleanup pacing), on the event loop. */
   onRateLimit?: (wait: RateLimitWait) => void
 }

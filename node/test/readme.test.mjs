@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 
 import { Client } from '../ghpackages.mjs'
-import { TOKENS, startEmulator } from './emulator.mjs'
+import { TOKENS, repoRoot, startEmulator } from './emulator.mjs'
 
 const run = promisify(execFile)
 const packageDir = fileURLToPath(new URL('../', import.meta.url))
@@ -63,7 +63,18 @@ after(async () => {
 test('every README example runs against the emulator', async () => {
   const blocks = await examples()
   assert.ok(blocks.length >= 7, `only ${blocks.length} examples found`)
-  const env = { ...process.env, GITHUB_API_URL: emulator.url, GITHUB_TOKEN: TOKENS.octocat }
+  // The GitHub App example's credentials: the emulator's test-only app.
+  const appKey = await readFile(
+    join(repoRoot, 'crates/ghpackages-emulator/fixtures/test-app/private-key.pem'),
+    'utf8',
+  )
+  const env = {
+    ...process.env,
+    GITHUB_API_URL: emulator.url,
+    GITHUB_TOKEN: TOKENS.octocat,
+    APP_ID: '1001',
+    APP_PRIVATE_KEY: appKey,
+  }
   delete env.GH_TOKEN
   for (const [index, code] of blocks.entries()) {
     const file = join(dir, `example-${index}.mjs`)
