@@ -256,6 +256,30 @@ typedef struct ghpackages_client_options {
    * Passed to `on_rate_limit` as is.
    */
   void *on_rate_limit_data;
+  /**
+   * Authenticate as a GitHub App installation instead of with a token:
+   * the app id (`"123456"`) or its client id (`"Iv1.…"`), or NULL for no
+   * app. With it, give the private key (`app_private_key` or
+   * `app_private_key_path`) and the installation (`app_installation_id`
+   * or `app_owner`); the environment's tokens are then not read.
+   */
+  const char *app_id;
+  /**
+   * The app's private key in PEM, or NULL.
+   */
+  const char *app_private_key;
+  /**
+   * A file holding the app's private key in PEM, or NULL.
+   */
+  const char *app_private_key_path;
+  /**
+   * The installation to act as; 0 to look it up on `app_owner`.
+   */
+  int64_t app_installation_id;
+  /**
+   * The organization or user whose installation to act as, or NULL.
+   */
+  const char *app_owner;
 } ghpackages_client_options;
 
 /**

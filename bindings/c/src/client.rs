@@ -5,7 +5,7 @@ use std::os::raw::{c_char, c_void};
 use std::panic::{self, AssertUnwindSafe};
 use std::time::Duration;
 
-use sdk::{Client, ClientBuilder, ClientConfig, Error, RetryPolicy, Secret};
+use sdk::{AppConfig, Client, ClientBuilder, ClientConfig, Error, RetryPolicy, Secret};
 
 use crate::call::{arg, call, give, out_slot};
 use crate::error::{ghpackages_error, ghpackages_status};
@@ -76,6 +76,20 @@ pub struct ghpackages_client_options {
     pub on_rate_limit: ghpackages_rate_limit_callback,
     /// Passed to `on_rate_limit` as is.
     pub on_rate_limit_data: *mut c_void,
+    /// Authenticate as a GitHub App installation instead of with a token:
+    /// the app id (`"123456"`) or its client id (`"Iv1.…"`), or NULL for no
+    /// app. With it, give the private key (`app_private_key` or
+    /// `app_private_key_path`) and the installation (`app_installation_id`
+    /// or `app_owner`); the environment's tokens are then not read.
+    pub app_id: *const c_char,
+    /// The app's private key in PEM, or NULL.
+    pub app_private_key: *const c_char,
+    /// A file holding the app's private key in PEM, or NULL.
+    pub app_private_key_path: *const c_char,
+    /// The installation to act as; 0 to look it up on `app_owner`.
+    pub app_installation_id: i64,
+    /// The organization or user whose installation to act as, or NULL.
+    pub app_owner: *const c_char,
 }
 
 /// The C callback and its data, called from the runtime's threads, as the
@@ -155,8 +169,43 @@ unsafe fn config(options: &ghpackages_client_options) -> Result<ClientConfig, Er
             .map(|pages| pages as usize),
         allow_insecure_http: options.allow_insecure_http != 0,
         registry_url: opt_str_arg(options.registry_url, "options.registry_url")?.map(str::to_owned),
-        app: None,
+        app: app_config(options)?,
     })
+}
+
+/// The GitHub App settings of `options`, when any is set; the core checks
+/// that they make an app.
+///
+/// # Safety
+/// The strings of `options` are NULL or NUL-terminated.
+unsafe fn app_config(options: &ghpackages_client_options) -> Result<Option<AppConfig>, Error> {
+    let app_id = opt_str_arg(options.app_id, "options.app_id")?;
+    let private_key = opt_str_arg(options.app_private_key, "options.app_private_key")?;
+    let private_key_path =
+        opt_str_arg(options.app_private_key_path, "options.app_private_key_path")?;
+    let owner = opt_str_arg(options.app_owner, "options.app_owner")?;
+    let installation_id = match options.app_installation_id {
+        0 => None,
+        id => Some(u64::try_from(id).map_err(|_| {
+            Error::invalid_input(
+                "options.app_installation_id",
+                format!("options.app_installation_id {id} is negative"),
+            )
+        })?),
+    };
+    let any = app_id.is_some()
+        || private_key.is_some()
+        || private_key_path.is_some()
+        || owner.is_some()
+        || installation_id.is_some();
+    Ok(any.then(|| AppConfig {
+        app_id: app_id.map(str::to_owned),
+        private_key: private_key.map(Secret::new),
+        private_key_path: private_key_path.map(Into::into),
+        installation_id,
+        owner: owner.map(str::to_owned),
+        ..AppConfig::default()
+    }))
 }
 
 /// Creates a client.

@@ -1229,6 +1229,96 @@ static void test_threads(ghpackages_client *client) {
     }
 }
 
+/* GitHub App authentication with the emulator's demo apps and test-only key:
+ * app 1001 is installed on octo-org (4201, packages: write), app 1002 too
+ * (4203, packages: read). */
+#define APP_KEY_FILE "crates/ghpackages-emulator/fixtures/test-app/private-key.pem"
+
+static ghpackages_client *app_client(ghpackages_client_options *options, const char *what,
+                                     ghpackages_status want) {
+    ghpackages_client *client = NULL;
+    ghpackages_error *error = NULL;
+    options->base_url = base_url;
+    expect(what, ghpackages_client_new(options, &client, &error), want, &error);
+    return client;
+}
+
+static void test_github_app(void) {
+    ghpackages_owner org = {GHPACKAGES_OWNER_ORG, "octo-org"};
+    ghpackages_error *error = NULL;
+    ghpackages_package *package = NULL;
+
+    ghpackages_client_options by_id = {
+        .app_id = "1001", .app_private_key_path = APP_KEY_FILE, .app_installation_id = 4201};
+    ghpackages_client *client = app_client(&by_id, "app client by installation id", GHPACKAGES_OK);
+    expect("private package as the app's installation",
+           ghpackages_get_package(client, &org, GHPACKAGES_PACKAGE_TYPE_CONTAINER, "octo-app",
+                                  &package, &error),
+           GHPACKAGES_OK, &error);
+    CHECK(package && strcmp(package->name, "octo-app") == 0, "the app sees octo-app");
+    ghpackages_package_free(package);
+    package = NULL;
+    ghpackages_client_free(client);
+
+    ghpackages_client_options by_owner = {
+        .app_id = "Iv1.testapp0001", .app_private_key_path = APP_KEY_FILE, .app_owner = "octo-org"};
+    client = app_client(&by_owner, "app client by owner", GHPACKAGES_OK);
+    expect("package list as the app's installation on octo-org",
+           ghpackages_get_package(client, &org, GHPACKAGES_PACKAGE_TYPE_NPM, "octo-config",
+                                  &package, &error),
+           GHPACKAGES_OK, &error);
+    ghpackages_package_free(package);
+    package = NULL;
+    ghpackages_client_free(client);
+
+    ghpackages_client_options read_only = {
+        .app_id = "1002", .app_private_key_path = APP_KEY_FILE, .app_installation_id = 4203};
+    client = app_client(&read_only, "read-only app client", GHPACKAGES_OK);
+    ghpackages_status status = ghpackages_delete_package_version(
+        client, &org, GHPACKAGES_PACKAGE_TYPE_CONTAINER, "octo-app", 100004, &error);
+    if (expect_keep("a read-only installation may not delete", status, GHPACKAGES_FORBIDDEN,
+                    &error)) {
+        CHECK(error && strstr(error->message, "Resource not accessible by integration") != NULL,
+              "GitHub's message for a missing permission");
+    }
+    ghpackages_error_free(error);
+    error = NULL;
+    ghpackages_client_free(client);
+
+    ghpackages_client_options unknown = {
+        .app_id = "1001", .app_private_key_path = APP_KEY_FILE, .app_installation_id = 999};
+    client = app_client(&unknown, "app client of an unknown installation", GHPACKAGES_OK);
+    expect("an unknown installation is not found",
+           ghpackages_get_package(client, &org, GHPACKAGES_PACKAGE_TYPE_CONTAINER, "octo-app",
+                                  &package, &error),
+           GHPACKAGES_NOT_FOUND, &error);
+    ghpackages_client_free(client);
+
+    ghpackages_client_options bad_key = {
+        .app_id = "1001", .app_private_key = "not a key", .app_installation_id = 4201};
+    ghpackages_client_options both = {.app_id = "1001",
+                                      .app_private_key_path = APP_KEY_FILE,
+                                      .app_installation_id = 4201,
+                                      .app_owner = "octo-org"};
+    ghpackages_client_options no_key = {.app_id = "1001", .app_installation_id = 4201};
+    ghpackages_client_options negative = {
+        .app_id = "1001", .app_private_key_path = APP_KEY_FILE, .app_installation_id = -1};
+    ghpackages_client_options with_token = {.token = "ghp_demo_octocat",
+                                            .app_id = "1001",
+                                            .app_private_key_path = APP_KEY_FILE,
+                                            .app_installation_id = 4201};
+    CHECK(app_client(&bad_key, "a bad private key", GHPACKAGES_INVALID_INPUT) == NULL,
+          "no client with a bad key");
+    CHECK(app_client(&both, "installation id and owner", GHPACKAGES_INVALID_INPUT) == NULL,
+          "no client with both");
+    CHECK(app_client(&no_key, "an app without a key", GHPACKAGES_INVALID_INPUT) == NULL,
+          "no client without a key");
+    CHECK(app_client(&negative, "a negative installation id", GHPACKAGES_INVALID_INPUT) == NULL,
+          "no client with a negative id");
+    CHECK(app_client(&with_token, "a token and an app", GHPACKAGES_INVALID_INPUT) == NULL,
+          "no client with both a token and an app");
+}
+
 int main(void) {
     base_url = getenv("GHPACKAGES_BASE_URL");
     admin_token = getenv("GHPACKAGES_EMULATOR_ADMIN_TOKEN");
@@ -1268,6 +1358,7 @@ int main(void) {
     test_threads(octocat);
     test_errors(octocat);
     test_undo_and_waits(octocat);
+    test_github_app();
 
     ghpackages_client_free(octocat);
     ghpackages_shutdown();
