@@ -60,8 +60,34 @@ impl Write for Capture {
     }
 }
 
+const KEYS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../ghpackages-emulator/fixtures/test-app"
+);
+
+fn key(name: &str) -> String {
+    std::fs::read_to_string(format!("{KEYS}/{name}")).unwrap()
+}
+
+/// Lines of the private keys' bodies: if one shows up, a key leaked.
+fn key_lines() -> Vec<String> {
+    ["private-key.pem", "other-private-key.pem"]
+        .iter()
+        .flat_map(|name| {
+            key(name)
+                .lines()
+                .filter(|line| !line.starts_with("-----"))
+                .map(|line| line[..24].to_owned())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
 fn fixture() -> Fixture {
     let fixture = json!({
+        "apps": [{"id": 77, "slug": "leak-check", "public_key": key("public-key.pem"),
+                  "installations": [{"id": 770, "account": "heidi",
+                                     "permissions": {"packages": "write"}}]}],
         "users": [{"login": "heidi"}],
         "tokens": [
             {"token": token(0), "user": "heidi",
@@ -154,8 +180,20 @@ fn no_token_in_any_log_line_error_debug_output_or_panic() {
         &output[..output.len().min(2_000)]
     );
     assert!(output.contains("PANIC"), "panics were captured");
-    for core in CORES.iter().chain([&"5ce1e7a0b9"]) {
-        if let Some(at) = output.find(core) {
+    // Installation tokens start with ghs_; JWTs with the base64 of their
+    // header, `{"typ":"JWT",`.
+    let secrets: Vec<String> = CORES
+        .iter()
+        .map(|core| core.to_string())
+        .chain([
+            "5ce1e7a0b9".into(),
+            "ghs_".into(),
+            "eyJ0eXAiOiJKV1Qi".into(),
+        ])
+        .chain(key_lines())
+        .collect();
+    for core in &secrets {
+        if let Some(at) = output.find(core.as_str()) {
             let start = at.saturating_sub(300);
             panic!(
                 "a token leaked: …{}…",
@@ -309,7 +347,81 @@ async fn tour(capture: &Capture) {
     .expect("pruned");
     capture.record(&format!("{report:?}"));
     capture.record(&std::fs::read_to_string(&journal).unwrap());
+    app_tour(capture, &emulator, &http).await;
     emulator.shutdown().await;
+}
+
+/// A GitHub App: an exchange, a renewal after the emulator's clock passed
+/// the token's hour, a wrong key, and `Debug` of everything involved.
+async fn app_tour(
+    capture: &Capture,
+    emulator: &ghpackages_emulator::RunningEmulator,
+    http: &reqwest::Client,
+) {
+    use ghpackages::{AppInstallation, GitHubApp};
+    let base = emulator.base_url();
+    let heidi = Owner::user("heidi");
+    let app = GitHubApp::new(
+        "77",
+        &key("private-key.pem"),
+        AppInstallation::Owner("heidi".into()),
+    )
+    .expect("the app's settings are valid");
+    capture.record(&format!("{app:?}"));
+    let app_client = Client::builder()
+        .base_url(base)
+        .token_from_env(false)
+        .retry(retries(3))
+        .app(app)
+        .build()
+        .expect("the app client builds");
+    capture.record(&format!("{app_client:?}"));
+    let versions = app_client
+        .list_all_package_versions(
+            &heidi,
+            PackageType::Npm,
+            "secret-app",
+            &ListVersionsOptions::default(),
+        )
+        .await
+        .expect("listed as the app");
+    let id = versions[0].id;
+    app_client
+        .delete_package_version(&heidi, PackageType::Npm, "secret-app", id)
+        .await
+        .expect("deleted as the app");
+    let advanced = http
+        .post(format!("{base}/_emulator/clock/advance"))
+        .bearer_auth(ADMIN)
+        .json(&json!({"seconds": 3_700}))
+        .send()
+        .await
+        .expect("clock advanced");
+    assert!(advanced.status().is_success());
+    app_client
+        .restore_package_version(&heidi, PackageType::Npm, "secret-app", id)
+        .await
+        .expect("restored after renewing the token");
+    let wrong = GitHubApp::new(
+        "77",
+        &key("other-private-key.pem"),
+        AppInstallation::Id(770),
+    )
+    .expect("a well-formed key");
+    let wrong_client = Client::builder()
+        .base_url(base)
+        .token_from_env(false)
+        .app(wrong)
+        .build()
+        .unwrap();
+    let error = wrong_client
+        .get_package(&heidi, PackageType::Npm, "secret-app")
+        .await
+        .expect_err("refused JWT");
+    capture.record(&format!("{error} | {error:?}"));
+    let bad_key = GitHubApp::new("77", &key("public-key.pem"), AppInstallation::Id(770))
+        .expect_err("a public key is no private key");
+    capture.record(&format!("{bad_key} | {bad_key:?}"));
 }
 
 async fn emulator_faults(http: &reqwest::Client, base: &str, rate: f64) {
