@@ -70,39 +70,6 @@ export declare class Client {
   tokenScopes(): Array<string> | null
 }
 
-/**
- * The engine of `Emulator` from `ghpackages/testing`: an emulator serving
- * on 127.0.0.1 in this process.
- */
-export declare class InProcessEmulator {
-  /**
-   * Starts serving. `fixture`: fixture JSON, `null` for the demo data;
-   * `faults`: fault settings as JSON, or `null`.
-   */
-  constructor(fixture: string | undefined | null, limits: boolean, timeFactor: number, faults?: string | undefined | null)
-  /** `http://127.0.0.1:PORT`. */
-  get url(): string
-  /** The fixture's first token, or `null`. */
-  get defaultToken(): string | null
-  /** Moves the clock by `seconds` (negative: back). */
-  advanceClock(seconds: number): void
-  /** The emulator's time, RFC 3339. */
-  now(): string
-  /** Replaces the fault settings (JSON). */
-  setFaults(faults: string): void
-  /** Adds a fixture's data (JSON). */
-  load(fixture: string): void
-  /** Creates a package (JSON in the fixture format). */
-  addPackage(packageJson: string): void
-  /**
-   * The versions of a live package, newest first: `state` is `active` or
-   * `deleted` (still restorable).
-   */
-  versions(owner: string, packageType: PackageType, name: string, state: 'active' | 'deleted'): PackageVersion[]
-  /** Stops serving (requests in flight finish); later calls do nothing. */
-  stop(): void
-}
-
 /** Items of a list, in GitHub's order, fetched page by page as they are read. */
 export declare class ItemStream {
   /** The next item, or `null` after the last one. */

@@ -836,7 +836,6 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.Client = nativeBinding.Client
-module.exports.InProcessEmulator = nativeBinding.InProcessEmulator
 module.exports.ItemStream = nativeBinding.ItemStream
 module.exports.Owner = nativeBinding.Owner
 module.exports.errorCodes = nativeBinding.errorCodes

@@ -1,5 +1,6 @@
 // The tarball `npm pack` makes installs into a scratch project and works there,
-// from both module systems, against the emulator.
+// from both module systems, against the emulator; ghpackages/testing asks for
+// the emulator's addon package until it is installed beside, then runs.
 
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
@@ -58,6 +59,16 @@ test('npm pack, npm install <tarball>, then require and import it', async () => 
     const { stdout: out } = await run(process.execPath, [script], { cwd: scratch })
     assert.deepEqual(JSON.parse(out), ['octo-app', true, 'not_found'], script)
   }
+
+  // ghpackages/testing needs the emulator's addon, a package of its own.
+  const missing = await run(process.execPath, ['-e', "require('ghpackages/testing')"], { cwd: scratch }).catch((e) => e)
+  assert.match(missing.stderr, /ERR_GHPACKAGES_NO_TESTING|npm install --save-dev ghpackages-testing@/)
+  const { stdout: packedAddon } = await run(npm, ['pack', '--json', '--pack-destination', scratch], {
+    cwd: join(packageDir, 'testing-addon'),
+  })
+  const [{ filename: addonFile, files: addonFiles }] = JSON.parse(packedAddon)
+  assert.ok(addonFiles.some((file) => file.path.endsWith('.node')), 'the emulator addon is in its tarball')
+  await run(npm, ['install', '--no-audit', '--no-fund', join(scratch, addonFile)], { cwd: scratch })
 
   const testing = `
     const emulator = await Emulator.start()

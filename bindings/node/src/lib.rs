@@ -10,4 +10,3 @@ pub mod errors;
 pub mod owner;
 pub mod promise;
 pub mod stream;
-pub mod testing;
