@@ -68,13 +68,27 @@ class Sizes:
     calls: int  # get_package calls per repetition at 0 ms (case 4)
     network_calls: int  # the same at NETWORK_MS
     wrk_seconds: int  # load per request in case 5
+    org_deletes: int  # versions deleted over ORG_PACKAGES packages in one run (case 6)
+    org_time_factor: float  # the emulator's rate-limit speed-up in case 6
 
 
-FULL = Sizes(10_000, 1_000, 1_000, 200, 100_000, 7, 5, 3, True, 2_000, 20, 10)
+FULL = Sizes(10_000, 1_000, 1_000, 200, 100_000, 7, 5, 3, True, 2_000, 20, 10, 25_000, 120.0)
 # Quick deletes 200: more than one window's worth, so the minimum is not zero.
-QUICK = Sizes(1_000, 150, 200, 16, 2_000, 1, 1, 1, False, 100, 4, 1)
+QUICK = Sizes(1_000, 150, 200, 16, 2_000, 1, 1, 1, False, 100, 4, 1, 2_000, 600.0)
 
-CASES = ["1", "2", "3", "3b", "4", "5"]
+CASES = ["1", "2", "3", "3b", "4", "5", "6"]
+# Cases 1, 2 and 4 compare with the Python and Node peers; the others run the
+# Rust core alone.
+PEER_CASES = {"1", "2", "4"}
+ORG_PACKAGES = 40
+ORG_KEEP = 10  # newest versions of each org package kept
+
+
+def org_deletes(sizes: Sizes) -> list[int]:
+    """Deletions per org package: two sizes in turn, summing to org_deletes."""
+    per = sizes.org_deletes // ORG_PACKAGES
+    step = per * 16 // 25
+    return [per - step if n % 2 == 0 else per + step for n in range(ORG_PACKAGES)]
 
 
 def listed_versions(sizes: Sizes) -> list[dict[str, Any]]:
@@ -116,6 +130,9 @@ def fixture(sizes: Sizes) -> dict[str, Any]:
         # A version more than the deletes: the newest is never deleted.
         generated("pruned", sizes.deletes + 1, "2.0.{n}"),
         generated("faulty", sizes.faulty, "3.0.{n}"),
+    ]
+    packages += [
+        generated(f"org-{n:02d}", deletes + ORG_KEEP, "4.0.{n}") for n, deletes in enumerate(org_deletes(sizes))
     ]
     packages += [
         {"owner": ORG, "package_type": "container", "name": f"app-{n:05d}", "id": APP_BASE_ID + n,
@@ -237,6 +254,13 @@ def fmt_seconds(seconds: float) -> str:
     return f"{seconds * 1e6:.0f} µs"
 
 
+def fmt_hours(seconds: float) -> str:
+    """GitHub time: hours and minutes, or minutes and seconds."""
+    if seconds >= 3600:
+        return f"{int(seconds // 3600)} h {int(seconds % 3600 // 60):02d} min"
+    return f"{int(seconds // 60)} min {int(seconds % 60):02d} s"
+
+
 def spread(times: list[float]) -> str:
     """min–max around the median, in percent."""
     median = statistics.median(times)
@@ -349,9 +373,9 @@ class Bench:
     def cases(self, base: str) -> None:
         runs: dict[str, Callable[[str], None]] = {
             "1": self.case_versions, "2": self.case_packages, "4": self.case_calls,
-            "3": self.case_cleanup, "3b": self.case_faulty, "5": self.load,
+            "3": self.case_cleanup, "3b": self.case_faulty, "5": self.load, "6": self.case_org,
         }
-        for key in ["1", "2", "4", "3", "3b", "5"]:
+        for key in ["1", "2", "4", "3", "3b", "5", "6"]:
             if key in self.selected:
                 runs[key](base)
 
@@ -399,6 +423,19 @@ class Bench:
             "faulty-list", base, "--package", "faulty", "--expect", str(s.faulty),
             "--admin-token", ADMIN_TOKEN, reps=s.slow_reps,
         )
+
+    def case_org(self, base: str) -> None:
+        s = self.sizes
+        print(f"== 6. prune {s.org_deletes:,} versions over {ORG_PACKAGES} packages under GitHub's limits, "
+              f"time ×{s.org_time_factor:g}", file=sys.stderr)
+        rows = self.rust(
+            "org-prune", base, "--packages", "org-*", "--keep", str(ORG_KEEP), "--expect", str(s.org_deletes),
+            "--time-factor", str(s.org_time_factor), "--admin-token", ADMIN_TOKEN, reps=1,
+        )
+        for row in rows:
+            if row.extra["deleted"] != s.org_deletes:
+                sys.exit(f"bench: the organization prune deleted {row.extra['deleted']} of {s.org_deletes}")
+        self.rows += rows
 
     def load(self, base: str) -> None:
         """Case 5: the emulator alone under wrk, on the bench's own emulator
@@ -459,6 +496,7 @@ class Bench:
             ("faulty-list", self.faulty_table),
             ("get-package", self.calls_table),
             ("wrk", self.wrk_table),
+            ("org-prune", self.org_table),
         ]
         for case, section in sections:
             if self.has(case):
@@ -533,6 +571,33 @@ class Bench:
             (f"limits off, {NETWORK_MS} ms per answer", {"limits": "off", "latency_ms": NETWORK_MS}),
             ("limits off, 0 ms", {"limits": "off", "latency_ms": 0}),
             (f"GitHub's limits, time ×{TIME_FACTOR}, 0 ms", {"limits": "on"}),
+        ]
+
+    def org_table(self) -> list[str]:
+        row = self.find("org-prune", "rust core")
+        x = row.extra
+        measured = x["github_seconds"]
+        minimum = x["minimum_github_seconds"]
+        vs_min = f"{measured / minimum:.3f}×" if minimum else "–"
+        return [
+            f"### 6. Prune an organization: {x['deleted']:,} versions over {x['packages']} packages, one run",
+            "",
+            "`cleanup::plan_packages` (every `org-*` npm package, keep the 10 newest) then "
+            "`cleanup::execute_packages` (one pacer, one journal, 8 in flight), as `ghpkg prune --package` runs "
+            f"them, against GitHub's primary (5,000 requests an hour) and secondary ({POINTS_PER_MINUTE} points "
+            f"a minute, {WRITE_COST} a deletion) limits on the emulator sped up ×{x['time_factor']:g}. GitHub "
+            "time: the measured time times the speed-up, what the same run takes against GitHub. Minimum: what "
+            "the two limits allow for the run's requests from its first one (an hour's budget at once, deletions "
+            f"at {POINTS_PER_MINUTE // WRITE_COST} a minute, a wait for each further hour). Rejected: "
+            "the emulator's count of refused requests.",
+            "",
+            "| packages | deletions | requests | measured | GitHub time | minimum (GitHub time) | ÷ minimum "
+            "| rejected (primary / secondary) |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|",
+            f"| {x['packages']} | {x['deleted']:,} | {x['requests']:,} | {fmt_seconds(row.median)} | "
+            f"{fmt_hours(measured)} | {fmt_hours(minimum)} | {vs_min} | "
+            f"{x['rejected_primary']} / {x['rejected_secondary']} |",
+            "",
         ]
 
     def faulty_table(self) -> list[str]:
@@ -624,6 +689,26 @@ class Bench:
                 "bulk deletion and restore under GitHub's limits: zero rejected requests",
                 str(rejected),
                 "holds" if rejected == 0 else f"does not hold, because the server refused {rejected} requests (403/429)",
+            ))
+        if self.has("org-prune"):
+            row = self.find("org-prune", "rust core")
+            x = row.extra
+            minimum = x["minimum_github_seconds"]
+            ratio = x["github_seconds"] / minimum if minimum else math.inf
+            result.append((
+                f"organization prune of {x['deleted']:,} deletions over {x['packages']} packages under GitHub's "
+                "limits within 1.1× of the minimum",
+                f"{ratio:.3f}×",
+                "holds" if ratio <= 1.1 else (
+                    f"does not hold, because it took {fmt_hours(x['github_seconds'])} of GitHub time against "
+                    f"{fmt_hours(minimum)} ({fmt_seconds(row.median)} measured at ×{x['time_factor']:g})"
+                ),
+            ))
+            rejected = x["rejected_primary"] + x["rejected_secondary"]
+            result.append((
+                "organization prune under GitHub's limits: zero rejected requests",
+                str(rejected),
+                "holds" if rejected == 0 else f"does not hold, because the server refused {rejected} requests",
             ))
         return result
 

@@ -114,6 +114,31 @@ enum Case {
         #[arg(long, default_value_t = 0)]
         latency_ms: u64,
     },
+    /// An organization prune under GitHub's primary and secondary limits,
+    /// time-scaled: every package matching `--packages` planned with one
+    /// policy and executed under one pacer, as `ghpkg prune --package` does.
+    OrgPrune {
+        #[command(flatten)]
+        common: Common,
+        /// Glob of the packages to prune.
+        #[arg(long)]
+        packages: String,
+        #[arg(long, default_value = "npm")]
+        package_type: PackageType,
+        /// Versions of each package kept (the newest).
+        #[arg(long)]
+        keep: u32,
+        /// Deletions the plan must come to.
+        #[arg(long)]
+        expect: usize,
+        /// The emulator's rate-limit time factor.
+        #[arg(long)]
+        time_factor: f64,
+        #[arg(long, default_value = "emulator-admin")]
+        admin_token: String,
+        #[arg(long, default_value_t = 8)]
+        concurrency: usize,
+    },
     /// Every version of a large package while the emulator answers 500 for a
     /// moment half way through: every version must arrive exactly once.
     FaultyList {
@@ -253,6 +278,29 @@ async fn run(case: Case, statuses: Arc<Statuses>) -> Result<()> {
                 statuses,
             };
             run.all(&common).await
+        }
+        Case::OrgPrune {
+            common,
+            packages,
+            package_type,
+            keep,
+            expect,
+            time_factor,
+            admin_token,
+            concurrency,
+        } => {
+            let run = OrgPrune {
+                admin: Admin::new(&common.base, &admin_token)?,
+                client: core_client(&common, concurrency)?,
+                owner: Owner::org(&common.org),
+                packages,
+                package_type,
+                keep,
+                expect,
+                time_factor,
+                concurrency,
+            };
+            run.measure().await
         }
         Case::FaultyList {
             common,
@@ -751,6 +799,120 @@ impl CleanupRun {
 /// Pages in flight while listing `faulty`: the core's default.
 const FAULTY_PAGE_CONCURRENCY: usize = 8;
 
+/// GitHub's primary limit: requests per hour for a token.
+const REQUESTS_PER_HOUR: u64 = 5_000;
+
+struct OrgPrune {
+    admin: Admin,
+    client: Client,
+    owner: Owner,
+    packages: String,
+    package_type: PackageType,
+    keep: u32,
+    expect: usize,
+    time_factor: f64,
+    concurrency: usize,
+}
+
+impl OrgPrune {
+    /// GitHub's limits on the emulator's sped-up windows.
+    fn budget(&self) -> RateBudget {
+        RateBudget {
+            points: POINTS_PER_MINUTE,
+            window_ms: (60_000.0 / self.time_factor) as u64,
+            write_cost: WRITE_COST,
+            ..RateBudget::default()
+        }
+    }
+
+    /// The least time, in GitHub's seconds, `requests` requests of which the
+    /// last `deletions` are deletions can take from the first request: the
+    /// hour's requests at once (the planning's reads, then deletions at the
+    /// secondary limit's pace, which fits an hour's worth in under 28
+    /// minutes), a wait for each further hour, and in the last hour a minute
+    /// per further window of deletions.
+    fn minimum_seconds(requests: u64, deletions: u64) -> f64 {
+        let per_window = u64::from(POINTS_PER_MINUTE / WRITE_COST);
+        let hours = (requests.max(1) - 1) / REQUESTS_PER_HOUR;
+        let in_last_hour = requests - hours * REQUESTS_PER_HOUR;
+        let last_deletions = in_last_hour.min(deletions);
+        let windows = last_deletions.div_ceil(per_window).saturating_sub(1);
+        (hours * 3_600 + windows * 60) as f64
+    }
+
+    async fn rejections(&self) -> Result<(u64, u64)> {
+        let response = self
+            .admin
+            .http
+            .get(format!("{}/_emulator/limits/rejections", self.admin.base))
+            .bearer_auth(&self.admin.token)
+            .send()
+            .await?
+            .error_for_status()?;
+        let counts: Value = response.json().await?;
+        let count = |key: &str| counts[key].as_u64().unwrap_or(u64::MAX);
+        Ok((count("primary"), count("secondary")))
+    }
+
+    async fn measure(&self) -> Result<()> {
+        self.admin.limits(true, self.time_factor).await?;
+        let rejected_before = self.rejections().await?;
+        let dir = tempfile::tempdir()?;
+        let policy = Policy {
+            keep_latest: Some(self.keep),
+            ..Policy::default()
+        };
+        let sent_before = self.client.requests_sent();
+        let start = Instant::now();
+        let plan = cleanup::plan_packages(
+            &self.client,
+            &self.owner,
+            self.package_type,
+            std::slice::from_ref(&self.packages),
+            &policy,
+            &cleanup::PlanOptions::default(),
+        )
+        .await?;
+        if plan.delete_count() != self.expect {
+            return Err(format!(
+                "the plan deletes {} versions, not {}",
+                plan.delete_count(),
+                self.expect
+            )
+            .into());
+        }
+        let options = ExecuteOptions {
+            concurrency: self.concurrency,
+            budget: self.budget(),
+            journal: Some(dir.path().join("org.jsonl")),
+            ..ExecuteOptions::default()
+        };
+        let report = cleanup::execute_packages(&self.client, &plan, &options).await?;
+        let seconds = start.elapsed().as_secs_f64();
+        let requests = self.client.requests_sent() - sent_before;
+        let rejected_after = self.rejections().await?;
+        self.admin.limits(false, 1.0).await?;
+        if report.deleted != self.expect || !report.is_success() {
+            return Err(format!(
+                "deleted {} of {} ({} failed)",
+                report.deleted, self.expect, report.failed
+            )
+            .into());
+        }
+        let minimum = Self::minimum_seconds(requests, report.deleted as u64);
+        emit(json!({
+            "case": "org-prune", "client": "rust core", "times": [seconds],
+            "packages": plan.packages.len(), "deleted": report.deleted,
+            "requests": requests, "time_factor": self.time_factor,
+            "github_seconds": seconds * self.time_factor,
+            "minimum_github_seconds": minimum,
+            "rejected_primary": rejected_after.0 - rejected_before.0,
+            "rejected_secondary": rejected_after.1 - rejected_before.1,
+        }));
+        Ok(())
+    }
+}
+
 async fn faulty_list(
     common: &Common,
     package: &str,
@@ -876,4 +1038,22 @@ impl Visit for StatusField {
     }
 
     fn record_debug(&mut self, _: &Field, _: &dyn fmt::Debug) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_minimum_counts_hourly_resets_then_the_last_hours_windows() {
+        // 25,000 deletions after 300 reads: five full hours, then 300
+        // deletions in two windows of the sixth.
+        assert_eq!(
+            OrgPrune::minimum_seconds(25_300, 25_000),
+            5.0 * 3_600.0 + 60.0
+        );
+        // Within one hour: the secondary limit alone.
+        assert_eq!(OrgPrune::minimum_seconds(2_100, 2_000), 11.0 * 60.0);
+        assert_eq!(OrgPrune::minimum_seconds(180, 180), 0.0);
+    }
 }
