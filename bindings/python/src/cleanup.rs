@@ -331,6 +331,7 @@ fn plan_cleanup(
             .unwrap_or_default()
             .into_iter()
             .collect::<BTreeMap<_, _>>(),
+        ..cleanup::PackageFacts::default()
     };
     CleanupPlan(cleanup::plan_with(
         &versions,
@@ -573,6 +574,7 @@ pub fn plan_options(
         concurrency: count("concurrency", concurrency)?
             .map_or(defaults.concurrency, |c| c as usize),
         downloads: downloads.unwrap_or_default().into_iter().collect(),
+        ..defaults
     })
 }
 

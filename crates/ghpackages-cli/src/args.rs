@@ -101,6 +101,10 @@ pub enum Command {
     /// Plan (and with --yes, execute) a cleanup of one package's versions,
     /// or of several packages' (--package GLOB, --all-packages) in one run.
     Prune(Box<PruneArgs>),
+    /// Execute a plan saved by `prune --plan-out`, deleting only versions
+    /// unchanged since the plan (same name, same tags); the others are
+    /// skipped, each with its reason.
+    Apply(ApplyArgs),
     /// Restore what a prune journal records as deleted (all of it, or what
     /// the filters select), on the server the journal names.
     #[command(disable_version_flag = true)]
@@ -285,6 +289,40 @@ pub struct PruneArgs {
     /// deleted manifest referenced (deleted with it by default).
     #[arg(long)]
     pub keep_referenced: bool,
+    /// Keep every version that these files or directories (read
+    /// recursively; any text: Kubernetes manifests, compose files, Helm
+    /// values, workflows) reference as REGISTRY/OWNER/NAME:TAG or
+    /// REGISTRY/OWNER/NAME@sha256:..., with its platform manifests,
+    /// signatures and attestations. REGISTRY is the container registry's
+    /// host (see --registry-url).
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub keep_refs_from: Vec<PathBuf>,
+    /// Keep the version with this tag, in every package (repeatable).
+    #[arg(long, value_name = "TAG")]
+    pub keep_tag: Vec<String>,
+    /// Keep the version with this digest (sha256:...), in every package (repeatable).
+    #[arg(long, value_name = "DIGEST")]
+    pub keep_digest: Vec<String>,
+    /// Write the plan to this file (JSON, docs/plan-format.md) and delete
+    /// nothing; review it, then run `ghpkg apply FILE --yes`.
+    #[arg(long, value_name = "FILE", conflicts_with = "yes")]
+    pub plan_out: Option<PathBuf>,
+}
+
+/// `ghpkg apply`.
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// The plan `prune --plan-out` wrote.
+    pub plan: PathBuf,
+    /// Execute the plan. Without it, only what would be deleted and skipped is shown.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Undo journal to append deletions to (default: ghpkg-prune-TIME.jsonl).
+    #[arg(long, value_name = "FILE")]
+    pub journal: Option<PathBuf>,
+    /// Deletions in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub concurrency: usize,
 }
 
 /// `ghpkg validate`.

@@ -142,6 +142,7 @@ async fn run(cli: Cli) -> Result<Status, Error> {
         Command::Prune(prune) => {
             prune::prune(&context()?, *prune, cli.global.summary_md.as_deref()).await
         }
+        Command::Apply(apply) => prune::apply(&context()?, apply).await,
         Command::Undo(undo) => prune::undo(&context()?, undo).await,
         Command::Validate(validate) => graph::validate(&context()?, validate).await,
     }

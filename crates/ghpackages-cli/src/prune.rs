@@ -7,15 +7,15 @@ use std::sync::Once;
 use chrono::Utc;
 use ghpackages::cleanup::{
     self, execute_packages_with_progress, execute_with_progress, plan_package, plan_packages,
-    Action, Age, BudgetStop, ExecuteOptions, ExecutionReport, OutcomeStatus, PackagesPlan,
-    PackagesReport, Pattern, Plan, PlanOptions, Policy, RateBudget, SemverFilter, StopReason,
-    TagFilter, UndoOptions, UndoReport, UndoStatus,
+    read_references, registry_host, Action, Age, BudgetStop, ExecuteOptions, ExecutionReport,
+    KeepRef, OutcomeStatus, PackagesPlan, PackagesReport, Pattern, Plan, PlanOptions, Policy,
+    RateBudget, SemverFilter, SkippedVersion, StopReason, TagFilter, UndoOptions, UndoReport,
+    UndoStatus,
 };
-use ghpackages::PackageRef;
-use ghpackages::{Error, Result};
+use ghpackages::{Client, Error, Owner, PackageRef, Result};
 use serde_json::json;
 
-use crate::args::{PruneArgs, UndoArgs};
+use crate::args::{ApplyArgs, PruneArgs, UndoArgs};
 use crate::output::{date, short_name, tags, Table};
 use crate::progress::{Counter, Display, Mode};
 use crate::summary::{self, Counts, PackageRun};
@@ -206,6 +206,7 @@ pub async fn prune(ctx: &Context, args: PruneArgs, summary_md: Option<&Path>) ->
             Some(path) => read_downloads(path)?,
             None => BTreeMap::new(),
         },
+        keep: keep_refs(client, &args)?,
     };
     let Some(name) = &args.name else {
         return prune_packages(ctx, &args, &policy, &options, summary_md).await;
@@ -230,6 +231,10 @@ pub async fn prune(ctx: &Context, args: PruneArgs, summary_md: Option<&Path>) ->
             out!("{line}");
         }
         out!("{}", plan_summary(&plan));
+    }
+    if let Some(path) = &args.plan_out {
+        let saved = PackagesPlan::of_package(client, &target, &plan);
+        return write_plan(ctx, &saved, path);
     }
     if !args.yes {
         let run = PackageRun {
@@ -343,6 +348,123 @@ pub async fn prune(ctx: &Context, args: PruneArgs, summary_md: Option<&Path>) ->
     )
 }
 
+/// What `--keep-refs-from`, `--keep-tag` and `--keep-digest` keep.
+fn keep_refs(client: &Client, args: &PruneArgs) -> Result<Vec<KeepRef>> {
+    let host = registry_host(client.registry_url());
+    let mut keep = read_references(&args.keep_refs_from, &host)?;
+    for tag in &args.keep_tag {
+        keep.push(KeepRef::tag(tag, "--keep-tag")?);
+    }
+    for digest in &args.keep_digest {
+        keep.push(KeepRef::digest(digest, "--keep-digest")?);
+    }
+    Ok(keep)
+}
+
+/// `--plan-out FILE`: the plan saved for review and `ghpkg apply`.
+fn write_plan(ctx: &Context, plan: &PackagesPlan, path: &Path) -> Result<Status> {
+    std::fs::write(path, plan.to_json() + "\n").map_err(|e| {
+        Error::invalid_input(
+            "plan_out",
+            format!("cannot write the plan to {}: {e}", path.display()),
+        )
+    })?;
+    if ctx.json {
+        print_json(&json!({"plan": plan, "report": null, "plan_out": path}));
+    } else {
+        out!(
+            "plan written to {}: nothing was deleted; review it, then run: ghpkg apply {} --yes",
+            path.display(),
+            path.display()
+        );
+    }
+    Ok(Status::Ok)
+}
+
+/// `ghpkg apply PLAN`: the saved plan, checked against what is there now,
+/// then (with `--yes`) executed without what changed.
+pub async fn apply(ctx: &Context, args: ApplyArgs) -> Result<Status> {
+    if args.concurrency == 0 {
+        return Err(Error::invalid_input(
+            "concurrency",
+            "--concurrency must be at least 1",
+        ));
+    }
+    let text = std::fs::read_to_string(&args.plan).map_err(|e| {
+        Error::invalid_input(
+            "plan",
+            format!("cannot read the plan {}: {e}", args.plan.display()),
+        )
+    })?;
+    let plan = PackagesPlan::from_json(&text).map_err(|e| {
+        Error::invalid_input("plan", format!("{}: {}", args.plan.display(), e.message()))
+    })?;
+    // Without --org/--user, the plan's owner is the one.
+    let owner = (ctx.owner != Owner::AuthenticatedUser).then_some(&ctx.owner);
+    plan.check_target(&ctx.client, owner)?;
+    if !args.yes {
+        let skipped = cleanup::check_plan(&ctx.client, &plan).await?;
+        let deletions = plan.delete_count() - skipped.len();
+        if ctx.json {
+            print_json(&json!({"plan": plan, "skipped": skipped, "report": null}));
+        } else {
+            print_packages_plan(&plan);
+            print_skipped(&skipped);
+            out!(
+                "dry run: nothing was deleted; run again with --yes to delete {deletions} versions ({} skipped)",
+                skipped.len()
+            );
+        }
+        return Ok(Status::Ok);
+    }
+    let journal =
+        (plan.delete_count() > 0).then(|| args.journal.clone().unwrap_or_else(default_journal));
+    let options = ExecuteOptions {
+        concurrency: args.concurrency,
+        journal,
+        ..ExecuteOptions::default()
+    };
+    let display = Display::new(Mode::for_output(ctx.json), "deleting", plan.delete_count());
+    let announce = Once::new();
+    let on_progress = |progress: &_| {
+        if let (Some(path), false) = (&options.journal, ctx.json) {
+            announce.call_once(|| display.println(&format!("journal: {}", path.display())));
+        }
+        display.update(progress);
+    };
+    let report = cleanup::apply_plan_with_progress(&ctx.client, &plan, &options, on_progress).await;
+    display.finish();
+    let report = report?;
+    if ctx.json {
+        print_json(&json!({"plan": plan, "report": report}));
+    } else {
+        print_skipped(&report.skipped);
+        print_packages_report(&report);
+    }
+    Ok(if report.is_success() {
+        Status::Ok
+    } else {
+        Status::SomeFailed
+    })
+}
+
+/// The planned deletions a saved plan's apply skips, and why.
+fn print_skipped(skipped: &[SkippedVersion]) {
+    if skipped.is_empty() {
+        return;
+    }
+    let mut table = Table::new(&["PACKAGE", "ID", "NAME", "SKIPPED BECAUSE"]);
+    for version in skipped {
+        table.row(vec![
+            version.package.clone(),
+            version.version_id.to_string(),
+            short_name(&version.name),
+            version.reason.clone(),
+        ]);
+    }
+    table.print();
+}
+
 /// The budget of `--max-requests` (what is left of it after planning),
 /// `--reserve`, `--wait-for-reset` and `--secondary-limit`.
 fn budget(args: &PruneArgs, max_requests: Option<u64>) -> RateBudget {
@@ -399,6 +521,9 @@ async fn prune_packages(
         .map(|max| max.saturating_sub(ctx.client.requests_sent()));
     if !ctx.json {
         print_packages_plan(&plan);
+    }
+    if let Some(path) = &args.plan_out {
+        return write_plan(ctx, &plan, path);
     }
     let targets = plan
         .packages

@@ -330,6 +330,7 @@ mod tests {
                     Rule::KeepLatest
                 },
                 reason: "a reason | with a pipe <b>and html</b>".to_owned(),
+                kept_by: Vec::new(),
             })
             .collect();
         Plan {

@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
@@ -37,6 +37,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route(
             "/packages/{owner}/{package_type}/{package_name}/versions",
             post(create_versions),
+        )
+        .route(
+            "/packages/{owner}/{package_type}/{package_name}/versions/{version_id}/tags",
+            put(set_tags),
         )
         .route(
             "/installations/{installation_id}",
@@ -240,6 +244,44 @@ async fn create_versions(
         Json(serde_json::json!({ "versions": count })),
     )
         .into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Tags {
+    tags: Vec<String>,
+}
+
+/// `PUT /_emulator/packages/{owner}/{package_type}/{package_name}/versions/{version_id}/tags`
+/// with `{"tags": [...]}`: gives a version exactly these tags, as pushing its
+/// manifest under them does (they leave any other version that had them).
+async fn set_tags(
+    State(state): State<AppState>,
+    Path((owner, package_type, name, version_id)): Path<(String, String, String, i64)>,
+    tags: Result<Json<Tags>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let tags = body(tags)?.tags;
+    let package_type: PackageType = package_type
+        .parse()
+        .map_err(|()| invalid(format!("unknown package_type {package_type:?}")))?;
+    let now = state.clock.now_secs();
+    state.store.write(|db| {
+        let owner = db
+            .account(&owner)?
+            .ok_or_else(|| ApiError::not_found(format!("no account {owner:?}"), REST_DOCS))?;
+        let package = db
+            .package(owner.id, package_type, &name)?
+            .ok_or_else(|| ApiError::not_found(format!("no live package {name:?}"), REST_DOCS))?;
+        if db.set_version_tags(package.id, version_id, &tags, now)? {
+            Ok(())
+        } else {
+            Err(ApiError::not_found(
+                format!("no active version {version_id} of {name:?}"),
+                REST_DOCS,
+            ))
+        }
+    })?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 #[derive(Serialize)]

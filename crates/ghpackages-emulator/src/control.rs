@@ -4,13 +4,15 @@
 //! faults and inspect what its code left behind.
 
 use crate::faults::FaultsConfig;
-use crate::fixture::{Fixture, FixtureError, PackageFixture};
+use crate::fixture::{Fixture, FixtureError, PackageFixture, VersionFixture};
 use crate::limits::LimitsConfig;
-use crate::load::{load, LoadSummary};
+use crate::load::{insert_versions, load, LoadSummary};
 use crate::render::{to_json, Urls, VersionContext, VersionJson};
 use crate::rules::RESTORE_WINDOW_SECS;
 use crate::server::RunningEmulator;
 use crate::types::PackageType;
+
+use crate::store::Db;
 
 pub use crate::store::VersionState;
 
@@ -68,6 +70,46 @@ impl RunningEmulator {
         self.state.set_limits(limits);
     }
 
+    /// Adds versions to a live package, as pushes would
+    /// (`POST /_emulator/packages/{owner}/{package_type}/{name}/versions`).
+    pub fn add_versions(
+        &self,
+        owner: &str,
+        package_type: PackageType,
+        name: &str,
+        versions: &[VersionFixture],
+    ) -> Result<usize, ControlError> {
+        let now = self.state.clock.now_secs();
+        self.state.store.write(|db| {
+            let package = live_package(db, owner, package_type, name)?;
+            Ok(insert_versions(db, package, package_type, versions, now)?)
+        })
+    }
+
+    /// Gives an active version exactly `tags`, as pushing its manifest under
+    /// them does: the tags leave any other version that had them
+    /// (`PUT /_emulator/packages/{owner}/{package_type}/{name}/versions/{id}/tags`).
+    pub fn set_tags(
+        &self,
+        owner: &str,
+        package_type: PackageType,
+        name: &str,
+        version_id: i64,
+        tags: &[String],
+    ) -> Result<(), ControlError> {
+        let now = self.state.clock.now_secs();
+        self.state.store.write(|db| {
+            let package = live_package(db, owner, package_type, name)?;
+            if db.set_version_tags(package, version_id, tags, now)? {
+                Ok(())
+            } else {
+                Err(ControlError::NotFound(format!(
+                    "no active version {version_id} of {name:?}"
+                )))
+            }
+        })
+    }
+
     /// The versions of a live package in `state` (deleted: still restorable),
     /// newest first, as a JSON array of `package-version` objects exactly as
     /// the API answers them, whoever may see them.
@@ -108,4 +150,22 @@ impl RunningEmulator {
             .collect();
         Ok(to_json(body.as_slice()))
     }
+}
+
+/// The id of a live package.
+fn live_package(
+    db: &Db<'_>,
+    owner: &str,
+    package_type: PackageType,
+    name: &str,
+) -> Result<i64, ControlError> {
+    let account = db
+        .account(owner)?
+        .ok_or_else(|| ControlError::NotFound(format!("no account {owner:?}")))?;
+    let package = db.package(account.id, package_type, name)?.ok_or_else(|| {
+        ControlError::NotFound(format!(
+            "no live {package_type} package {name:?} of {owner:?}"
+        ))
+    })?;
+    Ok(package.id)
 }

@@ -502,6 +502,50 @@ impl Db<'_> {
         Ok(())
     }
 
+    /// Gives an active version exactly `tags`, as a push of its manifest
+    /// under those tags does: a tag names one manifest, so the tags leave
+    /// any other version of the package that had them. Returns whether the
+    /// version exists and is active.
+    pub fn set_version_tags(
+        &self,
+        package_id: i64,
+        version_id: i64,
+        tags: &[String],
+        now: i64,
+    ) -> StoreResult<bool> {
+        let active = self
+            .version(package_id, version_id)?
+            .is_some_and(|v| v.deleted_at.is_none());
+        if !active {
+            return Ok(false);
+        }
+        let others: Vec<(i64, Vec<String>)> = self
+            .conn
+            .prepare_cached(
+                "SELECT id, tags FROM versions WHERE package_id = ?1 AND id != ?2 \
+                 AND deleted_at IS NULL",
+            )?
+            .query_map(params![package_id, version_id], |row| {
+                let tags: String = row.get(1)?;
+                Ok((row.get(0)?, serde_json::from_str(&tags).unwrap_or_default()))
+            })?
+            .collect::<Result<_, _>>()?;
+        let mut update = self.conn.prepare_cached(
+            "UPDATE versions SET tags = ?1, updated_at = ?2 WHERE package_id = ?3 AND id = ?4",
+        )?;
+        for (id, old) in others {
+            if old.iter().any(|t| tags.contains(t)) {
+                let kept: Vec<&String> = old.iter().filter(|t| !tags.contains(t)).collect();
+                let json = serde_json::to_string(&kept).unwrap_or_else(|_| "[]".into());
+                update.execute(params![json, now, package_id, id])?;
+            }
+        }
+        let json = serde_json::to_string(tags).unwrap_or_else(|_| "[]".into());
+        update.execute(params![json, now, package_id, version_id])?;
+        self.refresh_package(package_id, now)?;
+        Ok(true)
+    }
+
     /// The connection, for the fixture loader and the admin API.
     pub fn conn(&self) -> &Connection {
         self.conn

@@ -315,6 +315,7 @@ fn max_downloads_needs_known_counts() {
     let facts = PackageFacts {
         visibility: Some(Visibility::Private),
         downloads: [(1, 10), (2, 500), (3, 100)].into_iter().collect(),
+        ..PackageFacts::default()
     };
     let policy = policy(json!({"older_than": "1d", "max_downloads": 100}));
     let plan = plan_with(&five(), &facts, &policy, now());
@@ -342,6 +343,7 @@ fn github_refuses_public_versions_over_5000_downloads() {
         downloads: [(1, over), (2, GITHUB_PUBLIC_DOWNLOAD_LIMIT)]
             .into_iter()
             .collect(),
+        ..PackageFacts::default()
     };
     let plan = plan_with(&five(), &public, &policy, now());
     assert_eq!(deleted_ids(&plan), [2, 3, 4]);

@@ -98,7 +98,7 @@ enum Link {
 /// Keep decisions that the cascade may turn into deletions: those a policy
 /// filter made. Protections (newest, keep_latest, excluded, downloads,
 /// releases, GitHub's refusals) always stand.
-fn cascadable(rule: Rule) -> bool {
+pub(crate) fn cascadable(rule: Rule) -> bool {
     matches!(
         rule,
         Rule::Tagged

@@ -43,8 +43,10 @@
 //! # Ok(()) }
 //! ```
 
+mod apply;
 mod execute;
 mod graph;
+mod in_use;
 mod journal;
 mod pacer;
 mod package;
@@ -57,11 +59,13 @@ mod servers;
 mod undo;
 mod validate;
 
+pub use apply::{apply_plan, apply_plan_with_progress, check_plan, SkippedVersion};
 pub use execute::{
     execute, execute_with_progress, ExecuteOptions, ExecutionReport, Outcome, OutcomeError,
     OutcomeStatus,
 };
 pub use graph::{GraphStatus, GraphSummary, ManifestGraph, ManifestLinks};
+pub use in_use::{find_references, read_references, registry_host, KeepRef};
 pub use journal::{default_journal_dir, read_journal, EntryState, Journal, JournalEntry};
 pub use pacer::{BudgetStop, RateBudget, StopReason};
 pub use package::{plan_package, PlanOptions};
@@ -70,7 +74,7 @@ pub use packages::{
     PackagesPlan, PackagesReport, PLAN_FORMAT_VERSION,
 };
 pub use plan::{
-    plan, plan_with, plan_with_graph, Action, Decision, PackageFacts, Plan, Rule,
+    plan, plan_with, plan_with_graph, Action, Decision, InUse, PackageFacts, Plan, Rule,
     GITHUB_PUBLIC_DOWNLOAD_LIMIT,
 };
 pub use policy::{Age, Pattern, PatternSpec, Policy, SemverFilter, TagFilter};

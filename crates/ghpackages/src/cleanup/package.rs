@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::cleanup::graph::{GraphStatus, GraphSummary, ManifestGraph};
+use crate::cleanup::in_use::{in_use_by, KeepRef};
 use crate::cleanup::plan::{plan_with, plan_with_graph, PackageFacts, Plan};
 use crate::cleanup::policy::Policy;
 use crate::client::Client;
@@ -36,6 +37,11 @@ pub struct PlanOptions {
     /// Download counts by version id, for `max_downloads` and GitHub's
     /// 5,000-downloads rule (the REST API does not report them).
     pub downloads: BTreeMap<u64, u64>,
+    /// Versions in use, kept with their manifest graph: the references of
+    /// [`read_references`](crate::cleanup::read_references), or tags and
+    /// digests given one by one ([`KeepRef::tag`], [`KeepRef::digest`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub keep: Vec<KeepRef>,
 }
 
 impl Default for PlanOptions {
@@ -45,6 +51,7 @@ impl Default for PlanOptions {
             delete_referenced: true,
             concurrency: DEFAULT_REGISTRY_CONCURRENCY,
             downloads: BTreeMap::new(),
+            keep: Vec::new(),
         }
     }
 }
@@ -94,6 +101,7 @@ pub(crate) async fn plan_package_at(
     let facts = PackageFacts {
         visibility: Some(package.visibility),
         downloads: options.downloads.clone(),
+        in_use: in_use_by(&options.keep, owner_login(owner, &package), &package.name),
     };
     let plan = plan_with(&versions, &facts, policy, now);
     if package_type != PackageType::Container || !options.manifest_graph {

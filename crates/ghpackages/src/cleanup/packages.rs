@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 use futures::stream::{self, StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 
-use crate::cleanup::execute::{self, Batch, ExecuteOptions, ExecutionReport};
+use crate::cleanup::apply::SkippedVersion;
+use crate::cleanup::execute::{self, Batch, ExecuteOptions, ExecutionReport, Run};
 use crate::cleanup::journal::JournalEntry;
 use crate::cleanup::package::{plan_package_at, PlanOptions};
 use crate::cleanup::plan::{Action, Decision, Plan};
@@ -169,6 +170,25 @@ impl PackagesPlan {
         serde_json::to_string_pretty(self).expect("a plan always serializes")
     }
 
+    /// One package's plan (from [`plan_package`](crate::cleanup::plan_package))
+    /// as a plan over packages, to save and apply like one.
+    pub fn of_package(client: &Client, target: &PackageRef, plan: &Plan) -> PackagesPlan {
+        PackagesPlan {
+            format_version: PLAN_FORMAT_VERSION,
+            api_url: client.base_url().to_owned(),
+            owner_type: target.owner_type(),
+            owner: target.owner_login().map(str::to_owned),
+            package_type: target.package_type,
+            policy: plan.policy.clone(),
+            planned_at: plan.now,
+            packages: vec![PackagePlan {
+                package: target.name.clone(),
+                decisions: plan.decisions.clone(),
+                graph: plan.graph.clone(),
+            }],
+        }
+    }
+
     /// The owner the plan is for.
     pub fn owner(&self) -> Result<Owner> {
         PackageRef::from_parts(
@@ -267,9 +287,28 @@ pub struct PackagesReport {
     /// packages): plan and execute again to continue.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stopped: Option<BudgetStop>,
+    /// Applying a saved plan: the planned deletions not made because their
+    /// version is gone or changed since the plan, and why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<SkippedVersion>,
 }
 
 impl PackagesReport {
+    pub(crate) fn from_run(run: Run) -> PackagesReport {
+        PackagesReport {
+            started_at: run.started_at,
+            finished_at: run.finished_at,
+            deleted: run.reports.iter().map(|r| r.deleted).sum(),
+            already_gone: run.reports.iter().map(|r| r.already_gone).sum(),
+            failed: run.reports.iter().map(|r| r.failed).sum(),
+            journal: run.journal,
+            journal_entries: run.journal_entries,
+            packages: run.reports,
+            stopped: run.stopped,
+            skipped: Vec::new(),
+        }
+    }
+
     /// Whether every planned deletion succeeded or was already done.
     pub fn is_success(&self) -> bool {
         self.failed == 0
@@ -316,15 +355,5 @@ pub async fn execute_packages_with_progress(
         .collect::<Result<Vec<_>>>()?;
     let label = format!("{}-packages", plan.package_type);
     let run = execute::run(client, batches, &label, options, on_progress).await?;
-    Ok(PackagesReport {
-        started_at: run.started_at,
-        finished_at: run.finished_at,
-        deleted: run.reports.iter().map(|r| r.deleted).sum(),
-        already_gone: run.reports.iter().map(|r| r.already_gone).sum(),
-        failed: run.reports.iter().map(|r| r.failed).sum(),
-        journal: run.journal,
-        journal_entries: run.journal_entries,
-        packages: run.reports,
-        stopped: run.stopped,
-    })
+    Ok(PackagesReport::from_run(run))
 }

@@ -26,6 +26,22 @@ pub struct PackageFacts {
     /// Download counts by version id. The REST API does not report them; a
     /// caller who knows them (from the registry or the web UI) supplies them.
     pub downloads: BTreeMap<u64, u64>,
+    /// Tags and digests in use (deployed, referenced by manifests): the
+    /// versions they name are kept, with their manifest graph.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub in_use: Vec<InUse>,
+}
+
+/// A tag or digest in use, and where it was found: the version it names is
+/// kept (rule `in_use`), and with the manifest graph, what that version
+/// holds (platform manifests, signatures, attestations).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InUse {
+    /// A tag (`v1.2`) or a digest (`sha256:…`).
+    pub reference: String,
+    /// Where it was found: `FILE:LINE`, or the option that gave it.
+    pub source: String,
 }
 
 /// Whether a version is deleted or kept.
@@ -88,6 +104,9 @@ pub enum Rule {
     /// Kept: the package's manifest graph could not be read, so nothing in
     /// it is deleted.
     GraphUnreadable,
+    /// Kept: in use, named by a tag or digest reference (the decision's
+    /// `kept_by` says where).
+    InUse,
 }
 
 impl Rule {
@@ -115,6 +134,7 @@ impl Rule {
             Rule::Referrer => "referrer",
             Rule::OrphanedReference => "orphaned_reference",
             Rule::GraphUnreadable => "graph_unreadable",
+            Rule::InUse => "in_use",
         }
     }
 }
@@ -136,6 +156,10 @@ pub struct Decision {
     pub rule: Rule,
     /// The decision in words.
     pub reason: String,
+    /// For a version in use: where each reference that keeps it was found
+    /// (`deploy/app.yaml:12`, `--keep-tag`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kept_by: Vec<String>,
 }
 
 /// The decisions for every version of a package, newest first.
@@ -237,6 +261,40 @@ pub fn plan_with_graph(
     )
 }
 
+/// Keeps what is in use. A version kept by a protection stays under that
+/// rule; one deleted, or kept only by a policy filter (which the graph's
+/// cascade could overturn), is kept as `in_use`. Either way `kept_by` names
+/// every reference to it.
+fn keep_in_use(decisions: &mut [Decision], in_use: &[InUse]) {
+    if in_use.is_empty() {
+        return;
+    }
+    for decision in decisions.iter_mut() {
+        let sources: Vec<&InUse> = in_use
+            .iter()
+            .filter(|u| u.reference == decision.name || decision.tags.contains(&u.reference))
+            .collect();
+        let Some(first) = sources.first() else {
+            continue;
+        };
+        decision.kept_by = sources.iter().map(|u| u.source.clone()).collect();
+        if decision.action == Action::Delete || graph::cascadable(decision.rule) {
+            decision.action = Action::Keep;
+            decision.rule = Rule::InUse;
+            decision.reason = if sources.len() == 1 {
+                format!("in use: {} at {}", first.reference, first.source)
+            } else {
+                format!(
+                    "in use: {} at {} and {} more",
+                    first.reference,
+                    first.source,
+                    sources.len() - 1
+                )
+            };
+        }
+    }
+}
+
 fn plan_core(
     versions: &[PackageVersion],
     facts: &PackageFacts,
@@ -280,9 +338,11 @@ fn plan_core(
                 action,
                 rule,
                 reason,
+                kept_by: Vec::new(),
             }
         })
         .collect();
+    keep_in_use(&mut decisions, &facts.in_use);
     if let Some((graph, delete_referenced)) = graph {
         match &graph.unreadable {
             Some(reason) => graph::refuse_all(&mut decisions, reason),
@@ -343,7 +403,7 @@ fn keep_last_tagged_version(decisions: &mut [Decision], versions: &[&PackageVers
 
 /// Container and docker tags; `None` when the version carries neither kind
 /// of metadata (other registries have no tags).
-fn version_tags(version: &PackageVersion) -> Option<Vec<String>> {
+pub(crate) fn version_tags(version: &PackageVersion) -> Option<Vec<String>> {
     let metadata = version.metadata.as_ref()?;
     if let Some(container) = &metadata.container {
         return Some(container.tags.clone());

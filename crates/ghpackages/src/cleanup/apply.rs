@@ -1,0 +1,282 @@
+//! Applying a saved plan: only what is unchanged since the plan is deleted.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use futures::stream::{self, StreamExt, TryStreamExt};
+use serde::{Deserialize, Serialize};
+
+use crate::cleanup::execute::{self, Batch, ExecuteOptions};
+use crate::cleanup::packages::{PackagePlan, PackagesPlan, PackagesReport, PLAN_FORMAT_VERSION};
+use crate::cleanup::plan::{version_tags, Action, Decision};
+use crate::cleanup::progress::Progress;
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::models::PackageVersion;
+use crate::owner::Owner;
+use crate::pagination::ListVersionsOptions;
+use crate::registry::{referrer_tag_subject, repository_name, RegistryClient};
+use crate::types::PackageType;
+
+/// Packages listed at once while checking a plan.
+const PACKAGES_AT_ONCE: usize = 4;
+
+/// A planned deletion that applying the plan did not make, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkippedVersion {
+    /// The package's name.
+    pub package: String,
+    /// The version's id.
+    pub version_id: u64,
+    /// The version's name, as planned.
+    pub name: String,
+    /// Why it was not deleted.
+    pub reason: String,
+}
+
+impl PackagesPlan {
+    /// Refuses a plan this client must not apply: another format version,
+    /// another server than the client's, or (when `owner` is given) another
+    /// owner. `invalid_input` errors (argument `plan`) say which.
+    pub fn check_target(&self, client: &Client, owner: Option<&Owner>) -> Result<()> {
+        let bad = |message: String| Err(Error::invalid_input("plan", message));
+        if self.format_version != PLAN_FORMAT_VERSION {
+            return bad(format!(
+                "plan format version {} is not supported (this is version {PLAN_FORMAT_VERSION})",
+                self.format_version
+            ));
+        }
+        if self.api_url != client.base_url() {
+            return bad(format!(
+                "the plan was made on {}, but the client is aimed at {}",
+                self.api_url,
+                client.base_url()
+            ));
+        }
+        let planned = self.owner()?;
+        match owner {
+            Some(owner) if *owner != planned => bad(format!(
+                "the plan is for {} {planned}, not {owner}",
+                match planned {
+                    Owner::Org(_) => "organization",
+                    _ => "user",
+                }
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// What applying `plan` now would skip, and why: each planned deletion whose
+/// version is gone or changed since the plan (another name, tags added or
+/// removed), and, in a container package, what such a version holds
+/// (platform manifests, signatures: their holder is no longer deleted with
+/// them). Reads each package's versions once (and for a container package
+/// with a changed version, the manifests of its planned deletions).
+pub async fn check_plan(client: &Client, plan: &PackagesPlan) -> Result<Vec<SkippedVersion>> {
+    let owner = plan.owner()?;
+    let owner = &owner;
+    let skipped: Vec<Vec<SkippedVersion>> = stream::iter(&plan.packages)
+        .filter(|package| std::future::ready(package.delete_count() > 0))
+        .map(|package| async move {
+            let versions = client
+                .list_all_package_versions(
+                    owner,
+                    plan.package_type,
+                    &package.package,
+                    &ListVersionsOptions::default(),
+                )
+                .await?;
+            check_package(client, owner, plan.package_type, package, &versions).await
+        })
+        .buffered(PACKAGES_AT_ONCE)
+        .try_collect()
+        .await?;
+    Ok(skipped.into_iter().flatten().collect())
+}
+
+async fn check_package(
+    client: &Client,
+    owner: &Owner,
+    package_type: PackageType,
+    package: &PackagePlan,
+    versions: &[PackageVersion],
+) -> Result<Vec<SkippedVersion>> {
+    let now: BTreeMap<u64, &PackageVersion> = versions.iter().map(|v| (v.id, v)).collect();
+    let planned: Vec<&Decision> = package
+        .decisions
+        .iter()
+        .filter(|d| d.action == Action::Delete)
+        .collect();
+    let mut skipped: BTreeMap<u64, String> = BTreeMap::new();
+    for decision in &planned {
+        let reason = match now.get(&decision.version_id) {
+            None => Some("gone since the plan (deleted by someone else)".to_owned()),
+            Some(version) if version.name != decision.name => {
+                Some(format!("renamed since the plan: {} now", version.name))
+            }
+            Some(version) => tags_changed(decision, &version_tags(version).unwrap_or_default()),
+        };
+        if let Some(reason) = reason {
+            skipped.insert(decision.version_id, reason);
+        }
+    }
+    let changed: Vec<&Decision> = planned
+        .iter()
+        .copied()
+        .filter(|d| skipped.contains_key(&d.version_id) && now.contains_key(&d.version_id))
+        .collect();
+    if package_type == PackageType::Container && !changed.is_empty() {
+        let held = held_by_changed(client, owner, package, &planned, &changed).await?;
+        for (id, reason) in held {
+            skipped.entry(id).or_insert(reason);
+        }
+    }
+    Ok(planned
+        .iter()
+        .filter_map(|d| {
+            skipped.remove(&d.version_id).map(|reason| SkippedVersion {
+                package: package.package.clone(),
+                version_id: d.version_id,
+                name: d.name.clone(),
+                reason,
+            })
+        })
+        .collect())
+}
+
+/// Why the version's tags are no longer those planned, if they are not.
+fn tags_changed(decision: &Decision, now: &[String]) -> Option<String> {
+    let before: BTreeSet<&str> = decision.tags.iter().map(String::as_str).collect();
+    let after: BTreeSet<&str> = now.iter().map(String::as_str).collect();
+    let added: Vec<&str> = after.difference(&before).copied().collect();
+    let removed: Vec<&str> = before.difference(&after).copied().collect();
+    match (added.is_empty(), removed.is_empty()) {
+        (true, true) => None,
+        (false, _) => Some(format!("newly tagged since the plan: {}", added.join(", "))),
+        (true, false) => Some(format!("untagged since the plan: {}", removed.join(", "))),
+    }
+}
+
+/// The planned deletions a changed version holds, transitively: the
+/// manifests a changed index lists, the signatures and attestations that
+/// refer to a changed manifest.
+async fn held_by_changed(
+    client: &Client,
+    owner: &Owner,
+    package: &PackagePlan,
+    planned: &[&Decision],
+    changed: &[&Decision],
+) -> Result<Vec<(u64, String)>> {
+    let login = match owner {
+        Owner::Org(login) | Owner::User(login) => login.clone(),
+        Owner::AuthenticatedUser => client
+            .get_package(owner, PackageType::Container, &package.package)
+            .await?
+            .owner
+            .map(|o| o.login)
+            .unwrap_or_default(),
+    };
+    let registry = RegistryClient::new(client);
+    let repository = repository_name(&login, &package.package);
+    let digests: Vec<String> = planned.iter().map(|d| d.name.clone()).collect();
+    let mut children: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut subject: BTreeMap<String, String> = BTreeMap::new();
+    for (digest, manifest) in registry.manifests(&repository, &digests).await {
+        // A manifest that cannot be read links nothing; its own check stands.
+        if let Ok(manifest) = manifest {
+            children.insert(
+                digest.clone(),
+                manifest.children.iter().map(|c| c.digest.clone()).collect(),
+            );
+            if let Some(of) = &manifest.subject {
+                subject.insert(digest, of.clone());
+            }
+        }
+    }
+    let by_name: BTreeMap<&str, &Decision> =
+        planned.iter().map(|d| (d.name.as_str(), *d)).collect();
+    let mut held = Vec::new();
+    let mut seen: BTreeSet<&str> = changed.iter().map(|d| d.name.as_str()).collect();
+    let mut work: Vec<&str> = seen.iter().copied().collect();
+    while let Some(holder) = work.pop() {
+        let listed = children
+            .get(holder)
+            .into_iter()
+            .flatten()
+            .map(|c| (c.as_str(), "listed by"));
+        let referrers = planned
+            .iter()
+            .filter(|d| {
+                subject.get(&d.name).map(String::as_str) == Some(holder)
+                    || d.tags
+                        .iter()
+                        .any(|t| referrer_tag_subject(t).as_deref() == Some(holder))
+            })
+            .map(|d| (d.name.as_str(), "refers to"));
+        for (name, link) in listed.chain(referrers).collect::<Vec<_>>() {
+            let Some(decision) = by_name.get(name) else {
+                continue;
+            };
+            if seen.insert(decision.name.as_str()) {
+                held.push((
+                    decision.version_id,
+                    format!("{link} {holder}, which changed since the plan"),
+                ));
+                work.push(decision.name.as_str());
+            }
+        }
+    }
+    Ok(held)
+}
+
+/// Applies a saved plan. See [`apply_plan_with_progress`].
+pub async fn apply_plan(
+    client: &Client,
+    plan: &PackagesPlan,
+    options: &ExecuteOptions,
+) -> Result<PackagesReport> {
+    apply_plan_with_progress(client, plan, options, |_| {}).await
+}
+
+/// Executes a saved plan as
+/// [`execute_packages_with_progress`](crate::cleanup::execute_packages_with_progress)
+/// does, deleting only what is unchanged: first refuses a plan of another
+/// format version or server ([`PackagesPlan::check_target`]), then reads
+/// every planned package afresh ([`check_plan`]) and skips each deletion
+/// whose version is gone or changed, or is held by a changed one; the
+/// report's `skipped` says why for each.
+pub async fn apply_plan_with_progress(
+    client: &Client,
+    plan: &PackagesPlan,
+    options: &ExecuteOptions,
+    on_progress: impl Fn(&Progress) + Send + Sync,
+) -> Result<PackagesReport> {
+    plan.check_target(client, None)?;
+    let skipped = check_plan(client, plan).await?;
+    let skip: BTreeSet<(&str, u64)> = skipped
+        .iter()
+        .map(|s| (s.package.as_str(), s.version_id))
+        .collect();
+    let batches = plan
+        .packages
+        .iter()
+        .map(|package| {
+            Ok(Batch {
+                target: plan.target(package)?,
+                deletions: package
+                    .decisions
+                    .iter()
+                    .rev()
+                    .filter(|d| d.action == Action::Delete)
+                    .filter(|d| !skip.contains(&(package.package.as_str(), d.version_id)))
+                    .cloned()
+                    .collect(),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let label = format!("{}-packages", plan.package_type);
+    let run = execute::run(client, batches, &label, options, on_progress).await?;
+    let mut report = PackagesReport::from_run(run);
+    report.skipped = skipped;
+    Ok(report)
+}
