@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The action's prune step: turns the INPUT_* variables action.yml sets into
-# one `ghpkg --json --summary-md FILE prune ...` command, then sets the step
+# one `ghpkg --json --summary-md FILE prune ...` command (`... apply PLAN`
+# with apply-plan), then sets the step
 # outputs from the `counts` and the journal of its JSON, prints the summary
 # and adds it to the job summary. Exits with ghpkg's exit code, except for a
 # run stopped at its request budget (6): a warning, and success.
@@ -47,6 +48,57 @@ elif [[ -n $INPUT_APP_PRIVATE_KEY || -n $INPUT_INSTALLATION_ID || -n $INPUT_APP_
     fail "inputs app-private-key, installation-id and app-owner need app-id"
 fi
 
+# Runs ghpkg with args, sets the outputs from its JSON, shows the summary;
+# exits with ghpkg's exit code (a budget stop: a warning, and success).
+run_ghpkg() {
+    echo "ghpkg ${args[*]}"
+    rm -f "$summary" "$result"
+    status=0
+    ghpkg "${args[@]}" >"$result" || status=$?
+    # Without a report (bad input, authentication, ...), ghpkg said why on stderr.
+    if [[ ! -s $result ]]; then
+        exit "$status"
+    fi
+
+    {
+        echo "deleted-count=$(jq -r '.counts.deleted' "$result")"
+        echo "kept-count=$(jq -r '.counts.kept' "$result")"
+        echo "skipped-count=$(jq -r '.counts.skipped' "$result")"
+        echo "planned-count=$(jq -r '.counts.planned' "$result")"
+        echo "left-count=$(jq -r '.counts.left' "$result")"
+        echo "journal=$(jq -r '.report.journal // ""' "$result")"
+        echo "plan=$INPUT_PLAN_OUT"
+    } >>"$GITHUB_OUTPUT"
+    if [[ -f $summary ]]; then
+        cat "$summary"
+        flag summary "$INPUT_SUMMARY" && cat "$summary" >>"$GITHUB_STEP_SUMMARY"
+    fi
+    # The budget stop is the plan working as asked; the next run continues.
+    if ((status == 6)); then
+        echo "::warning::stopped at the request budget with $(jq -r '.counts.left' "$result") deletions left; the same run again continues"
+        exit 0
+    fi
+    exit "$status"
+}
+
+if [[ -n $INPUT_APPLY_PLAN ]]; then
+    # A saved plan carries its packages and policy: nothing else may be asked.
+    for input in PACKAGE POLICY KEEP_LATEST OLDER_THAN INCLUDE INCLUDE_REGEX EXCLUDE EXCLUDE_REGEX \
+        MAX_DOWNLOADS DOWNLOADS KEEP_REFS_FROM KEEP_TAG KEEP_DIGEST PLAN_OUT; do
+        var=INPUT_$input
+        [[ -z ${!var//[[:space:]]/} ]] || fail "apply-plan executes a saved plan as it is: leave out input $(tr 'A-Z_' 'a-z-' <<<"$input")"
+    done
+    args+=(apply "$INPUT_APPLY_PLAN")
+    [[ -n $INPUT_CONCURRENCY ]] && args+=(--concurrency "$INPUT_CONCURRENCY")
+    if flag dry-run "$INPUT_DRY_RUN"; then
+        echo "dry run: nothing will be deleted (set dry-run: false to delete)"
+    else
+        journal=${INPUT_JOURNAL:-$RUNNER_TEMP/ghpkg-prune-$(date -u +%Y%m%dT%H%M%SZ).jsonl}
+        args+=(--yes --journal "$journal")
+    fi
+    run_ghpkg
+fi
+
 args+=(prune --type "$INPUT_PACKAGE_TYPE")
 # Multi-line inputs: one flag per non-blank line.
 lines() {
@@ -74,6 +126,9 @@ lines --include "$INPUT_INCLUDE"
 lines --include-regex "$INPUT_INCLUDE_REGEX"
 lines --exclude "$INPUT_EXCLUDE"
 lines --exclude-regex "$INPUT_EXCLUDE_REGEX"
+lines --keep-refs-from "$INPUT_KEEP_REFS_FROM"
+lines --keep-tag "$INPUT_KEEP_TAG"
+lines --keep-digest "$INPUT_KEEP_DIGEST"
 flag untagged "$INPUT_UNTAGGED" && args+=(--untagged)
 flag tagged "$INPUT_TAGGED" && args+=(--tagged)
 flag keep-releases "$INPUT_KEEP_RELEASES" && args+=(--keep-releases)
@@ -81,7 +136,11 @@ flag only-prereleases "$INPUT_ONLY_PRERELEASES" && args+=(--only-prereleases)
 flag allow-newest "$INPUT_ALLOW_NEWEST" && args+=(--allow-newest)
 flag no-manifest-graph "$INPUT_NO_MANIFEST_GRAPH" && args+=(--no-manifest-graph)
 flag keep-referenced "$INPUT_KEEP_REFERENCED" && args+=(--keep-referenced)
-if flag dry-run "$INPUT_DRY_RUN"; then
+if [[ -n $INPUT_PLAN_OUT ]]; then
+    flag dry-run "$INPUT_DRY_RUN" || fail "plan-out writes the plan and deletes nothing: leave dry-run true"
+    args+=(--plan-out "$INPUT_PLAN_OUT")
+    echo "plan only: the plan goes to $INPUT_PLAN_OUT, nothing will be deleted"
+elif flag dry-run "$INPUT_DRY_RUN"; then
     echo "dry run: nothing will be deleted (set dry-run: false to delete)"
 else
     journal=${INPUT_JOURNAL:-$RUNNER_TEMP/ghpkg-prune-$(date -u +%Y%m%dT%H%M%SZ).jsonl}
@@ -93,30 +152,4 @@ else
 fi
 [[ -n $INPUT_SECONDARY_LIMIT ]] && args+=(--secondary-limit "$INPUT_SECONDARY_LIMIT")
 
-echo "ghpkg ${args[*]}"
-rm -f "$summary" "$result"
-status=0
-ghpkg "${args[@]}" >"$result" || status=$?
-# Without a report (bad input, authentication, ...), ghpkg said why on stderr.
-if [[ ! -s $result ]]; then
-    exit "$status"
-fi
-
-{
-    echo "deleted-count=$(jq -r '.counts.deleted' "$result")"
-    echo "kept-count=$(jq -r '.counts.kept' "$result")"
-    echo "skipped-count=$(jq -r '.counts.skipped' "$result")"
-    echo "planned-count=$(jq -r '.counts.planned' "$result")"
-    echo "left-count=$(jq -r '.counts.left' "$result")"
-    echo "journal=$(jq -r '.report.journal // ""' "$result")"
-} >>"$GITHUB_OUTPUT"
-if [[ -f $summary ]]; then
-    cat "$summary"
-    flag summary "$INPUT_SUMMARY" && cat "$summary" >>"$GITHUB_STEP_SUMMARY"
-fi
-# The budget stop is the plan working as asked; the next run continues.
-if ((status == 6)); then
-    echo "::warning::stopped at the request budget with $(jq -r '.counts.left' "$result") deletions left; the same run again continues"
-    exit 0
-fi
-exit "$status"
+run_ghpkg

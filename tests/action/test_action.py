@@ -114,6 +114,15 @@ def versions(api: Emulator, package: str = "octo-app", package_type: str = "cont
     raise AssertionError("more pages than expected")
 
 
+def version_objects(api: Emulator, package: str = "octo-app") -> list[dict[str, Any]]:
+    request = urllib.request.Request(
+        f"{api.url}/orgs/octo-org/packages/container/{package}/versions?per_page=100",
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return list(json.load(response))
+
+
 def plan(api: Emulator, *policy: str) -> tuple[set[int], set[int]]:
     """(kept, deleted) ids of the plan `ghpkg prune` makes, asked directly."""
     import subprocess
@@ -152,6 +161,7 @@ def test_a_dry_run_is_the_default_and_deletes_nothing(tmp_path: Path, api: Emula
         "planned-count": "3",
         "left-count": "0",
         "journal": "",
+        "plan": "",
     }
     assert versions(api) == before
     summary = result.summary
@@ -744,3 +754,63 @@ def test_an_app_with_a_private_container_package(tmp_path: Path, api: Emulator) 
     assert not result.failed, result.log
     assert result.outputs["deleted-count"] == "3"
     assert len(versions(api)) == len(before) - 3
+
+
+# ---- keeping what is in use, and plans saved for review --------------------
+
+def test_images_in_use_are_kept(tmp_path: Path, api: Emulator) -> None:
+    kept, planned = plan(api, "--untagged", "--keep-latest", "2")
+    names = {v["id"]: v["name"] for v in version_objects(api)}
+    in_use, by_flag = sorted(planned)[:2]
+    host = api.url.removeprefix("http://")
+    manifests = tmp_path / "workspace" / "deploy"
+    manifests.mkdir(parents=True)
+    (manifests / "app.yaml").write_text(f"spec:\n  image: {host}/octo-org/octo-app@{names[in_use]}\n")
+    result = run(
+        tmp_path,
+        api,
+        {**POLICY, "dry-run": "false", "keep-refs-from": "deploy\n", "keep-digest": names[by_flag], "keep-tag": "1.1.0"},
+    )
+    assert not result.failed, result.log
+    command = result.step("prune").stdout
+    assert f"--keep-refs-from deploy --keep-tag 1.1.0 --keep-digest {names[by_flag]}" in command
+    assert result.outputs["deleted-count"] == str(len(planned) - 2)
+    assert {in_use, by_flag} <= versions(api)
+    assert f"| keep | {in_use} | " in result.summary and f"| keep | {by_flag} | " in result.summary
+
+
+def test_a_saved_plan_deletes_nothing_and_names_its_file(tmp_path: Path, api: Emulator) -> None:
+    before = versions(api)
+    plan_file = tmp_path / "workspace" / "plan.json"
+    result = run(tmp_path, api, {**POLICY, "plan-out": str(plan_file)})
+    assert not result.failed, result.log
+    assert result.outputs["plan"] == str(plan_file)
+    saved = json.loads(plan_file.read_text())
+    assert [p["package"] for p in saved["packages"]] == ["octo-app"]
+    assert versions(api) == before
+    assert result.outputs["planned-count"] == "3" and result.outputs["deleted-count"] == "0"
+    assert "Dry run: nothing was deleted" in result.summary
+
+    refused = run(tmp_path, api, {**POLICY, "plan-out": str(plan_file), "dry-run": "false"})
+    assert refused.failed and "leave dry-run true" in refused.step("prune").stdout
+
+
+def test_a_reviewed_plan_is_applied(tmp_path: Path, api: Emulator) -> None:
+    kept, planned = plan(api, "--untagged", "--keep-latest", "2")
+    plan_file = tmp_path / "workspace" / "plan.json"
+    assert not run(tmp_path, api, {**POLICY, "plan-out": str(plan_file)}).failed
+    # Applying takes the plan as it is: the policy inputs have no say.
+    dry = run(tmp_path, api, {"apply-plan": str(plan_file)})
+    assert not dry.failed, dry.log
+    assert "apply " + str(plan_file) in dry.step("prune").stdout
+    assert dry.outputs["planned-count"] == "3" and dry.outputs["deleted-count"] == "0"
+    assert len(versions(api)) == len(kept) + len(planned)
+
+    done = run(tmp_path, api, {"apply-plan": str(plan_file), "dry-run": "false"})
+    assert not done.failed, done.log
+    assert done.outputs["deleted-count"] == "3" and Path(done.outputs["journal"]).exists()
+    assert versions(api) == kept
+    assert "Deleted 3 versions" in done.summary
+
+    mixed = run(tmp_path, api, {**POLICY, "apply-plan": str(plan_file)})
+    assert mixed.failed and "apply-plan executes a saved plan" in mixed.step("prune").stdout

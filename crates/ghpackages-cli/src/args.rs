@@ -47,7 +47,7 @@ pub struct Global {
     /// ghcr.io, or https://containers.HOST on GitHub Enterprise Server).
     #[arg(long, global = true, value_name = "URL", env = "GHPKG_REGISTRY_URL")]
     pub registry_url: Option<String>,
-    /// prune: also write a Markdown summary of the run to FILE (per package:
+    /// prune, apply: also write a Markdown summary of the run to FILE (per package:
     /// kept, deleted, skipped, and the first rows of the plan), cut to stay
     /// under GitHub's 1 MiB job-summary limit.
     #[arg(long, global = true, value_name = "FILE")]

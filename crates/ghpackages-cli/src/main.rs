@@ -128,10 +128,12 @@ fn report_error(error: &Error, json: bool) {
 
 async fn run(cli: Cli) -> Result<Status, Error> {
     let context = || Context::new(&cli.global);
-    if cli.global.summary_md.is_some() && !matches!(cli.command, Command::Prune(_)) {
+    if cli.global.summary_md.is_some()
+        && !matches!(cli.command, Command::Prune(_) | Command::Apply(_))
+    {
         return Err(Error::invalid_input(
             "summary_md",
-            "--summary-md applies to ghpkg prune only",
+            "--summary-md applies to ghpkg prune and ghpkg apply only",
         ));
     }
     match cli.command {
@@ -142,7 +144,9 @@ async fn run(cli: Cli) -> Result<Status, Error> {
         Command::Prune(prune) => {
             prune::prune(&context()?, *prune, cli.global.summary_md.as_deref()).await
         }
-        Command::Apply(apply) => prune::apply(&context()?, apply).await,
+        Command::Apply(apply) => {
+            prune::apply(&context()?, apply, cli.global.summary_md.as_deref()).await
+        }
         Command::Undo(undo) => prune::undo(&context()?, undo).await,
         Command::Validate(validate) => graph::validate(&context()?, validate).await,
     }

@@ -234,7 +234,14 @@ pub async fn prune(ctx: &Context, args: PruneArgs, summary_md: Option<&Path>) ->
     }
     if let Some(path) = &args.plan_out {
         let saved = PackagesPlan::of_package(client, &target, &plan);
-        return write_plan(ctx, &saved, path);
+        let run = PackageRun {
+            target: &target,
+            plan: &plan,
+            report: None,
+            stopped: None,
+            changed: Vec::new(),
+        };
+        return write_plan(ctx, &saved, path, std::slice::from_ref(&run), summary_md);
     }
     if !args.yes {
         let run = PackageRun {
@@ -242,6 +249,7 @@ pub async fn prune(ctx: &Context, args: PruneArgs, summary_md: Option<&Path>) ->
             plan: &plan,
             report: None,
             stopped: None,
+            changed: Vec::new(),
         };
         if ctx.json {
             let counts = Counts::of(&run);
@@ -264,6 +272,7 @@ pub async fn prune(ctx: &Context, args: PruneArgs, summary_md: Option<&Path>) ->
             plan: &plan,
             report: None,
             stopped: Some(&stop),
+            changed: Vec::new(),
         };
         if ctx.json {
             let counts = Counts::of(&run);
@@ -304,6 +313,7 @@ pub async fn prune(ctx: &Context, args: PruneArgs, summary_md: Option<&Path>) ->
         plan: &plan,
         report: Some(&report),
         stopped: report.stopped.as_ref(),
+        changed: Vec::new(),
     };
     if ctx.json {
         let counts = Counts::of(&run);
@@ -362,7 +372,13 @@ fn keep_refs(client: &Client, args: &PruneArgs) -> Result<Vec<KeepRef>> {
 }
 
 /// `--plan-out FILE`: the plan saved for review and `ghpkg apply`.
-fn write_plan(ctx: &Context, plan: &PackagesPlan, path: &Path) -> Result<Status> {
+fn write_plan(
+    ctx: &Context,
+    plan: &PackagesPlan,
+    path: &Path,
+    runs: &[PackageRun<'_>],
+    summary_md: Option<&Path>,
+) -> Result<Status> {
     std::fs::write(path, plan.to_json() + "\n").map_err(|e| {
         Error::invalid_input(
             "plan_out",
@@ -370,7 +386,8 @@ fn write_plan(ctx: &Context, plan: &PackagesPlan, path: &Path) -> Result<Status>
         )
     })?;
     if ctx.json {
-        print_json(&json!({"plan": plan, "report": null, "plan_out": path}));
+        let counts = Counts::total(runs);
+        print_json(&json!({"plan": plan, "report": null, "plan_out": path, "counts": counts}));
     } else {
         out!(
             "plan written to {}: nothing was deleted; review it, then run: ghpkg apply {} --yes",
@@ -378,12 +395,15 @@ fn write_plan(ctx: &Context, plan: &PackagesPlan, path: &Path) -> Result<Status>
             path.display()
         );
     }
+    if let Some(path) = summary_md {
+        summary::write(path, runs)?;
+    }
     Ok(Status::Ok)
 }
 
 /// `ghpkg apply PLAN`: the saved plan, checked against what is there now,
 /// then (with `--yes`) executed without what changed.
-pub async fn apply(ctx: &Context, args: ApplyArgs) -> Result<Status> {
+pub async fn apply(ctx: &Context, args: ApplyArgs, summary_md: Option<&Path>) -> Result<Status> {
     if args.concurrency == 0 {
         return Err(Error::invalid_input(
             "concurrency",
@@ -402,11 +422,25 @@ pub async fn apply(ctx: &Context, args: ApplyArgs) -> Result<Status> {
     // Without --org/--user, the plan's owner is the one.
     let owner = (ctx.owner != Owner::AuthenticatedUser).then_some(&ctx.owner);
     plan.check_target(&ctx.client, owner)?;
+    let targets = plan
+        .packages
+        .iter()
+        .map(|p| plan.target(p))
+        .collect::<Result<Vec<_>>>()?;
+    let plans: Vec<Plan> = plan
+        .packages
+        .iter()
+        .map(|p| p.plan(&plan.policy, plan.planned_at))
+        .collect();
     if !args.yes {
         let skipped = cleanup::check_plan(&ctx.client, &plan).await?;
         let deletions = plan.delete_count() - skipped.len();
+        let runs = package_runs(&targets, &plans, None, None, &skipped);
         if ctx.json {
-            print_json(&json!({"plan": plan, "skipped": skipped, "report": null}));
+            let counts = Counts::total(&runs);
+            print_json(
+                &json!({"plan": plan, "skipped": skipped, "report": null, "counts": counts}),
+            );
         } else {
             print_packages_plan(&plan);
             print_skipped(&skipped);
@@ -414,6 +448,9 @@ pub async fn apply(ctx: &Context, args: ApplyArgs) -> Result<Status> {
                 "dry run: nothing was deleted; run again with --yes to delete {deletions} versions ({} skipped)",
                 skipped.len()
             );
+        }
+        if let Some(path) = summary_md {
+            summary::write(path, &runs)?;
         }
         return Ok(Status::Ok);
     }
@@ -435,11 +472,16 @@ pub async fn apply(ctx: &Context, args: ApplyArgs) -> Result<Status> {
     let report = cleanup::apply_plan_with_progress(&ctx.client, &plan, &options, on_progress).await;
     display.finish();
     let report = report?;
+    let runs = package_runs(&targets, &plans, Some(&report), None, &report.skipped);
     if ctx.json {
-        print_json(&json!({"plan": plan, "report": report}));
+        let counts = Counts::total(&runs);
+        print_json(&json!({"plan": plan, "report": report, "counts": counts}));
     } else {
         print_skipped(&report.skipped);
         print_packages_report(&report);
+    }
+    if let Some(path) = summary_md {
+        summary::write(path, &runs)?;
     }
     Ok(if report.is_success() {
         Status::Ok
@@ -522,9 +564,6 @@ async fn prune_packages(
     if !ctx.json {
         print_packages_plan(&plan);
     }
-    if let Some(path) = &args.plan_out {
-        return write_plan(ctx, &plan, path);
-    }
     let targets = plan
         .packages
         .iter()
@@ -535,7 +574,10 @@ async fn prune_packages(
         .iter()
         .map(|p| p.plan(&plan.policy, plan.planned_at))
         .collect();
-    let runs = |report, stopped| package_runs(&targets, &plans, report, stopped);
+    let runs = |report, stopped| package_runs(&targets, &plans, report, stopped, &[]);
+    if let Some(path) = &args.plan_out {
+        return write_plan(ctx, &plan, path, &runs(None, None), summary_md);
+    }
     if !args.yes {
         if ctx.json {
             let counts = Counts::total(&runs(None, None));
@@ -601,6 +643,7 @@ fn package_runs<'a>(
     plans: &'a [Plan],
     report: Option<&'a PackagesReport>,
     stopped: Option<&'a BudgetStop>,
+    changed: &'a [SkippedVersion],
 ) -> Vec<PackageRun<'a>> {
     targets
         .iter()
@@ -611,6 +654,10 @@ fn package_runs<'a>(
             plan,
             report: report.map(|r| &r.packages[i]),
             stopped: report.map_or(stopped, |r| r.stopped.as_ref()),
+            changed: changed
+                .iter()
+                .filter(|skipped| skipped.package == target.name)
+                .collect(),
         })
         .collect()
 }

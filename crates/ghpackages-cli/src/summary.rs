@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use ghpackages::cleanup::{Action, BudgetStop, ExecutionReport, Outcome, OutcomeStatus, Plan};
+use ghpackages::cleanup::{
+    Action, BudgetStop, ExecutionReport, Outcome, OutcomeStatus, Plan, SkippedVersion,
+};
 use ghpackages::{Error, PackageRef, Result};
 use serde::Serialize;
 
@@ -30,6 +32,9 @@ pub struct PackageRun<'a> {
     pub report: Option<&'a ExecutionReport>,
     /// Why the run ended with deletions left (in the report, or before it).
     pub stopped: Option<&'a BudgetStop>,
+    /// Applying a saved plan: its planned deletions left alone because the
+    /// version is gone or changed since.
+    pub changed: Vec<&'a SkippedVersion>,
 }
 
 impl PackageRun<'_> {
@@ -48,7 +53,8 @@ pub struct Counts {
     pub planned: usize,
     /// Versions this run deleted (none in a dry run).
     pub deleted: usize,
-    /// Planned deletions attempted but not made: already gone, or failed.
+    /// Planned deletions not made: already gone, failed, or (applying a
+    /// saved plan) changed since the plan.
     pub skipped: usize,
     /// Planned deletions not attempted: the run stopped at its request
     /// budget first (none in a dry run, where nothing is attempted).
@@ -61,7 +67,8 @@ impl Counts {
         let deleted = run.report.map_or(0, |report| report.deleted);
         let skipped = run
             .report
-            .map_or(0, |report| report.already_gone + report.failed);
+            .map_or(0, |report| report.already_gone + report.failed)
+            + run.changed.len();
         Counts {
             kept: run.plan.decisions.len() - planned,
             planned,
@@ -217,13 +224,20 @@ pub fn render(runs: &[PackageRun<'_>], limit: usize) -> String {
 fn package_section(lines: &mut Lines, run: &PackageRun<'_>) -> bool {
     let c = Counts::of(run);
     let mut counts = match run.report {
-        None if run.dry_run() => format!("kept {}, would delete {} (dry run)", c.kept, c.planned),
+        None if run.dry_run() => format!(
+            "kept {}, would delete {} (dry run)",
+            c.kept,
+            c.planned - run.changed.len()
+        ),
         None => format!("kept {}, deleted 0", c.kept),
         Some(report) => format!(
             "kept {}, deleted {}, skipped {} (already gone {}, failed {})",
             c.kept, c.deleted, c.skipped, report.already_gone, report.failed
         ),
     };
+    if !run.changed.is_empty() {
+        counts += &format!(", {} changed since the plan", run.changed.len());
+    }
     if c.left > 0 {
         counts += &format!(", {} left: stopped at the request budget", c.left);
     }
@@ -247,8 +261,16 @@ fn package_section(lines: &mut Lines, run: &PackageRun<'_>) -> bool {
     }
     for decision in run.plan.decisions.iter().take(ROWS_PER_PACKAGE) {
         let outcome = outcomes.get(&decision.version_id);
+        let changed = run
+            .changed
+            .iter()
+            .find(|skipped| skipped.version_id == decision.version_id);
         let (action, reason) = match (decision.action, outcome) {
             (Action::Keep, _) => ("keep", decision.reason.clone()),
+            (Action::Delete, None) if changed.is_some() => (
+                "skipped",
+                changed.map_or_else(String::new, |c| c.reason.clone()),
+            ),
             (Action::Delete, None) if run.dry_run() => ("delete", decision.reason.clone()),
             // Planned, but the run stopped at its budget first.
             (Action::Delete, None) => ("left", decision.reason.clone()),
@@ -353,6 +375,7 @@ mod tests {
             plan: &plan,
             report: None,
             stopped: None,
+            changed: Vec::new(),
         }];
         let text = render(&runs, STEP_SUMMARY_LIMIT);
         assert!(text.contains("**Dry run: nothing was deleted.** 2 versions would be deleted and 3 kept, in 1 packages."), "{text}");
@@ -383,6 +406,7 @@ mod tests {
             plan: &plan,
             report: None,
             stopped: None,
+            changed: Vec::new(),
         }];
         let text = render(&runs, STEP_SUMMARY_LIMIT);
         assert_eq!(text.matches("| keep |").count(), ROWS_PER_PACKAGE);
@@ -404,6 +428,7 @@ mod tests {
                 plan: &plan,
                 report: None,
                 stopped: None,
+                changed: Vec::new(),
             })
             .collect();
         let text = render(&runs, STEP_SUMMARY_LIMIT);
@@ -441,6 +466,7 @@ mod tests {
                 plan: &plan,
                 report: None,
                 stopped: None,
+                changed: Vec::new(),
             })
             .collect();
         let text = render(&runs, 2048);

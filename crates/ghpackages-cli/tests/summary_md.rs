@@ -161,7 +161,7 @@ async fn summary_md_is_refused_where_it_cannot_be_written_or_does_not_apply() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("--summary-md applies to ghpkg prune only"),
+        stderr.contains("--summary-md applies to ghpkg prune and ghpkg apply only"),
         "{stderr}"
     );
 
@@ -259,5 +259,107 @@ async fn runs_stopped_at_their_budget_say_what_is_left() {
         "{text}"
     );
     assert_eq!(text.matches("\n| left | ").count() as u64, left, "{text}");
+    emulator.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saved_plan_and_its_apply_have_summaries_too() {
+    let emulator = emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let summary = dir.path().join("summary.md");
+    let summary_arg = summary.to_str().unwrap();
+    let plan_file = dir.path().join("plan.json");
+    let plan_arg = plan_file.to_str().unwrap();
+
+    let planned = json(
+        &ghpkg(
+            &emulator,
+            &prune_args(summary_arg, &["--plan-out", plan_arg]),
+        )
+        .await,
+    );
+    assert_eq!(
+        planned["counts"],
+        serde_json::json!({"kept": 5, "planned": 3, "deleted": 0, "skipped": 0, "left": 0})
+    );
+    let text = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        text.contains("**Dry run: nothing was deleted.** 3 versions would be deleted"),
+        "{text}"
+    );
+    let ids: Vec<u64> = planned["plan"]["packages"][0]["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["action"] == "delete")
+        .map(|d| d["version_id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 3);
+
+    // One planned version is tagged after the plan: apply skips it.
+    emulator
+        .set_tags(
+            "octo-org",
+            ghpackages_emulator::PackageType::Container,
+            "octo-app",
+            ids[0] as i64,
+            &["now-in-use".to_owned()],
+        )
+        .unwrap();
+    let apply = [
+        "--org",
+        "octo-org",
+        "--summary-md",
+        summary_arg,
+        "--json",
+        "apply",
+        plan_arg,
+    ];
+    let dry = json(&ghpkg(&emulator, &apply).await);
+    assert_eq!(
+        dry["counts"],
+        serde_json::json!({"kept": 5, "planned": 3, "deleted": 0, "skipped": 1, "left": 0})
+    );
+    let text = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        text.contains("kept 5, would delete 2 (dry run), 1 changed since the plan"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("| skipped | {} | ", ids[0])),
+        "{text}"
+    );
+
+    let journal = dir.path().join("journal.jsonl");
+    let done = json(
+        &ghpkg(
+            &emulator,
+            &[
+                &apply[..],
+                &["--yes", "--journal", journal.to_str().unwrap()],
+            ]
+            .concat(),
+        )
+        .await,
+    );
+    assert_eq!(
+        done["counts"],
+        serde_json::json!({"kept": 5, "planned": 3, "deleted": 2, "skipped": 1, "left": 0})
+    );
+    let text = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        text.contains("Deleted 2 versions, kept 5, skipped 1, in 1 packages."),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("| skipped | {} | ", ids[0])),
+        "{text}"
+    );
+    for id in &ids[1..] {
+        assert!(
+            text.contains(&format!("| deleted | {id} | ")),
+            "{id}: {text}"
+        );
+    }
     emulator.shutdown().await;
 }
