@@ -85,3 +85,33 @@ test('a token without delete:packages stops before deleting anything', async () 
   )
   assert.equal((await org.listAllPackageVersions('container', 'octo-app')).length, versions.length)
 })
+
+test('a request budget stops the run, and a new plan continues where it stopped', async () => {
+  const client = new Client({ baseUrl: emulator.url, token: TOKENS.octocat })
+  const org = client.org('octo-org')
+  const before = await org.listAllPackageVersions('container', 'octo-app')
+  const journal = join(scratch, 'budget.jsonl')
+  const policy = { tags: 'untagged' }
+  const plan = planCleanup(before, policy)
+  const doomed = plan.decisions.filter((d) => d.action === 'delete').length
+  assert.ok(doomed >= 2)
+  const budget = { points: 0, maxRequests: 1 }
+  const first = await org.executeCleanup('container', 'octo-app', plan, { journal, concurrency: 1, budget })
+  assert.equal(first.deleted, 1)
+  assert.deepEqual(
+    [first.stopped.reason, first.stopped.requests, first.stopped.left],
+    ['max_requests', 1, doomed - 1],
+  )
+  const again = planCleanup(await org.listAllPackageVersions('container', 'octo-app'), policy)
+  const rest = await org.executeCleanup('container', 'octo-app', again, { journal, budget: { points: 0 } })
+  assert.equal(rest.deleted, doomed - 1)
+  assert.equal(rest.already_gone, 0)
+  assert.equal(rest.stopped, undefined)
+  await assert.rejects(
+    org.executeCleanup('container', 'octo-app', again, { budget: { maxRequests: 0 } }),
+    (error) => error instanceof GitHubPackagesError && error.code === 'invalid_input',
+  )
+  const undone = await client.undoCleanup(journal, { budget: { points: 0 } })
+  assert.equal(undone.restored, doomed)
+  assert.equal((await org.listAllPackageVersions('container', 'octo-app')).length, before.length)
+})

@@ -200,3 +200,42 @@ def test_async_execute_and_undo(emulator: Emulator, tmp_path: Path) -> None:
         assert len(restored) == 3
 
     asyncio.run(scenario())
+
+
+def test_a_request_budget_stops_the_run_and_a_new_plan_continues(
+    client: Client, tmp_path: Path
+) -> None:
+    org = client.org("octo-org")
+    journal = tmp_path / "budget.jsonl"
+    plan = plan_cleanup(org.list_all_package_versions("container", "octo-app"), {"tags": "untagged"})
+    report = org.execute_cleanup(
+        "container", "octo-app", plan, journal=journal, concurrency=1, budget={"max_requests": 3}
+    )
+    assert report.deleted == 3 and report.is_success
+    stopped = report.stopped
+    assert stopped is not None
+    assert (stopped["reason"], stopped["requests"], stopped["left"]) == ("max_requests", 3, 1)
+    assert report.to_dict()["stopped"] == stopped
+
+    # Planned afresh from what is there: only the one left, deleted once.
+    plan = plan_cleanup(org.list_all_package_versions("container", "octo-app"), {"tags": "untagged"})
+    assert plan.delete_count == 1
+    rest = org.execute_cleanup(
+        "container", "octo-app", plan, journal=journal, budget={"max_requests": 3}
+    )
+    assert (rest.deleted, rest.already_gone, rest.stopped) == (1, 0, None)
+    assert active_ids(client) == [100001, 100003, 100006, 100008]
+    lines = [json.loads(line) for line in journal.read_text().splitlines()]
+    assert sorted(e["version_id"] for e in lines if e["state"] == "deleted") == UNTAGGED
+
+
+def test_bad_budgets(client: Client) -> None:
+    org = client.org("octo-org")
+    plan = plan_cleanup(org.list_all_package_versions("container", "octo-app"), {"tags": "untagged"})
+    with pytest.raises(InvalidInputError, match="max_requests must be at least 1"):
+        org.execute_cleanup("container", "octo-app", plan, budget={"max_requests": 0})
+    with pytest.raises(InvalidInputError, match="reserve"):
+        org.execute_cleanup("container", "octo-app", plan, budget={"reserve": -1})
+    with pytest.raises(InvalidInputError, match="undo"):
+        client.undo_cleanup([], budget={"max_requests": 5})
+    assert active_ids(client) == list(range(100001, 100009))

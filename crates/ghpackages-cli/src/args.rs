@@ -35,7 +35,8 @@ pub struct Global {
     /// GITHUB_API_URL, else https://api.github.com.
     #[arg(long, global = true, value_name = "URL")]
     pub api_url: Option<String>,
-    /// Print JSON on stdout instead of tables (errors become JSON on stderr).
+    /// Print JSON on stdout instead of tables (errors, progress and
+    /// rate-limit waits become JSON lines on stderr).
     #[arg(long, global = true)]
     pub json: bool,
     /// Send the token over plain http to a host other than loopback
