@@ -777,6 +777,110 @@ enum ghpackages_status ghpackages_execute_cleanup(const struct ghpackages_client
                                                   struct ghpackages_error **error);
 
 /**
+ * Plans a cleanup of several packages: lists the owner's packages of the
+ * type, and plans every one whose name matches one of the globs as
+ * `ghpackages_plan_package_cleanup_with_options` plans one, with one policy
+ * at one instant. Deletes nothing.
+ *
+ * @param client the client.
+ * @param owner the packages' owner.
+ * @param package_type a `GHPACKAGES_PACKAGE_TYPE_*` constant.
+ * @param packages_json the package names or globs as a JSON array:
+ *        `["svc-*", "tools"]` (`["*"]` for every package of the type).
+ * @param policy_json the policy as JSON.
+ * @param options_json planning options as JSON (see
+ *        `ghpackages_plan_package_cleanup_with_options`), or NULL.
+ * @param[out] plan_json receives the plan as JSON, the saved plan format
+ *        (docs/plan-format.md): `format_version`, `api_url`, `owner_type`,
+ *        `owner`, `package_type`, `policy`, `planned_at`, and `packages`
+ *        (each with `package`, `decisions`, `graph`).
+ * @param[out] error NULL, or receives an error object on failure.
+ * @return `GHPACKAGES_OK`, `GHPACKAGES_INVALID_INPUT` for a bad glob,
+ *         policy or options, `GHPACKAGES_NOT_FOUND` when no package
+ *         matches, or the error of reading the packages.
+ *
+ * Ownership: the caller owns `*plan_json`; free it with
+ * `ghpackages_string_free`. Arguments are borrowed for the call.
+ * Thread safety: safe to call concurrently with the same client.
+ *
+ * # Safety
+ * Pointers are NULL or valid; strings are NUL-terminated.
+ */
+enum ghpackages_status ghpackages_plan_packages_cleanup(const struct ghpackages_client *client,
+                                                        const struct ghpackages_owner *owner,
+                                                        ghpackages_package_type package_type,
+                                                        const char *packages_json,
+                                                        const char *policy_json,
+                                                        const char *options_json,
+                                                        char **plan_json,
+                                                        struct ghpackages_error **error);
+
+/**
+ * Executes a plan of `ghpackages_plan_packages_cleanup`: every package's
+ * deletions under one pacer (the packages share the rate limits and the
+ * concurrency) into one journal.
+ *
+ * @param client the client.
+ * @param plan_json the plan, as `ghpackages_plan_packages_cleanup` wrote it.
+ * @param options_json execution options as JSON (see
+ *        `ghpackages_execute_cleanup`), or NULL.
+ * @param[out] report_json receives the report as JSON: `started_at`,
+ *        `finished_at`, `deleted`, `already_gone`, `failed` (in total),
+ *        `journal`, `journal_entries`, `stopped`, and `packages`: one
+ *        execution report per package (as `ghpackages_execute_cleanup`'s).
+ * @param[out] error NULL, or receives an error object on failure.
+ * @return `GHPACKAGES_OK` when the run completed (check `failed`),
+ *         `GHPACKAGES_FORBIDDEN` when the token cannot delete,
+ *         `GHPACKAGES_INVALID_INPUT` for a bad plan or options.
+ *
+ * Ownership: the caller owns `*report_json`; free it with
+ * `ghpackages_string_free`. Arguments are borrowed for the call.
+ * Thread safety: safe to call concurrently with the same client.
+ *
+ * # Safety
+ * Pointers are NULL or valid; strings are NUL-terminated.
+ */
+enum ghpackages_status ghpackages_execute_packages_cleanup(const struct ghpackages_client *client,
+                                                           const char *plan_json,
+                                                           const char *options_json,
+                                                           char **report_json,
+                                                           struct ghpackages_error **error);
+
+/**
+ * Applies a saved plan of `owner` (`ghpackages_plan_packages_cleanup`, or
+ * `ghpkg prune --plan-out`): refuses a plan of another owner, server or
+ * format version, then deletes only versions unchanged since the plan (same
+ * name, same tags); the others are skipped.
+ *
+ * @param client the client.
+ * @param owner the owner the plan must be for.
+ * @param plan_json the saved plan.
+ * @param options_json execution options as JSON (see
+ *        `ghpackages_execute_cleanup`), or NULL.
+ * @param[out] report_json receives the report as JSON, as
+ *        `ghpackages_execute_packages_cleanup`'s, with `skipped`: each
+ *        planned deletion not made (`package`, `version_id`, `name`,
+ *        `reason`).
+ * @param[out] error NULL, or receives an error object on failure.
+ * @return `GHPACKAGES_OK` when the run completed (check `failed`),
+ *         `GHPACKAGES_INVALID_INPUT` for a plan that is not one, of another
+ *         format version, server or owner.
+ *
+ * Ownership: the caller owns `*report_json`; free it with
+ * `ghpackages_string_free`. Arguments are borrowed for the call.
+ * Thread safety: safe to call concurrently with the same client.
+ *
+ * # Safety
+ * Pointers are NULL or valid; strings are NUL-terminated.
+ */
+enum ghpackages_status ghpackages_apply_cleanup_plan(const struct ghpackages_client *client,
+                                                     const struct ghpackages_owner *owner,
+                                                     const char *plan_json,
+                                                     const char *options_json,
+                                                     char **report_json,
+                                                     struct ghpackages_error **error);
+
+/**
  * Undoes cleanups: restores what a journal records as deleted, within
  * GitHub's 30-day window (older deletions are reported `expired`), on the
  * server the journal names. A client whose base URL is only the default is

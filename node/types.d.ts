@@ -369,6 +369,7 @@ export type CleanupRule =
   | 'referrer'
   | 'orphaned_reference'
   | 'graph_unreadable'
+  | 'in_use'
 
 /** The fate of one version. */
 export interface CleanupDecision {
@@ -381,6 +382,8 @@ export interface CleanupDecision {
   rule: CleanupRule
   /** The decision in words. */
   reason: string
+  /** For a version in use: where each reference that keeps it was found (`FILE:LINE`, `--keep-tag`). */
+  kept_by?: string[]
 }
 
 /** What a plan says about the container manifest graph it used. */
@@ -405,6 +408,35 @@ export interface CleanupPlan {
   decisions: CleanupDecision[]
   /** For a container package planned with its manifest graph (`planPackageCleanup`). */
   graph?: GraphSummary
+}
+
+/** One package's decisions in a `PackagesPlan`. */
+export interface PackagePlan {
+  package: string
+  decisions: CleanupDecision[]
+  graph?: GraphSummary
+}
+
+/** A plan over several packages of one owner and type (`planPackagesCleanup`): the saved plan format (docs/plan-format.md). */
+export interface PackagesPlan {
+  format_version: 1
+  /** The REST API the plan was made against. */
+  api_url: string
+  owner_type: 'org' | 'user' | 'authenticated_user'
+  owner?: string
+  package_type: PackageType
+  policy: CleanupPolicy
+  /** ISO 8601 timestamp the plan measured ages from. */
+  planned_at: string
+  packages: PackagePlan[]
+}
+
+/** A planned deletion `applyCleanupPlan` did not make, and why. */
+export interface SkippedVersion {
+  package: string
+  version_id: number
+  name: string
+  reason: string
 }
 
 /** Options of `planPackageCleanup`. */
@@ -574,6 +606,27 @@ export interface CleanupReport {
   outcomes: CleanupOutcome[]
   /** Set when the run stopped at its budget with deletions left. */
   stopped?: BudgetStop
+}
+
+/** The result of `executePackagesCleanup` and `applyCleanupPlan`: per package and in total. */
+export interface PackagesReport {
+  /** ISO 8601 timestamp. */
+  started_at: string
+  /** ISO 8601 timestamp. */
+  finished_at: string
+  deleted: number
+  already_gone: number
+  failed: number
+  /** The one journal every deletion was recorded in. */
+  journal?: string
+  /** With `journalFile: false`, the journal itself, for `undoCleanup`. */
+  journal_entries?: JournalEntry[]
+  /** One report per package, in the plan's order. */
+  packages: CleanupReport[]
+  /** Set when the run stopped at its budget with deletions left. */
+  stopped?: BudgetStop
+  /** `applyCleanupPlan`: planned deletions skipped because their version changed since the plan. */
+  skipped?: SkippedVersion[]
 }
 
 /** The result of restoring one journaled deletion. */

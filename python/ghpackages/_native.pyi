@@ -66,6 +66,8 @@ __all__ = [
     "CleanupReport",
     "UndoReport",
     "CleanupDecision",
+    "PackagesPlan",
+    "PackagesReport",
     "plan_cleanup",
     "InProcessEmulator",
 ]
@@ -455,6 +457,39 @@ class Owner:
         concurrency: Optional[int] = None,
         downloads: Optional[dict[int, int]] = None,
     ) -> CleanupPlan: ...
+    def plan_packages_cleanup(
+        self,
+        package_type: _PackageTypeArg,
+        packages: list[str],
+        policy: _Policy,
+        *,
+        manifest_graph: Optional[bool] = None,
+        delete_referenced: Optional[bool] = None,
+        concurrency: Optional[int] = None,
+        downloads: Optional[dict[int, int]] = None,
+    ) -> PackagesPlan: ...
+    def execute_packages_cleanup(
+        self,
+        plan: PackagesPlan,
+        *,
+        journal: Optional[_Path] = None,
+        journal_file: bool = True,
+        concurrency: Optional[int] = None,
+        max_rate_limit_waits: Optional[int] = None,
+        budget: Optional[dict[str, Union[int, bool, None]]] = None,
+        on_progress: Optional[_OnOutcome] = None,
+    ) -> PackagesReport: ...
+    def apply_cleanup_plan(
+        self,
+        plan: PackagesPlan,
+        *,
+        journal: Optional[_Path] = None,
+        journal_file: bool = True,
+        concurrency: Optional[int] = None,
+        max_rate_limit_waits: Optional[int] = None,
+        budget: Optional[dict[str, Union[int, bool, None]]] = None,
+        on_progress: Optional[_OnOutcome] = None,
+    ) -> PackagesReport: ...
     def validate_container(
         self, package_name: str, *, concurrency: Optional[int] = None
     ) -> dict[str, Any]: ...
@@ -561,6 +596,39 @@ class AsyncOwner:
         concurrency: Optional[int] = None,
         downloads: Optional[dict[int, int]] = None,
     ) -> Awaitable[CleanupPlan]: ...
+    def plan_packages_cleanup(
+        self,
+        package_type: _PackageTypeArg,
+        packages: list[str],
+        policy: _Policy,
+        *,
+        manifest_graph: Optional[bool] = None,
+        delete_referenced: Optional[bool] = None,
+        concurrency: Optional[int] = None,
+        downloads: Optional[dict[int, int]] = None,
+    ) -> Awaitable[PackagesPlan]: ...
+    def execute_packages_cleanup(
+        self,
+        plan: PackagesPlan,
+        *,
+        journal: Optional[_Path] = None,
+        journal_file: bool = True,
+        concurrency: Optional[int] = None,
+        max_rate_limit_waits: Optional[int] = None,
+        budget: Optional[dict[str, Union[int, bool, None]]] = None,
+        on_progress: Optional[_OnOutcome] = None,
+    ) -> Awaitable[PackagesReport]: ...
+    def apply_cleanup_plan(
+        self,
+        plan: PackagesPlan,
+        *,
+        journal: Optional[_Path] = None,
+        journal_file: bool = True,
+        concurrency: Optional[int] = None,
+        max_rate_limit_waits: Optional[int] = None,
+        budget: Optional[dict[str, Union[int, bool, None]]] = None,
+        on_progress: Optional[_OnOutcome] = None,
+    ) -> Awaitable[PackagesReport]: ...
     def validate_container(
         self, package_name: str, *, concurrency: Optional[int] = None
     ) -> Awaitable[dict[str, Any]]: ...
@@ -737,6 +805,57 @@ class CleanupReport:
     def outcomes(self) -> list[dict[str, Any]]: ...
     @property
     def stopped(self) -> Optional[dict[str, Any]]: ...
+    @property
+    def is_success(self) -> bool: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class PackagesPlan:
+    """A cleanup plan over several packages of one owner and type: the saved plan format."""
+
+    @staticmethod
+    def from_json(text: str) -> PackagesPlan: ...
+    def to_json(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    @property
+    def format_version(self) -> int: ...
+    @property
+    def owner(self) -> Optional[str]: ...
+    @property
+    def package_type(self) -> str: ...
+    @property
+    def policy(self) -> dict[str, Any]: ...
+    @property
+    def planned_at(self) -> datetime.datetime: ...
+    @property
+    def packages(self) -> list[dict[str, Any]]: ...
+    @property
+    def delete_count(self) -> int: ...
+
+@final
+class PackagesReport:
+    """The result of executing (or applying) a cleanup plan over several packages: per package and in total."""
+
+    @property
+    def deleted(self) -> int: ...
+    @property
+    def already_gone(self) -> int: ...
+    @property
+    def failed(self) -> int: ...
+    @property
+    def started_at(self) -> datetime.datetime: ...
+    @property
+    def finished_at(self) -> datetime.datetime: ...
+    @property
+    def journal(self) -> Optional[str]: ...
+    @property
+    def journal_entries(self) -> list[dict[str, Any]]: ...
+    @property
+    def packages(self) -> list[dict[str, Any]]: ...
+    @property
+    def stopped(self) -> Optional[dict[str, Any]]: ...
+    @property
+    def skipped(self) -> list[dict[str, Any]]: ...
     @property
     def is_success(self) -> bool: ...
     def to_dict(self) -> dict[str, Any]: ...

@@ -5,7 +5,8 @@
 use std::os::raw::c_char;
 
 use sdk::cleanup::{
-    self, ExecuteOptions, JournalEntry, Plan, PlanOptions, Policy, UndoOptions, ValidateOptions,
+    self, ExecuteOptions, JournalEntry, PackagesPlan, Plan, PlanOptions, Policy, UndoOptions,
+    ValidateOptions,
 };
 use sdk::{Error, PackageRef};
 use serde::de::DeserializeOwned;
@@ -254,6 +255,159 @@ pub unsafe extern "C" fn ghpackages_execute_cleanup(
         })?;
         let options: ExecuteOptions = json_arg(options_json, "options_json")?;
         let report = block_on(cleanup::execute(client, &target, &plan, &options))??;
+        json_out(out, &report)
+    })
+}
+
+/// Plans a cleanup of several packages: lists the owner's packages of the
+/// type, and plans every one whose name matches one of the globs as
+/// `ghpackages_plan_package_cleanup_with_options` plans one, with one policy
+/// at one instant. Deletes nothing.
+///
+/// @param client the client.
+/// @param owner the packages' owner.
+/// @param package_type a `GHPACKAGES_PACKAGE_TYPE_*` constant.
+/// @param packages_json the package names or globs as a JSON array:
+///        `["svc-*", "tools"]` (`["*"]` for every package of the type).
+/// @param policy_json the policy as JSON.
+/// @param options_json planning options as JSON (see
+///        `ghpackages_plan_package_cleanup_with_options`), or NULL.
+/// @param[out] plan_json receives the plan as JSON, the saved plan format
+///        (docs/plan-format.md): `format_version`, `api_url`, `owner_type`,
+///        `owner`, `package_type`, `policy`, `planned_at`, and `packages`
+///        (each with `package`, `decisions`, `graph`).
+/// @param[out] error NULL, or receives an error object on failure.
+/// @return `GHPACKAGES_OK`, `GHPACKAGES_INVALID_INPUT` for a bad glob,
+///         policy or options, `GHPACKAGES_NOT_FOUND` when no package
+///         matches, or the error of reading the packages.
+///
+/// Ownership: the caller owns `*plan_json`; free it with
+/// `ghpackages_string_free`. Arguments are borrowed for the call.
+/// Thread safety: safe to call concurrently with the same client.
+///
+/// # Safety
+/// Pointers are NULL or valid; strings are NUL-terminated.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn ghpackages_plan_packages_cleanup(
+    client: *const ghpackages_client,
+    owner: *const ghpackages_owner,
+    package_type: ghpackages_package_type,
+    packages_json: *const c_char,
+    policy_json: *const c_char,
+    options_json: *const c_char,
+    plan_json: *mut *mut c_char,
+    error: *mut *mut ghpackages_error,
+) -> ghpackages_status {
+    call(error, || {
+        let out = out_slot(plan_json, "plan_json")?;
+        let client = &arg(client, "client")?.inner;
+        let owner = owner_arg(owner)?;
+        let package_type = package_type_arg(package_type)?;
+        let packages: Vec<String> = serde_json::from_str(str_arg(packages_json, "packages_json")?)
+            .map_err(|e| {
+                Error::invalid_input(
+                    "packages_json",
+                    format!("packages_json is not a JSON array of strings: {e}"),
+                )
+            })?;
+        let policy = Policy::from_json(str_arg(policy_json, "policy_json")?)?;
+        let options: PlanOptions = json_arg(options_json, "options_json")?;
+        let plan = block_on(cleanup::plan_packages(
+            client,
+            &owner,
+            package_type,
+            &packages,
+            &policy,
+            &options,
+        ))??;
+        json_out(out, &plan)
+    })
+}
+
+/// Executes a plan of `ghpackages_plan_packages_cleanup`: every package's
+/// deletions under one pacer (the packages share the rate limits and the
+/// concurrency) into one journal.
+///
+/// @param client the client.
+/// @param plan_json the plan, as `ghpackages_plan_packages_cleanup` wrote it.
+/// @param options_json execution options as JSON (see
+///        `ghpackages_execute_cleanup`), or NULL.
+/// @param[out] report_json receives the report as JSON: `started_at`,
+///        `finished_at`, `deleted`, `already_gone`, `failed` (in total),
+///        `journal`, `journal_entries`, `stopped`, and `packages`: one
+///        execution report per package (as `ghpackages_execute_cleanup`'s).
+/// @param[out] error NULL, or receives an error object on failure.
+/// @return `GHPACKAGES_OK` when the run completed (check `failed`),
+///         `GHPACKAGES_FORBIDDEN` when the token cannot delete,
+///         `GHPACKAGES_INVALID_INPUT` for a bad plan or options.
+///
+/// Ownership: the caller owns `*report_json`; free it with
+/// `ghpackages_string_free`. Arguments are borrowed for the call.
+/// Thread safety: safe to call concurrently with the same client.
+///
+/// # Safety
+/// Pointers are NULL or valid; strings are NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn ghpackages_execute_packages_cleanup(
+    client: *const ghpackages_client,
+    plan_json: *const c_char,
+    options_json: *const c_char,
+    report_json: *mut *mut c_char,
+    error: *mut *mut ghpackages_error,
+) -> ghpackages_status {
+    call(error, || {
+        let out = out_slot(report_json, "report_json")?;
+        let client = &arg(client, "client")?.inner;
+        let plan = PackagesPlan::from_json(str_arg(plan_json, "plan_json")?)?;
+        let options: ExecuteOptions = json_arg(options_json, "options_json")?;
+        let report = block_on(cleanup::execute_packages(client, &plan, &options))??;
+        json_out(out, &report)
+    })
+}
+
+/// Applies a saved plan of `owner` (`ghpackages_plan_packages_cleanup`, or
+/// `ghpkg prune --plan-out`): refuses a plan of another owner, server or
+/// format version, then deletes only versions unchanged since the plan (same
+/// name, same tags); the others are skipped.
+///
+/// @param client the client.
+/// @param owner the owner the plan must be for.
+/// @param plan_json the saved plan.
+/// @param options_json execution options as JSON (see
+///        `ghpackages_execute_cleanup`), or NULL.
+/// @param[out] report_json receives the report as JSON, as
+///        `ghpackages_execute_packages_cleanup`'s, with `skipped`: each
+///        planned deletion not made (`package`, `version_id`, `name`,
+///        `reason`).
+/// @param[out] error NULL, or receives an error object on failure.
+/// @return `GHPACKAGES_OK` when the run completed (check `failed`),
+///         `GHPACKAGES_INVALID_INPUT` for a plan that is not one, of another
+///         format version, server or owner.
+///
+/// Ownership: the caller owns `*report_json`; free it with
+/// `ghpackages_string_free`. Arguments are borrowed for the call.
+/// Thread safety: safe to call concurrently with the same client.
+///
+/// # Safety
+/// Pointers are NULL or valid; strings are NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn ghpackages_apply_cleanup_plan(
+    client: *const ghpackages_client,
+    owner: *const ghpackages_owner,
+    plan_json: *const c_char,
+    options_json: *const c_char,
+    report_json: *mut *mut c_char,
+    error: *mut *mut ghpackages_error,
+) -> ghpackages_status {
+    call(error, || {
+        let out = out_slot(report_json, "report_json")?;
+        let client = &arg(client, "client")?.inner;
+        let owner = owner_arg(owner)?;
+        let plan = PackagesPlan::from_json(str_arg(plan_json, "plan_json")?)?;
+        plan.check_target(client, Some(&owner))?;
+        let options: ExecuteOptions = json_arg(options_json, "options_json")?;
+        let report = block_on(cleanup::apply_plan(client, &plan, &options))??;
         json_out(out, &report)
     })
 }

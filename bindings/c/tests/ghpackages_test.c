@@ -801,6 +801,90 @@ static void test_cleanup(ghpackages_client *client) {
     ghpackages_string_free(NULL);
 }
 
+/* Plans a prune of the untagged versions of every container package of
+ * octo-org matching a glob, executes it in one run into one journal, undoes
+ * it; then applies a saved plan; and refuses bad globs and plans. */
+static void test_packages_cleanup(ghpackages_client *client) {
+    ghpackages_owner org = {GHPACKAGES_OWNER_ORG, "octo-org"};
+    ghpackages_owner other = {GHPACKAGES_OWNER_ORG, "other-org"};
+    const ghpackages_package_type container = GHPACKAGES_PACKAGE_TYPE_CONTAINER;
+    const char *untagged = "{\"tags\":\"untagged\"}";
+    ghpackages_error *error = NULL;
+    char *plan = NULL;
+    char *report = NULL;
+
+    expect("a bad glob",
+           ghpackages_plan_packages_cleanup(client, &org, container, "[\"octo-[\"]", untagged, NULL,
+                                            &plan, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    expect("globs that match nothing",
+           ghpackages_plan_packages_cleanup(client, &org, container, "[\"nope-*\"]", untagged, NULL,
+                                            &plan, &error),
+           GHPACKAGES_NOT_FOUND, &error);
+    expect("packages that are not a JSON array",
+           ghpackages_plan_packages_cleanup(client, &org, container, "octo-app", untagged, NULL,
+                                            &plan, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    expect("execute a plan that is not one",
+           ghpackages_execute_packages_cleanup(client, "{}", NULL, &report, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    CHECK(plan == NULL && report == NULL, "no JSON from failed calls");
+
+    size_t before = version_count(client, &org, container, "octo-app");
+    if (!expect("plan packages",
+                ghpackages_plan_packages_cleanup(client, &org, container, "[\"octo-a*\"]", untagged,
+                                                 NULL, &plan, &error),
+                GHPACKAGES_OK, &error)) {
+        return;
+    }
+    CHECK(strstr(plan, "\"format_version\":1") != NULL, "the saved plan format");
+    CHECK(strstr(plan, "\"package\":\"octo-app\"") != NULL, "octo-app is planned");
+    CHECK(count_of(plan, "\"action\":\"delete\"") == 4, "its four untagged versions go");
+    expect("apply another owner's plan",
+           ghpackages_apply_cleanup_plan(client, &other, plan, NULL, &report, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+
+    char journal[] = "/tmp/ghpackages-c-packages-XXXXXX";
+    int fd = mkstemp(journal);
+    CHECK(fd >= 0, "journal file");
+    close(fd);
+    char options[128];
+    snprintf(options, sizeof options, "{\"journal\":\"%s\"}", journal);
+    if (expect("execute packages",
+               ghpackages_execute_packages_cleanup(client, plan, options, &report, &error),
+               GHPACKAGES_OK, &error)) {
+        CHECK(strstr(report, "\"packages\":[") != NULL, "a report per package");
+        CHECK(count_of(report, "\"deleted\":4") == 2, "four deleted, in the package and in total");
+    }
+    ghpackages_string_free(report);
+    report = NULL;
+    CHECK(version_count(client, &org, container, "octo-app") == before - 4, "four are gone");
+    if (expect("undo the run", ghpackages_undo_cleanup(client, journal, NULL, &report, &error),
+               GHPACKAGES_OK, &error)) {
+        CHECK(strstr(report, "\"restored\":4") != NULL, "four restored");
+    }
+    ghpackages_string_free(report);
+    report = NULL;
+
+    /* The same plan, saved and applied: the four are back, unchanged, and go. */
+    if (expect("apply the saved plan",
+               ghpackages_apply_cleanup_plan(client, &org, plan, options, &report, &error),
+               GHPACKAGES_OK, &error)) {
+        CHECK(count_of(report, "\"deleted\":4") == 2, "four deleted by the applied plan");
+        CHECK(strstr(report, "\"skipped\"") == NULL, "nothing changed, nothing skipped");
+    }
+    ghpackages_string_free(report);
+    report = NULL;
+    if (expect("undo the applied plan", ghpackages_undo_cleanup(client, journal, NULL, &report, &error),
+               GHPACKAGES_OK, &error)) {
+        CHECK(strstr(report, "\"restored\":4") != NULL, "four restored again");
+    }
+    CHECK(version_count(client, &org, container, "octo-app") == before, "all are back");
+    unlink(journal);
+    ghpackages_string_free(report);
+    ghpackages_string_free(plan);
+}
+
 /* The JSON array that follows `key` in `json`, as a new string (free it). */
 static char *json_array_after(const char *json, const char *key) {
     const char *start = strstr(json, key);
@@ -1354,6 +1438,7 @@ int main(void) {
     test_client_state(octocat);
     test_pagination(octocat);
     test_cleanup(octocat);
+    test_packages_cleanup(octocat);
     test_container_cleanup(octocat);
     test_threads(octocat);
     test_errors(octocat);

@@ -107,6 +107,124 @@ impl Owner {
     }
 }
 
+/// Runs a core future that is not provably `Send` to completion on a
+/// blocking thread of the runtime.
+async fn on_blocking_thread<T: Send + 'static>(
+    work: impl FnOnce() -> ghpackages::Result<T> + Send + 'static,
+) -> ghpackages::Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|error| ghpackages::Error::new(ghpackages::ErrorKind::Other, error.to_string()))?
+}
+
+#[napi]
+impl Owner {
+    /// Plans a cleanup of every package of the owner and type whose name
+    /// matches one of `packages` (globs: `'svc-*'`; `'*'` for all), each as
+    /// `planPackageCleanup` plans one, with one policy at one instant: the
+    /// saved plan format. Rejects with `invalid_input` for a bad glob,
+    /// `not_found` when nothing matches.
+    #[napi(
+        ts_args_type = "packageType: PackageType, packages: string[], policy: CleanupPolicy, options?: PlanPackageCleanupOptions",
+        ts_return_type = "Promise<PackagesPlan>"
+    )]
+    pub fn plan_packages_cleanup<'env>(
+        &self,
+        env: &'env Env,
+        package_type: Unknown,
+        packages: Unknown,
+        policy: Unknown,
+        options: Option<Unknown>,
+    ) -> Result<PromiseRaw<'env, Value>> {
+        let prepared = (|| {
+            let package_type = args::package_type(env, package_type)?;
+            let packages: Vec<String> = args::parse(env, "packages", packages)?;
+            let policy: Policy = args::parse(env, "policy", policy)?;
+            let options: cleanup::PlanOptions = args::options(env, "options", options, &[])?;
+            Ok((package_type, packages, policy, options))
+        })();
+        let client = self.client().clone();
+        let owner = self.owner().clone();
+        spawn(env, async move {
+            let (package_type, packages, policy, options) = prepared?;
+            json(
+                &cleanup::plan_packages(
+                    &client,
+                    &owner,
+                    package_type,
+                    &packages,
+                    &policy,
+                    &options,
+                )
+                .await?,
+            )
+        })
+    }
+
+    /// Executes a plan of `planPackagesCleanup`: every package's deletions
+    /// under one pacer (shared rate limits and concurrency) into one journal;
+    /// the report is per package and in total.
+    #[napi(
+        ts_args_type = "plan: PackagesPlan, options?: ExecuteCleanupOptions",
+        ts_return_type = "Promise<PackagesReport>"
+    )]
+    pub fn execute_packages_cleanup<'env>(
+        &self,
+        env: &'env Env,
+        plan: Unknown,
+        options: Option<Unknown>,
+    ) -> Result<PromiseRaw<'env, Value>> {
+        let prepared = (|| {
+            let plan: cleanup::PackagesPlan = args::parse(env, "plan", plan)?;
+            let options: ExecuteOptions = args::options(env, "options", options, &[])?;
+            Ok((plan, options))
+        })();
+        let client = self.client().clone();
+        spawn(env, async move {
+            let (plan, options) = prepared?;
+            let handle = tokio::runtime::Handle::current();
+            let report = on_blocking_thread(move || {
+                handle.block_on(cleanup::execute_packages(&client, &plan, &options))
+            })
+            .await?;
+            json(&report)
+        })
+    }
+
+    /// Applies a saved plan of this owner (`planPackagesCleanup`, or
+    /// `ghpkg prune --plan-out`): rejects a plan of another owner, server or
+    /// format version (`invalid_input`), then deletes only versions
+    /// unchanged since the plan; the report's `skipped` says why for the others.
+    #[napi(
+        ts_args_type = "plan: PackagesPlan, options?: ExecuteCleanupOptions",
+        ts_return_type = "Promise<PackagesReport>"
+    )]
+    pub fn apply_cleanup_plan<'env>(
+        &self,
+        env: &'env Env,
+        plan: Unknown,
+        options: Option<Unknown>,
+    ) -> Result<PromiseRaw<'env, Value>> {
+        let prepared = (|| {
+            let plan: cleanup::PackagesPlan = args::parse(env, "plan", plan)?;
+            let options: ExecuteOptions = args::options(env, "options", options, &[])?;
+            Ok((plan, options))
+        })();
+        let client = self.client().clone();
+        let owner = self.owner().clone();
+        spawn(env, async move {
+            let (plan, options) = prepared?;
+            plan.check_target(&client, Some(&owner))?;
+            let handle = tokio::runtime::Handle::current();
+            let report = on_blocking_thread(move || {
+                handle.block_on(cleanup::apply_plan(&client, &plan, &options))
+            })
+            .await?;
+            json(&report)
+        })
+    }
+}
+
 #[napi]
 impl Owner {
     /// Plans a cleanup of one of the owner's packages with the core: reads

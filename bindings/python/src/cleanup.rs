@@ -294,6 +294,147 @@ report_class!(
 );
 
 report_class!(
+    PackagesReport,
+    cleanup::PackagesReport,
+    doc = "The result of executing (or applying) a cleanup plan over several packages: per package and in total.",
+    counters = [deleted, already_gone, failed],
+    times = [started_at, finished_at],
+    json = [journal, journal_entries, packages, stopped, skipped]
+);
+
+/// A cleanup plan over several packages of one owner and type: the saved
+/// plan format (`to_json`, `PackagesPlan.from_json`).
+#[pyclass(frozen, module = "ghpackages")]
+pub struct PackagesPlan(pub cleanup::PackagesPlan);
+
+#[pymethods]
+impl PackagesPlan {
+    /// Reads a saved plan; `InvalidInputError` when it is not one, or of
+    /// another format version.
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<PackagesPlan> {
+        cleanup::PackagesPlan::from_json(text)
+            .map(PackagesPlan)
+            .map_err(to_py_err)
+    }
+
+    /// The plan in its saved form (JSON).
+    fn to_json(&self) -> String {
+        self.0.to_json()
+    }
+
+    /// The plan as a dict of JSON values.
+    fn to_dict(&self) -> PyResult<Json> {
+        Json::of(&self.0)
+    }
+
+    /// The format version.
+    #[getter]
+    fn format_version(&self) -> u32 {
+        self.0.format_version
+    }
+
+    /// The owner's login (`None` for the authenticated user).
+    #[getter]
+    fn owner(&self) -> Option<String> {
+        self.0.owner.clone()
+    }
+
+    /// The packages' type.
+    #[getter]
+    fn package_type(&self) -> &'static str {
+        self.0.package_type.as_str()
+    }
+
+    /// The policy every package was planned with, as a dict.
+    #[getter]
+    fn policy(&self) -> PyResult<Json> {
+        Json::of(&self.0.policy)
+    }
+
+    /// When the plan was made.
+    #[getter]
+    fn planned_at(&self) -> DateTime<Utc> {
+        self.0.planned_at
+    }
+
+    /// One dict per package: `package`, `decisions`, `graph`.
+    #[getter]
+    fn packages(&self) -> PyResult<Json> {
+        Json::of(&self.0.packages)
+    }
+
+    /// How many versions the plan deletes, in all packages.
+    #[getter]
+    fn delete_count(&self) -> usize {
+        self.0.delete_count()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "PackagesPlan(packages={}, versions={}, delete={})",
+            self.0.packages.len(),
+            self.0.version_count(),
+            self.0.delete_count()
+        )
+    }
+}
+
+/// Plans a cleanup of every package of `owner` and `package_type` whose
+/// name matches one of `patterns`.
+pub async fn plan_packages(
+    scope: PackageRef,
+    client: Client,
+    patterns: Vec<String>,
+    policy: PolicyArg,
+    options: PlanOptions,
+) -> PyResult<PackagesPlan> {
+    cleanup::plan_packages(
+        &client,
+        &scope.owner,
+        scope.package_type,
+        &patterns,
+        &policy.0,
+        &options,
+    )
+    .await
+    .map(PackagesPlan)
+    .map_err(to_py_err)
+}
+
+/// Executes a plan over several packages, under one pacer into one journal.
+pub async fn execute_packages(
+    client: Client,
+    plan: cleanup::PackagesPlan,
+    options: ExecuteOptions,
+    on_progress: Option<Py<PyAny>>,
+) -> PyResult<PackagesReport> {
+    let on_progress = progress(on_progress);
+    cleanup::execute_packages_with_progress(&client, &plan, &options, on_progress)
+        .await
+        .map(PackagesReport)
+        .map_err(to_py_err)
+}
+
+/// Applies a saved plan of `owner`'s packages: only versions unchanged
+/// since the plan are deleted.
+pub async fn apply_plan(
+    owner: ghpackages::Owner,
+    client: Client,
+    plan: cleanup::PackagesPlan,
+    options: ExecuteOptions,
+    on_progress: Option<Py<PyAny>>,
+) -> PyResult<PackagesReport> {
+    plan.check_target(&client, Some(&owner))
+        .map_err(to_py_err)?;
+    let on_progress = progress(on_progress);
+    cleanup::apply_plan_with_progress(&client, &plan, &options, on_progress)
+        .await
+        .map(PackagesReport)
+        .map_err(to_py_err)
+}
+
+report_class!(
     UndoReport,
     cleanup::UndoReport,
     doc = "The result of undoing a cleanup.",
@@ -633,6 +774,8 @@ pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<CleanupDecision>()?;
     module.add_class::<CleanupReport>()?;
     module.add_class::<UndoReport>()?;
+    module.add_class::<PackagesPlan>()?;
+    module.add_class::<PackagesReport>()?;
     module.add_function(wrap_pyfunction!(plan_cleanup, module)?)?;
     Ok(())
 }

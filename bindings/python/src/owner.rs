@@ -342,6 +342,76 @@ macro_rules! owner_class {
                 $run(py, cleanup::plan_package(self.handle.package(package_type.0, package_name), self.handle.client().clone(), policy, options))
             }
 
+            /// Plans a cleanup of every package of the owner and type whose
+            /// name matches one of `packages` (globs: `"svc-*"`; `"*"` for
+            /// all), each as `plan_package_cleanup` plans one, with one
+            /// policy at one instant. `InvalidInputError` for a bad glob,
+            /// `NotFoundError` when nothing matches. Returns a `PackagesPlan`.
+            #[pyo3(signature = (package_type, packages, policy, *, manifest_graph=None, delete_referenced=None, concurrency=None, downloads=None))]
+            #[allow(clippy::too_many_arguments)]
+            fn plan_packages_cleanup(
+                &self,
+                py: Python<'_>,
+                package_type: ApiEnum<PackageType>,
+                packages: Vec<String>,
+                policy: cleanup::PolicyArg,
+                manifest_graph: Option<bool>,
+                delete_referenced: Option<bool>,
+                concurrency: Option<i64>,
+                downloads: Option<std::collections::HashMap<u64, u64>>,
+            ) -> PyResult<Py<PyAny>> {
+                let options =
+                    cleanup::plan_options(manifest_graph, delete_referenced, concurrency, downloads)?;
+                $run(py, cleanup::plan_packages(self.handle.package(package_type.0, ""), self.handle.client().clone(), packages, policy, options))
+            }
+
+            /// Executes a `PackagesPlan`: every package's deletions under one
+            /// pacer (shared rate limits and `concurrency`) into one journal.
+            /// `on_progress` is called with a dict per outcome (`target`,
+            /// `outcome`, `package` and `total` counts, `eta_ms`), from a
+            /// worker thread. Returns a `PackagesReport`.
+            #[pyo3(signature = (plan, *, journal=None, journal_file=true, concurrency=None, max_rate_limit_waits=None, budget=None, on_progress=None))]
+            #[allow(clippy::too_many_arguments)]
+            fn execute_packages_cleanup(
+                &self,
+                py: Python<'_>,
+                plan: &Bound<'_, cleanup::PackagesPlan>,
+                journal: Option<PathBuf>,
+                journal_file: bool,
+                concurrency: Option<i64>,
+                max_rate_limit_waits: Option<i64>,
+                budget: Option<BudgetArg>,
+                on_progress: Option<Bound<'_, PyAny>>,
+            ) -> PyResult<Py<PyAny>> {
+                let on_progress = callback(on_progress)?;
+                let options = execute_options(journal, journal_file, concurrency, max_rate_limit_waits, budget)?;
+                $run(py, cleanup::execute_packages(self.handle.client().clone(), plan.get().0.clone(), options, on_progress))
+            }
+
+            /// Applies a saved `PackagesPlan` of this owner: refuses a plan
+            /// of another owner, server or format version
+            /// (`InvalidInputError`), then deletes only versions unchanged
+            /// since the plan; the report's `skipped` lists the others, each
+            /// with its reason. Returns a `PackagesReport`.
+            #[pyo3(signature = (plan, *, journal=None, journal_file=true, concurrency=None, max_rate_limit_waits=None, budget=None, on_progress=None))]
+            #[allow(clippy::too_many_arguments)]
+            fn apply_cleanup_plan(
+                &self,
+                py: Python<'_>,
+                plan: &Bound<'_, cleanup::PackagesPlan>,
+                journal: Option<PathBuf>,
+                journal_file: bool,
+                concurrency: Option<i64>,
+                max_rate_limit_waits: Option<i64>,
+                budget: Option<BudgetArg>,
+                on_progress: Option<Bound<'_, PyAny>>,
+            ) -> PyResult<Py<PyAny>> {
+                let on_progress = callback(on_progress)?;
+                let options = execute_options(journal, journal_file, concurrency, max_rate_limit_waits, budget)?;
+                let owner = self.handle.package(PackageType::Container, "").owner;
+                $run(py, cleanup::apply_plan(owner, self.handle.client().clone(), plan.get().0.clone(), options, on_progress))
+            }
+
             /// Pulls the manifest graph of every tag of one of the owner's
             /// container packages; a dict listing `missing` and `unreadable`
             /// manifests (both empty when the graph is whole).

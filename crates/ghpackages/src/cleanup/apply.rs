@@ -75,9 +75,13 @@ impl PackagesPlan {
 pub async fn check_plan(client: &Client, plan: &PackagesPlan) -> Result<Vec<SkippedVersion>> {
     let owner = plan.owner()?;
     let owner = &owner;
-    let skipped: Vec<Vec<SkippedVersion>> = stream::iter(&plan.packages)
-        .filter(|package| std::future::ready(package.delete_count() > 0))
-        .map(|package| async move {
+    // By index: closures over borrowed items would make the future not `Send`.
+    let planned: Vec<usize> = (0..plan.packages.len())
+        .filter(|&i| plan.packages[i].delete_count() > 0)
+        .collect();
+    let skipped: Vec<Vec<SkippedVersion>> = stream::iter(planned)
+        .map(|i| async move {
+            let package = &plan.packages[i];
             let versions = client
                 .list_all_package_versions(
                     owner,

@@ -18,7 +18,11 @@
 //!    [`plan_packages`] selects them by name globs and plans each with the
 //!    same policy into one [`PackagesPlan`], and [`execute_packages`] runs
 //!    every deletion under one pacer into one journal, reporting per
-//!    package and in total ([`PackagesReport`]).
+//!    package and in total ([`PackagesReport`]). A [`PackagesPlan`] is also
+//!    the saved plan format (`docs/plan-format.md`): [`apply_plan`] executes
+//!    one later, skipping what changed since ([`check_plan`]).
+//!    [`PlanOptions::keep`] keeps what is in use ([`read_references`],
+//!    [`KeepRef`]) with its manifest graph.
 //! 5. If the policy was wrong, [`undo_journal`] restores what the journal
 //!    records, within GitHub's 30-day window, on the journal's server: all
 //!    of it, or what [`UndoOptions`] select (packages, versions, a time

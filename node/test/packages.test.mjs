@@ -1,0 +1,81 @@
+// A cleanup over several packages through the binding: the core selects,
+// plans, executes and applies (planPackagesCleanup, executePackagesCleanup,
+// applyCleanupPlan); the binding converts. The demo's octo-org has the
+// container packages nightly-builds, octo-app and octo-web.
+
+import assert from 'node:assert/strict'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, test } from 'node:test'
+
+import { Client, GitHubPackagesError } from '../ghpackages.mjs'
+import { TOKENS, startEmulator } from './emulator.mjs'
+
+const POLICY = { tags: 'untagged', keep_latest: 2 }
+
+let emulator
+let scratch
+beforeEach(async () => {
+  emulator = await startEmulator()
+  scratch = await mkdtemp(join(tmpdir(), 'ghpackages-packages-'))
+})
+afterEach(async () => {
+  await emulator.stop()
+  await rm(scratch, { recursive: true, force: true })
+})
+
+const client = () => new Client({ baseUrl: emulator.url, token: TOKENS.octocat })
+const summary = (decisions) => decisions.map((d) => [d.version_id, d.action, d.rule])
+const code = (expected, message) => (error) =>
+  error instanceof GitHubPackagesError && error.code === expected && message.test(error.message)
+
+test('one run plans each package as alone and shares one journal', async () => {
+  const org = client().org('octo-org')
+  const plan = await org.planPackagesCleanup('container', ['octo-app', 'octo-web', 'nightly-*'], POLICY)
+  assert.equal(plan.format_version, 1)
+  assert.equal(plan.owner, 'octo-org')
+  const names = plan.packages.map((p) => p.package)
+  assert.deepEqual(names, ['nightly-builds', 'octo-app', 'octo-web'])
+  let planned = 0
+  for (const p of plan.packages) {
+    const alone = await org.planPackageCleanup('container', p.package, POLICY)
+    assert.deepEqual(summary(p.decisions), summary(alone.decisions))
+    planned += p.decisions.filter((d) => d.action === 'delete').length
+  }
+  assert.ok(planned > 0)
+  const journal = join(scratch, 'org.jsonl')
+  const report = await org.executePackagesCleanup(plan, { journal })
+  assert.equal(report.deleted, planned)
+  assert.deepEqual(report.packages.map((r) => r.target.package), names)
+  const lines = (await readFile(journal, 'utf8')).trim().split('\n').map((l) => JSON.parse(l))
+  assert.deepEqual([...new Set(lines.map((l) => l.package))].sort(), names)
+  const undone = await client().undoCleanup(journal)
+  assert.equal(undone.restored, planned)
+})
+
+test('a saved plan applies only to what did not change', async () => {
+  const org = client().org('octo-org')
+  const plan = JSON.parse(JSON.stringify(await org.planPackagesCleanup('container', ['octo-app'], POLICY)))
+  const deletions = plan.packages[0].decisions.filter((d) => d.action === 'delete').map((d) => d.version_id)
+  await org.deletePackageVersion('container', 'octo-app', deletions[0])
+  const report = await org.applyCleanupPlan(plan, { journalFile: false })
+  assert.deepEqual(report.skipped.map((s) => s.version_id), [deletions[0]])
+  assert.match(report.skipped[0].reason, /gone since the plan/)
+  assert.equal(report.deleted, deletions.length - 1)
+})
+
+test('bad globs, no match, bad plans and plans of another owner are refused', async () => {
+  const org = client().org('octo-org')
+  await assert.rejects(org.planPackagesCleanup('container', ['octo-['], POLICY), code('invalid_input', /package pattern/))
+  await assert.rejects(
+    org.planPackagesCleanup('container', ['nope-*'], POLICY),
+    code('not_found', /no container package of octo-org matches/),
+  )
+  const plan = await org.planPackagesCleanup('container', ['octo-app'], POLICY)
+  await assert.rejects(org.applyCleanupPlan({ ...plan, format_version: 2 }), code('invalid_input', /format_version|version/))
+  await assert.rejects(
+    client().org('other-org').applyCleanupPlan(plan),
+    code('invalid_input', /the plan is for organization octo-org, not other-org/),
+  )
+})
