@@ -14,6 +14,8 @@ import type {
   Package,
   PackageType,
   PackageVersion,
+  PackagesPlan,
+  PackagesReport,
   Page,
   PlanCleanupOptions,
   PlanPackageCleanupOptions,
@@ -89,6 +91,27 @@ export declare class Owner {
    * journal cannot be written.
    */
   executeCleanup(packageType: PackageType, packageName: string, plan: CleanupPlan, options?: ExecuteCleanupOptions): Promise<CleanupReport>
+  /**
+   * Plans a cleanup of every package of the owner and type whose name
+   * matches one of `packages` (globs: `'svc-*'`; `'*'` for all), each as
+   * `planPackageCleanup` plans one, with one policy at one instant: the
+   * saved plan format. Rejects with `invalid_input` for a bad glob,
+   * `not_found` when nothing matches.
+   */
+  planPackagesCleanup(packageType: PackageType, packages: string[], policy: CleanupPolicy, options?: PlanPackageCleanupOptions): Promise<PackagesPlan>
+  /**
+   * Executes a plan of `planPackagesCleanup`: every package's deletions
+   * under one pacer (shared rate limits and concurrency) into one journal;
+   * the report is per package and in total.
+   */
+  executePackagesCleanup(plan: PackagesPlan, options?: ExecuteCleanupOptions): Promise<PackagesReport>
+  /**
+   * Applies a saved plan of this owner (`planPackagesCleanup`, or
+   * `ghpkg prune --plan-out`): rejects a plan of another owner, server or
+   * format version (`invalid_input`), then deletes only versions
+   * unchanged since the plan; the report's `skipped` says why for the others.
+   */
+  applyCleanupPlan(plan: PackagesPlan, options?: ExecuteCleanupOptions): Promise<PackagesReport>
   /**
    * Plans a cleanup of one of the owner's packages with the core: reads
    * the package, its versions and, for a container package, its manifest

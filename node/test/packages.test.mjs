@@ -1,7 +1,7 @@
 // A cleanup over several packages through the binding: the core selects,
 // plans, executes and applies (planPackagesCleanup, executePackagesCleanup,
 // applyCleanupPlan); the binding converts. The demo's octo-org has the
-// container packages nightly-builds, octo-app and octo-web.
+// container packages octo-app and octo-web (among others).
 
 import assert from 'node:assert/strict'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
@@ -32,11 +32,11 @@ const code = (expected, message) => (error) =>
 
 test('one run plans each package as alone and shares one journal', async () => {
   const org = client().org('octo-org')
-  const plan = await org.planPackagesCleanup('container', ['octo-app', 'octo-web', 'nightly-*'], POLICY)
+  const plan = await org.planPackagesCleanup('container', ['octo-app', 'octo-w*'], POLICY)
   assert.equal(plan.format_version, 1)
   assert.equal(plan.owner, 'octo-org')
   const names = plan.packages.map((p) => p.package)
-  assert.deepEqual(names, ['nightly-builds', 'octo-app', 'octo-web'])
+  assert.deepEqual(names, ['octo-app', 'octo-web'])
   let planned = 0
   for (const p of plan.packages) {
     const alone = await org.planPackageCleanup('container', p.package, POLICY)
