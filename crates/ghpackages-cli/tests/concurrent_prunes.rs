@@ -149,10 +149,7 @@ async fn two_prunes_at_once_delete_each_version_once_and_undo_together() {
         .collect();
     let planned: BTreeSet<u64> = plans.iter().flatten().copied().collect();
     assert_eq!(planned.len() as u64, VERSIONS - KEPT);
-    assert!(
-        plans.iter().any(|plan| *plan == planned),
-        "one run planned all"
-    );
+    assert!(plans.contains(&planned), "one run planned all");
     let mut deleted = Vec::new();
     for ((journal, value), plan) in journals.iter().zip(&reports).zip(&plans) {
         let report = &value["report"];
