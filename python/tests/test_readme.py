@@ -72,3 +72,4 @@ def test_every_readme_example_runs(emulator: Emulator, tmp_path: Path) -> None:
     assert "app sees octo-app" in out
     assert (tmp_path / "prune.jsonl").exists()
     assert (tmp_path / "containers.jsonl").exists()
+    assert (tmp_path / "org.jsonl").exists()
