@@ -81,6 +81,14 @@ run_ghpkg() {
     exit "$status"
 }
 
+# Budgets bound deletions: a dry run, which only plans, takes none.
+budget_flags() {
+    [[ -n $INPUT_MAX_REQUESTS ]] && args+=(--max-requests "$INPUT_MAX_REQUESTS")
+    [[ -n $INPUT_RESERVE ]] && args+=(--reserve "$INPUT_RESERVE")
+    flag wait-for-reset "$INPUT_WAIT_FOR_RESET" && args+=(--wait-for-reset)
+    return 0
+}
+
 if [[ -n $INPUT_APPLY_PLAN ]]; then
     # A saved plan carries its packages and policy: nothing else may be asked.
     for input in PACKAGE POLICY KEEP_LATEST OLDER_THAN INCLUDE INCLUDE_REGEX EXCLUDE EXCLUDE_REGEX \
@@ -95,7 +103,9 @@ if [[ -n $INPUT_APPLY_PLAN ]]; then
     else
         journal=${INPUT_JOURNAL:-$RUNNER_TEMP/ghpkg-prune-$(date -u +%Y%m%dT%H%M%SZ).jsonl}
         args+=(--yes --journal "$journal")
+        budget_flags
     fi
+    [[ -n $INPUT_SECONDARY_LIMIT ]] && args+=(--secondary-limit "$INPUT_SECONDARY_LIMIT")
     run_ghpkg
 fi
 
@@ -145,10 +155,7 @@ elif flag dry-run "$INPUT_DRY_RUN"; then
 else
     journal=${INPUT_JOURNAL:-$RUNNER_TEMP/ghpkg-prune-$(date -u +%Y%m%dT%H%M%SZ).jsonl}
     args+=(--yes --journal "$journal")
-    # Budgets bound deletions: a dry run, which only plans, takes none.
-    [[ -n $INPUT_MAX_REQUESTS ]] && args+=(--max-requests "$INPUT_MAX_REQUESTS")
-    [[ -n $INPUT_RESERVE ]] && args+=(--reserve "$INPUT_RESERVE")
-    flag wait-for-reset "$INPUT_WAIT_FOR_RESET" && args+=(--wait-for-reset)
+    budget_flags
 fi
 [[ -n $INPUT_SECONDARY_LIMIT ]] && args+=(--secondary-limit "$INPUT_SECONDARY_LIMIT")
 

@@ -806,11 +806,23 @@ def test_a_reviewed_plan_is_applied(tmp_path: Path, api: Emulator) -> None:
     assert dry.outputs["planned-count"] == "3" and dry.outputs["deleted-count"] == "0"
     assert len(versions(api)) == len(kept) + len(planned)
 
-    done = run(tmp_path, api, {"apply-plan": str(plan_file), "dry-run": "false"})
+    # A budget bounds an apply as it bounds a prune (a warning, not a
+    # failure); the same step again deletes the rest, the first one's
+    # deletions skipped as gone since the plan.
+    applied = {"apply-plan": str(plan_file), "dry-run": "false"}
+    stopped = run(tmp_path, api, {**applied, "max-requests": "1"})
+    assert not stopped.failed, stopped.log
+    assert stopped.outputs["deleted-count"] == "1", stopped.outputs
+    assert stopped.outputs["left-count"] == "2", stopped.outputs
+    assert "::warning::stopped at the request budget" in stopped.step("prune").stdout
+    assert len(versions(api)) == len(kept) + 2
+
+    done = run(tmp_path, api, applied)
     assert not done.failed, done.log
-    assert done.outputs["deleted-count"] == "3" and Path(done.outputs["journal"]).exists()
+    assert done.outputs["deleted-count"] == "2" and Path(done.outputs["journal"]).exists()
+    assert done.outputs["left-count"] == "0", done.outputs
     assert versions(api) == kept
-    assert "Deleted 3 versions" in done.summary
+    assert "Deleted 2 versions" in done.summary
 
     mixed = run(tmp_path, api, {**POLICY, "apply-plan": str(plan_file)})
     assert mixed.failed and "apply-plan executes a saved plan" in mixed.step("prune").stdout

@@ -262,25 +262,8 @@ pub struct PruneArgs {
     /// Deletions (and manifest fetches) in flight at once.
     #[arg(long, value_name = "N", default_value_t = 8)]
     pub concurrency: usize,
-    /// Send at most N API requests (planning included), then stop with exit
-    /// code 6 and say what is left; the same command run again continues.
-    #[arg(long, value_name = "N", requires = "yes", allow_hyphen_values = true, value_parser = at_least_one)]
-    pub max_requests: Option<u64>,
-    /// Leave at least N requests of the token's hourly budget (read from
-    /// X-RateLimit-Remaining) for other jobs: stop there with exit code 6, or
-    /// with --wait-for-reset wait for the hourly reset. The run also stops
-    /// (or waits) when the hourly budget is spent without --reserve.
-    #[arg(long, value_name = "N", requires = "yes", allow_hyphen_values = true, value_parser = whole_number)]
-    pub reserve: Option<u64>,
-    /// When the hourly budget is spent (down to --reserve), wait for its
-    /// reset and go on instead of stopping.
-    #[arg(long, requires = "yes")]
-    pub wait_for_reset: bool,
-    /// The secondary limit deletions are paced to, as POINTS/SECONDS (a
-    /// deletion costs 5 points): GitHub's 900/60 by default; 0 turns pacing
-    /// off (servers without secondary limits).
-    #[arg(long, value_name = "POINTS/SECONDS", value_parser = secondary_limit)]
-    pub secondary_limit: Option<RateBudget>,
+    #[command(flatten)]
+    pub budget: BudgetArgs,
     /// Plan a container package from its versions alone, without reading its
     /// manifest graph from the registry (can break multi-platform images and
     /// orphan signatures).
@@ -310,6 +293,32 @@ pub struct PruneArgs {
     pub plan_out: Option<PathBuf>,
 }
 
+/// The request budget a deleting run keeps to (`prune` and `apply`).
+#[derive(Debug, Args)]
+pub struct BudgetArgs {
+    /// Send at most N API requests, then stop with exit code 6 and say what
+    /// is left; the same command run again continues. A prune counts its
+    /// planning too; an apply counts its deletions (its check of the plan
+    /// reads one listing per package first).
+    #[arg(long, value_name = "N", requires = "yes", allow_hyphen_values = true, value_parser = at_least_one)]
+    pub max_requests: Option<u64>,
+    /// Leave at least N requests of the token's hourly budget (read from
+    /// X-RateLimit-Remaining) for other jobs: stop there with exit code 6, or
+    /// with --wait-for-reset wait for the hourly reset. The run also stops
+    /// (or waits) when the hourly budget is spent without --reserve.
+    #[arg(long, value_name = "N", requires = "yes", allow_hyphen_values = true, value_parser = whole_number)]
+    pub reserve: Option<u64>,
+    /// When the hourly budget is spent (down to --reserve), wait for its
+    /// reset and go on instead of stopping.
+    #[arg(long, requires = "yes")]
+    pub wait_for_reset: bool,
+    /// The secondary limit deletions are paced to, as POINTS/SECONDS (a
+    /// deletion costs 5 points): GitHub's 900/60 by default; 0 turns pacing
+    /// off (servers without secondary limits).
+    #[arg(long, value_name = "POINTS/SECONDS", value_parser = secondary_limit)]
+    pub secondary_limit: Option<RateBudget>,
+}
+
 /// `ghpkg apply`.
 #[derive(Debug, Args)]
 pub struct ApplyArgs {
@@ -324,6 +333,8 @@ pub struct ApplyArgs {
     /// Deletions in flight at once.
     #[arg(long, value_name = "N", default_value_t = 8)]
     pub concurrency: usize,
+    #[command(flatten)]
+    pub budget: BudgetArgs,
 }
 
 /// `ghpkg validate`.

@@ -15,7 +15,7 @@ use ghpackages::cleanup::{
 use ghpackages::{Client, Error, Owner, PackageRef, Result};
 use serde_json::json;
 
-use crate::args::{ApplyArgs, PruneArgs, UndoArgs};
+use crate::args::{ApplyArgs, BudgetArgs, PruneArgs, UndoArgs};
 use crate::output::{date, short_name, tags, Table};
 use crate::progress::{Counter, Display, Mode};
 use crate::summary::{self, Counts, PackageRun};
@@ -111,7 +111,7 @@ pub fn report_summary(report: &ExecutionReport) -> String {
 
 /// The line a run stopped at its budget ends with: why, what is left, and
 /// what the hourly budget has.
-pub fn stop_line(stop: &BudgetStop, args: &PruneArgs) -> String {
+pub fn stop_line(stop: &BudgetStop, args: &BudgetArgs) -> String {
     let why = match stop.reason {
         StopReason::MaxRequests => format!(
             "--max-requests {}",
@@ -223,6 +223,7 @@ pub async fn prune(ctx: &Context, args: PruneArgs, summary_md: Option<&Path>) ->
     .await?;
     // --max-requests counts the planning's requests too.
     let max_requests = args
+        .budget
         .max_requests
         .map(|max| max.saturating_sub(client.requests_sent()));
     if !ctx.json {
@@ -265,7 +266,7 @@ pub async fn prune(ctx: &Context, args: PruneArgs, summary_md: Option<&Path>) ->
         }
         return Ok(Status::Ok);
     }
-    let budget = budget(&args, max_requests);
+    let budget = budget(&args.budget, max_requests);
     if let Some(stop) = spent_before_deleting(ctx, &budget, plan.delete_count()) {
         let run = PackageRun {
             target: &target,
@@ -280,7 +281,7 @@ pub async fn prune(ctx: &Context, args: PruneArgs, summary_md: Option<&Path>) ->
                 &json!({"target": target, "plan": plan, "report": null, "stopped": stop, "counts": counts}),
             );
         } else {
-            out!("{}", stop_line(&stop, &args));
+            out!("{}", stop_line(&stop, &args.budget));
         }
         if let Some(path) = summary_md {
             summary::write(path, std::slice::from_ref(&run))?;
@@ -337,7 +338,7 @@ pub async fn prune(ctx: &Context, args: PruneArgs, summary_md: Option<&Path>) ->
             out!("undo with: ghpkg undo {}", path.display());
         }
         if let Some(stop) = &report.stopped {
-            out!("{}", stop_line(stop, &args));
+            out!("{}", stop_line(stop, &args.budget));
         }
     }
     // Last, so that a summary that cannot be written still leaves the
@@ -459,6 +460,7 @@ pub async fn apply(ctx: &Context, args: ApplyArgs, summary_md: Option<&Path>) ->
     let options = ExecuteOptions {
         concurrency: args.concurrency,
         journal,
+        budget: budget(&args.budget, args.budget.max_requests),
         ..ExecuteOptions::default()
     };
     let display = Display::new(Mode::for_output(ctx.json), "deleting", plan.delete_count());
@@ -479,14 +481,19 @@ pub async fn apply(ctx: &Context, args: ApplyArgs, summary_md: Option<&Path>) ->
     } else {
         print_skipped(&report.skipped);
         print_packages_report(&report);
+        if let Some(stop) = &report.stopped {
+            out!("{}", stop_line(stop, &args.budget));
+        }
     }
     if let Some(path) = summary_md {
         summary::write(path, &runs)?;
     }
-    Ok(if report.is_success() {
-        Status::Ok
-    } else {
+    Ok(if !report.is_success() {
         Status::SomeFailed
+    } else if report.stopped.is_some() {
+        Status::Stopped
+    } else {
+        Status::Ok
     })
 }
 
@@ -509,7 +516,7 @@ fn print_skipped(skipped: &[SkippedVersion]) {
 
 /// The budget of `--max-requests` (what is left of it after planning),
 /// `--reserve`, `--wait-for-reset` and `--secondary-limit`.
-fn budget(args: &PruneArgs, max_requests: Option<u64>) -> RateBudget {
+fn budget(args: &BudgetArgs, max_requests: Option<u64>) -> RateBudget {
     RateBudget {
         max_requests,
         reserve: args.reserve.unwrap_or(0),
@@ -559,6 +566,7 @@ async fn prune_packages(
     .await?;
     // --max-requests counts the planning's requests too.
     let max_requests = args
+        .budget
         .max_requests
         .map(|max| max.saturating_sub(ctx.client.requests_sent()));
     if !ctx.json {
@@ -593,13 +601,13 @@ async fn prune_packages(
         }
         return Ok(Status::Ok);
     }
-    let budget = budget(args, max_requests);
+    let budget = budget(&args.budget, max_requests);
     if let Some(stop) = spent_before_deleting(ctx, &budget, plan.delete_count()) {
         if ctx.json {
             let counts = Counts::total(&runs(None, Some(&stop)));
             print_json(&json!({"plan": plan, "report": null, "stopped": stop, "counts": counts}));
         } else {
-            out!("{}", stop_line(&stop, args));
+            out!("{}", stop_line(&stop, &args.budget));
         }
         if let Some(path) = summary_md {
             summary::write(path, &runs(None, Some(&stop)))?;
@@ -621,7 +629,7 @@ async fn prune_packages(
     } else {
         print_packages_report(&report);
         if let Some(stop) = &report.stopped {
-            out!("{}", stop_line(stop, args));
+            out!("{}", stop_line(stop, &args.budget));
         }
     }
     if let Some(path) = summary_md {

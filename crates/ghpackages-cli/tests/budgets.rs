@@ -313,3 +313,81 @@ async fn bad_budgets_are_refused_before_anything_is_deleted() {
     }
     assert!(deleted(&journal).is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saved_plan_applied_under_a_budget_stops_and_the_same_apply_finishes_it() {
+    let emulator = emulator(130, SPEED).await;
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.json");
+    let plan_arg = plan.to_str().unwrap();
+    let output = ghpkg(
+        &emulator,
+        &[
+            "prune",
+            "-t",
+            "npm",
+            "backlog",
+            "--keep-latest",
+            "10",
+            "--plan-out",
+            plan_arg,
+        ],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+
+    let journal = dir.path().join("apply.jsonl");
+    let journal_arg = journal.to_str().unwrap();
+    let apply = |max: &'static str| {
+        let emulator = &emulator;
+        async move {
+            let mut args = vec![
+                "--json",
+                "apply",
+                plan_arg,
+                "--yes",
+                "--journal",
+                journal_arg,
+            ];
+            args.extend(["--secondary-limit", SECONDARY]);
+            if !max.is_empty() {
+                args.extend(["--max-requests", max]);
+            }
+            ghpkg(emulator, &args).await
+        }
+    };
+    let first = apply("50").await;
+    assert_eq!(first.status.code(), Some(6), "{}", text(&first.stderr));
+    let report = &serde_json::from_slice::<Value>(&first.stdout).unwrap()["report"];
+    assert_eq!(report["deleted"].as_u64(), Some(50), "{report}");
+    assert_eq!(report["stopped"]["reason"], "max_requests", "{report}");
+    assert_eq!(report["stopped"]["left"].as_u64(), Some(70), "{report}");
+    assert_eq!(deleted(&journal).len(), 50);
+
+    // The same apply again: what the first deleted is gone since the plan
+    // (skipped, not deleted again), the rest is deleted.
+    let second = apply("").await;
+    assert_eq!(second.status.code(), Some(0), "{}", text(&second.stderr));
+    let report = &serde_json::from_slice::<Value>(&second.stdout).unwrap()["report"];
+    assert_eq!(report["deleted"].as_u64(), Some(70), "{report}");
+    assert_eq!(report["skipped"].as_array().unwrap().len(), 50, "{report}");
+    assert!(report["stopped"].is_null(), "{report}");
+    let all = deleted(&journal);
+    assert_eq!(all.len(), 120);
+    assert_eq!(
+        all.iter().collect::<BTreeSet<_>>().len(),
+        120,
+        "nothing deleted twice"
+    );
+    let rejections = emulator.rejections();
+    assert_eq!((rejections.primary(), rejections.secondary()), (0, 0));
+
+    // Budget flags without --yes are refused, as for prune.
+    let output = ghpkg(&emulator, &["apply", plan_arg, "--max-requests", "5"]).await;
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output.stderr).contains("--yes"),
+        "{}",
+        text(&output.stderr)
+    );
+}
