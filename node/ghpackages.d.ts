@@ -22,7 +22,7 @@ export declare class GitHubPackagesError extends Error {
   readonly requestId: string | null
   /** How long GitHub asked to wait before retrying, in milliseconds. */
   readonly retryAfterMs: number | null
-  /** For `invalid_input`, the offending argument. */
+  /** For `invalid_input`, the offending option or parameter as Node spells it (`perPage`, `app.installationId`). */
   readonly argument: string | null
   /** The rate-limit state the failed response reported, when relevant. */
   readonly rateLimit: RateLimit | null

@@ -45,7 +45,7 @@ export interface ErrorDetails {
   requestId?: string | null
   /** How long GitHub asked to wait before retrying (`Retry-After`), in milliseconds. */
   retryAfterMs?: number | null
-  /** For `invalid_input`, the name of the offending argument (GitHub's spelling, e.g. `per_page`). */
+  /** For `invalid_input`, the offending option or parameter as Node spells it (`perPage`, `app.installationId`). */
   argument?: string | null
   /** The rate-limit state the failed response reported, when relevant. */
   rateLimit?: RateLimit | null

@@ -79,7 +79,7 @@ describe('errors from GitHub answers', () => {
       .listPackages('npm', { perPage: 0 })
       .catch((e) => e)
     await expectCode(Promise.reject(error), 'invalid_input')
-    assert.equal(error.argument, 'per_page')
+    assert.equal(error.argument, 'perPage')
     assert.equal(fresh.rateLimit(), null, 'no request was sent')
   })
 })

@@ -27,22 +27,22 @@ describe('bad input', () => {
   after(() => emulator.stop())
 
   const CALLS = [
-    ['unknown package type', (o) => o.getPackage('pypi', 'x'), 'package_type'],
-    ['package type of the wrong type', (o) => o.getPackage(5, 'x'), 'package_type'],
-    ['missing arguments', (o) => o.getPackage(), 'package_type'],
-    ['package name of the wrong type', (o) => o.getPackage('npm', { name: 'x' }), 'package_name'],
-    ['empty package name', (o) => o.getPackage('npm', ''), 'package_name'],
-    ['package name with a ".." segment', (o) => o.deletePackage('npm', 'a/../b'), 'package_name'],
-    ['version id as a string', (o) => o.getPackageVersion('npm', 'x', '1'), 'package_version_id'],
-    ['negative version id', (o) => o.deletePackageVersion('npm', 'x', -1), 'package_version_id'],
-    ['fractional version id', (o) => o.restorePackageVersion('npm', 'x', 1.5), 'package_version_id'],
-    ['version id beyond Number.MAX_SAFE_INTEGER', (o) => o.getPackageVersion('npm', 'x', 1e300), 'package_version_id'],
-    ['NaN version id', (o) => o.getPackageVersion('npm', 'x', NaN), 'package_version_id'],
-    ['a function as version id', (o) => o.getPackageVersion('npm', 'x', () => 1), 'package_version_id'],
-    ['perPage: 0', (o) => o.listPackages('npm', { perPage: 0 }), 'per_page'],
-    ['perPage: 101', (o) => o.listPackageVersions('npm', 'x', { perPage: 101 }), 'per_page'],
+    ['unknown package type', (o) => o.getPackage('pypi', 'x'), 'packageType'],
+    ['package type of the wrong type', (o) => o.getPackage(5, 'x'), 'packageType'],
+    ['missing arguments', (o) => o.getPackage(), 'packageType'],
+    ['package name of the wrong type', (o) => o.getPackage('npm', { name: 'x' }), 'packageName'],
+    ['empty package name', (o) => o.getPackage('npm', ''), 'packageName'],
+    ['package name with a ".." segment', (o) => o.deletePackage('npm', 'a/../b'), 'packageName'],
+    ['version id as a string', (o) => o.getPackageVersion('npm', 'x', '1'), 'versionId'],
+    ['negative version id', (o) => o.deletePackageVersion('npm', 'x', -1), 'versionId'],
+    ['fractional version id', (o) => o.restorePackageVersion('npm', 'x', 1.5), 'versionId'],
+    ['version id beyond Number.MAX_SAFE_INTEGER', (o) => o.getPackageVersion('npm', 'x', 1e300), 'versionId'],
+    ['NaN version id', (o) => o.getPackageVersion('npm', 'x', NaN), 'versionId'],
+    ['a function as version id', (o) => o.getPackageVersion('npm', 'x', () => 1), 'versionId'],
+    ['perPage: 0', (o) => o.listPackages('npm', { perPage: 0 }), 'perPage'],
+    ['perPage: 101', (o) => o.listPackageVersions('npm', 'x', { perPage: 101 }), 'perPage'],
     ['page: 0', (o) => o.listPackageVersions('npm', 'x', { page: 0 }), 'page'],
-    ['missing packageType', (o) => o.listPackages(), 'package_type'],
+    ['missing packageType', (o) => o.listPackages(), 'packageType'],
     ['packageType inside the options', (o) => o.listPackages('npm', { packageType: 'npm' }), 'options'],
     ['options not an object', (o) => o.listPackages('npm', 'private'), 'options'],
     ['unknown option', (o) => o.listPackages('npm', { per_page: 5 }), 'options'],
@@ -65,8 +65,8 @@ describe('bad input', () => {
     const iterate = async (iterable) => {
       for await (const item of iterable) assert.fail(`unexpected item ${item}`)
     }
-    await assert.rejects(iterate(org.streamPackages('wheel')), isInvalidInput('package_type'))
-    await assert.rejects(iterate(org.streamPackageVersions('npm', 'x', { perPage: 0 })), isInvalidInput('per_page'))
+    await assert.rejects(iterate(org.streamPackages('wheel')), isInvalidInput('packageType'))
+    await assert.rejects(iterate(org.streamPackageVersions('npm', 'x', { perPage: 0 })), isInvalidInput('perPage'))
   })
 
   test('bad owner logins throw invalid_input when used', async () => {

@@ -1,7 +1,9 @@
 // Conformance runner for Node: reads one request per line (JSON) on stdin,
 // makes the call through the `ghpackages` package, and writes the outcome in
 // the suite's normalized shape on stdout (see run.py). Option keys arrive in
-// the cases' JSON spelling and are passed camelCase, as Node callers write them.
+// the cases' JSON spelling and are passed camelCase, as Node callers write them;
+// an error's `argument` comes back in Node's spelling and is reported in the
+// cases' (the core's) spelling.
 
 import { createInterface } from 'node:readline'
 
@@ -10,6 +12,12 @@ import { Client, GitHubPackagesError } from '../../node/ghpackages.mjs'
 const camel = (key) => key.replace(/_([a-z])/g, (_, c) => c.toUpperCase())
 const camelKeys = (object) =>
   Object.fromEntries(Object.entries(object ?? {}).map(([k, v]) => [camel(k), v]))
+
+// The Node name of a case's argument that is not the camelCase of the core's
+// (see the table in bindings/node/src/errors.rs).
+const CORE_NAMES = { versionId: 'package_version_id' }
+const coreName = (name) =>
+  name == null ? name : CORE_NAMES[name] ?? name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
 
 function client(request) {
   const settings = request.client
@@ -92,7 +100,7 @@ async function answer(request) {
       error: {
         kind: error.code,
         status: error.status,
-        argument: error.argument,
+        argument: coreName(error.argument),
         github_message: error.githubMessage,
       },
     }

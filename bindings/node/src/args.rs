@@ -47,7 +47,7 @@ pub fn options<T: DeserializeOwned>(
 
 /// A package type name (`npm`, `container`, ...), checked by the core.
 pub fn package_type(env: &Env, value: Unknown) -> Result<PackageType> {
-    let name: String = parse(env, "package_type", value)?;
+    let name: String = parse(env, "packageType", value)?;
     PackageType::from_str(&name)
 }
 
@@ -59,7 +59,7 @@ pub fn string(env: &Env, argument: &'static str, value: Unknown) -> Result<Strin
 /// A package version id: a non-negative integer, as a number (up to
 /// `Number.MAX_SAFE_INTEGER`, beyond which numbers are not exact) or a BigInt.
 pub fn version_id(env: &Env, value: Unknown) -> Result<u64> {
-    const ARGUMENT: &str = "package_version_id";
+    const ARGUMENT: &str = "versionId";
     const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
     if matches!(value.get_type(), Ok(ValueType::Number)) {
         let number: f64 = parse(env, ARGUMENT, value)?;

@@ -82,7 +82,7 @@ impl Owner {
     ) -> Result<PromiseRaw<'env, Value>> {
         let prepared = (|| {
             let package_type = args::package_type(env, package_type)?;
-            let name = args::string(env, "package_name", package_name)?;
+            let name = args::string(env, "packageName", package_name)?;
             let plan: Plan = args::parse(env, "plan", plan)?;
             let options: ExecuteOptions = args::options(env, "options", options, &[])?;
             let target = self.handle().package(package_type, name);
@@ -246,7 +246,7 @@ impl Owner {
     ) -> Result<PromiseRaw<'env, Value>> {
         let prepared = (|| {
             let package_type = args::package_type(env, package_type)?;
-            let name = args::string(env, "package_name", package_name)?;
+            let name = args::string(env, "packageName", package_name)?;
             let policy: Policy = args::parse(env, "policy", policy)?;
             let options: cleanup::PlanOptions = args::options(env, "options", options, &[])?;
             Ok((package_type, name, policy, options))
@@ -276,7 +276,7 @@ impl Owner {
         options: Option<Unknown>,
     ) -> Result<PromiseRaw<'env, Value>> {
         let prepared = (|| {
-            let name = args::string(env, "package_name", package_name)?;
+            let name = args::string(env, "packageName", package_name)?;
             let options: ValidateOptions = args::options(env, "options", options, &[])?;
             Ok((name, options))
         })();

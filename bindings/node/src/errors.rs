@@ -4,10 +4,16 @@
 //! does not know yet maps to `other`, so the set of codes the TypeScript types
 //! promise stays closed. The JavaScript wrapper registers its
 //! `GitHubPackagesError` class at load time, so rejections are instances of it.
+//!
+//! The core names the offending argument of an `invalid_input` error as Rust,
+//! Python and C spell it (`max_requests`, `installation_id`); Node users pass
+//! `maxRequests` and `installationId`, so this file reports the Node name, in
+//! `argument` and in the message.
 
 use std::cell::RefCell;
 use std::mem::ManuallyDrop;
 
+use ghpackages::options::KeyCase;
 use ghpackages::{Error as CoreError, ErrorKind};
 use napi::bindgen_prelude::{FnArgs, Function, FunctionRef, Unknown};
 use napi::{Env, Error, JsValue, Result};
@@ -71,7 +77,13 @@ pub fn register_error_class(
 
 /// The JavaScript error for `error`, to throw or reject with.
 pub fn to_js(env: &Env, error: &CoreError) -> Error {
-    let message = error.to_string();
+    let (argument, message) = match error.argument() {
+        Some(core) => (
+            Some(node_argument(core)),
+            node_message(core, &error.to_string()),
+        ),
+        None => (None, error.to_string()),
+    };
     let details = json!({
         "code": code(error.kind()),
         "status": error.status(),
@@ -79,7 +91,7 @@ pub fn to_js(env: &Env, error: &CoreError) -> Error {
         "documentationUrl": error.documentation_url(),
         "requestId": error.request_id(),
         "retryAfterMs": error.retry_after().map(|wait| wait.as_millis() as u64),
-        "argument": error.argument(),
+        "argument": argument,
         "rateLimit": error.rate_limit().map(rate_limit),
     });
     match build(env, message.clone(), details) {
@@ -108,8 +120,88 @@ fn build(env: &Env, message: String, details: Value) -> Result<Unknown<'_>> {
     Ok(object.to_unknown())
 }
 
-/// An `invalid_input` error about `argument`, for values that are not even
-/// of the right JavaScript type.
+/// Core argument names whose Node name is not just their camelCase. Every
+/// other name the core gives (`base_url`, `per_page`, `package_name`,
+/// `installation_id`, `private_key_path`, `page_concurrency`, `keep_refs_from`,
+/// ...) is an option or parameter of the Node API in camelCase. A cleanup
+/// policy is the same JSON document in every language and its fields keep
+/// their JSON names: its errors are about `policy` and are not renamed.
+const NODE_NAMES: &[(&str, &str)] = &[
+    // The third parameter of the version methods: `getPackageVersion(packageType, packageName, versionId)`.
+    ("package_version_id", "versionId"),
+    // Node takes durations in milliseconds, and says so in the option's name.
+    ("timeout", "timeoutMs"),
+    ("connect_timeout", "connectTimeoutMs"),
+];
+
+/// Options the core's messages about an argument name besides the argument
+/// itself (`budget`: "max_requests must be at least 1"), renamed with it.
+const ALSO_NAMED: &[(&str, &[&str])] = &[
+    ("budget", &["max_requests", "wait_for_reset"]),
+    ("retry", &["max_attempts"]),
+    ("journal", &["journal_file"]),
+    ("private_key", &["private_key_path"]),
+    ("page", &["per_page"]),
+];
+
+/// The Node name of the core's argument `name`: each part of a dotted path
+/// (`retry.max_attempts`, from a bad option) spelled as Node spells it.
+fn node_argument(name: &str) -> String {
+    name.split('.').map(node_name).collect::<Vec<_>>().join(".")
+}
+
+fn node_name(name: &str) -> String {
+    NODE_NAMES
+        .iter()
+        .find(|(core, _)| *core == name)
+        .map_or_else(
+            || KeyCase::Camel.spell(name),
+            |(_, node)| (*node).to_owned(),
+        )
+}
+
+/// `message` with the whole-word mentions of `argument` (each part of a
+/// dotted path) and of the options [`ALSO_NAMED`] with it spelled as Node
+/// spells them. Text in double quotes is a value the caller gave (a package
+/// name, a login), never renamed.
+fn node_message(argument: &str, message: &str) -> String {
+    let also = ALSO_NAMED
+        .iter()
+        .find(|(core, _)| *core == argument)
+        .map_or(&[][..], |(_, names)| *names);
+    let renamed: Vec<&str> = argument.split('.').chain(also.iter().copied()).collect();
+    let mut out = String::with_capacity(message.len());
+    let mut quoted = false;
+    let mut escaped = false;
+    let mut rest = message;
+    while let Some(c) = rest.chars().next() {
+        if !quoted && is_word_char(c) {
+            let end = rest.find(|c| !is_word_char(c)).unwrap_or(rest.len());
+            let word = &rest[..end];
+            if renamed.contains(&word) {
+                out.push_str(&node_name(word));
+            } else {
+                out.push_str(word);
+            }
+            rest = &rest[end..];
+            continue;
+        }
+        if c == '"' && !escaped {
+            quoted = !quoted;
+        }
+        escaped = quoted && c == '\\' && !escaped;
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+/// An `invalid_input` error about `argument` (its Node name), for values
+/// that are not even of the right JavaScript type.
 pub fn bad_argument(argument: &'static str, problem: impl std::fmt::Display) -> CoreError {
     CoreError::invalid_input(argument, format!("{argument}: {problem}"))
 }

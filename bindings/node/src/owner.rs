@@ -348,7 +348,7 @@ type PackageTarget = ghpackages::Result<(ghpackages::PackageType, String)>;
 fn package(env: &Env, package_type: Unknown, package_name: Unknown) -> PackageTarget {
     Ok((
         args::package_type(env, package_type)?,
-        args::string(env, "package_name", package_name)?,
+        args::string(env, "packageName", package_name)?,
     ))
 }
 

@@ -155,7 +155,7 @@ impl PackagesPlan {
             }
             _ => {
                 return Err(bad(
-                    "not a plan: no format_version (a plan is what --plan-out writes)".into(),
+                    "not a plan: no format_version (every saved plan over packages has one)".into(),
                 ))
             }
         }
