@@ -7,10 +7,9 @@ use std::sync::Once;
 use chrono::Utc;
 use ghpackages::cleanup::{
     self, execute_packages_with_progress, execute_with_progress, plan_package, plan_packages,
-    read_references, registry_host, Action, Age, BudgetStop, ExecuteOptions, ExecutionReport,
-    KeepRef, OutcomeStatus, PackagesPlan, PackagesReport, Pattern, Plan, PlanOptions, Policy,
-    RateBudget, SemverFilter, SkippedVersion, StopReason, TagFilter, UndoOptions, UndoReport,
-    UndoStatus,
+    Action, Age, BudgetStop, ExecuteOptions, ExecutionReport, KeepRef, KeepSources, OutcomeStatus,
+    PackagesPlan, PackagesReport, Pattern, Plan, PlanOptions, Policy, RateBudget, SemverFilter,
+    SkippedVersion, StopReason, TagFilter, UndoOptions, UndoReport, UndoStatus,
 };
 use ghpackages::{Client, Error, Owner, PackageRef, Result};
 use serde_json::json;
@@ -361,15 +360,17 @@ pub async fn prune(ctx: &Context, args: PruneArgs, summary_md: Option<&Path>) ->
 
 /// What `--keep-refs-from`, `--keep-tag` and `--keep-digest` keep.
 fn keep_refs(client: &Client, args: &PruneArgs) -> Result<Vec<KeepRef>> {
-    let host = registry_host(client.registry_url());
-    let mut keep = read_references(&args.keep_refs_from, &host)?;
-    for tag in &args.keep_tag {
-        keep.push(KeepRef::tag(tag, "--keep-tag")?);
-    }
-    for digest in &args.keep_digest {
-        keep.push(KeepRef::digest(digest, "--keep-digest")?);
-    }
-    Ok(keep)
+    let sources = KeepSources {
+        tags: "--keep-tag",
+        digests: "--keep-digest",
+    };
+    cleanup::keep_refs(
+        client,
+        &args.keep_refs_from,
+        &args.keep_tag,
+        &args.keep_digest,
+        sources,
+    )
 }
 
 /// `--plan-out FILE`: the plan saved for review and `ghpkg apply`.

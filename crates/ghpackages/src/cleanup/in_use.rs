@@ -37,7 +37,7 @@ impl KeepRef {
             && !tag.starts_with(['.', '-']);
         if !valid {
             return Err(Error::invalid_input(
-                "keep_tag",
+                "keep_tags",
                 format!("{tag:?} is not a tag (letters, digits, _ . -; at most 128)"),
             ));
         }
@@ -59,7 +59,7 @@ impl KeepRef {
         });
         if !sha256 {
             return Err(Error::invalid_input(
-                "keep_digest",
+                "keep_digests",
                 format!("{digest:?} is not a manifest digest (sha256:<64 hex digits>)"),
             ));
         }
@@ -232,10 +232,10 @@ mod tests {
         assert!(KeepRef::tag("v1.0_rc-1", "--keep-tag").is_ok());
         for bad in ["", "-x", "a b", "a:b"] {
             let error = KeepRef::tag(bad, "--keep-tag").unwrap_err();
-            assert_eq!(error.argument(), Some("keep_tag"), "{bad:?}");
+            assert_eq!(error.argument(), Some("keep_tags"), "{bad:?}");
         }
         assert!(KeepRef::digest(DIGEST, "--keep-digest").is_ok());
         let error = KeepRef::digest("sha256:abc", "--keep-digest").unwrap_err();
-        assert_eq!(error.argument(), Some("keep_digest"));
+        assert_eq!(error.argument(), Some("keep_digests"));
     }
 }

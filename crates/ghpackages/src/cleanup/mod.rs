@@ -22,7 +22,8 @@
 //!    the saved plan format (`docs/plan-format.md`): [`apply_plan`] executes
 //!    one later, skipping what changed since ([`check_plan`]).
 //!    [`PlanOptions::keep`] keeps what is in use ([`read_references`],
-//!    [`KeepRef`]) with its manifest graph.
+//!    [`KeepRef`]) with its manifest graph; [`keep_refs`] builds it from
+//!    files, tags and digests as the CLI and the bindings take them.
 //! 5. If the policy was wrong, [`undo_journal`] restores what the journal
 //!    records, within GitHub's 30-day window, on the journal's server: all
 //!    of it, or what [`UndoOptions`] select (packages, versions, a time
@@ -52,6 +53,7 @@ mod execute;
 mod graph;
 mod in_use;
 mod journal;
+mod keep;
 mod pacer;
 mod package;
 mod packages;
@@ -71,6 +73,7 @@ pub use execute::{
 pub use graph::{GraphStatus, GraphSummary, ManifestGraph, ManifestLinks};
 pub use in_use::{find_references, read_references, registry_host, KeepRef};
 pub use journal::{default_journal_dir, read_journal, EntryState, Journal, JournalEntry};
+pub use keep::{decode_plan_options, keep_refs, KeepSources};
 pub use pacer::{BudgetStop, RateBudget, StopReason};
 pub use package::{plan_package, PlanOptions};
 pub use packages::{

@@ -39,7 +39,8 @@ pub struct PlanOptions {
     pub downloads: BTreeMap<u64, u64>,
     /// Versions in use, kept with their manifest graph: the references of
     /// [`read_references`](crate::cleanup::read_references), or tags and
-    /// digests given one by one ([`KeepRef::tag`], [`KeepRef::digest`]).
+    /// digests given one by one ([`KeepRef::tag`], [`KeepRef::digest`]);
+    /// [`keep_refs`](crate::cleanup::keep_refs) makes it from all three.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub keep: Vec<KeepRef>,
 }
