@@ -456,6 +456,9 @@ class Owner:
         delete_referenced: Optional[bool] = None,
         concurrency: Optional[int] = None,
         downloads: Optional[dict[int, int]] = None,
+        keep_refs_from: Optional[Sequence[_Path]] = None,
+        keep_tags: Optional[Sequence[str]] = None,
+        keep_digests: Optional[Sequence[str]] = None,
     ) -> CleanupPlan: ...
     def plan_packages_cleanup(
         self,
@@ -467,6 +470,9 @@ class Owner:
         delete_referenced: Optional[bool] = None,
         concurrency: Optional[int] = None,
         downloads: Optional[dict[int, int]] = None,
+        keep_refs_from: Optional[Sequence[_Path]] = None,
+        keep_tags: Optional[Sequence[str]] = None,
+        keep_digests: Optional[Sequence[str]] = None,
     ) -> PackagesPlan: ...
     def execute_packages_cleanup(
         self,
@@ -595,6 +601,9 @@ class AsyncOwner:
         delete_referenced: Optional[bool] = None,
         concurrency: Optional[int] = None,
         downloads: Optional[dict[int, int]] = None,
+        keep_refs_from: Optional[Sequence[_Path]] = None,
+        keep_tags: Optional[Sequence[str]] = None,
+        keep_digests: Optional[Sequence[str]] = None,
     ) -> Awaitable[CleanupPlan]: ...
     def plan_packages_cleanup(
         self,
@@ -606,6 +615,9 @@ class AsyncOwner:
         delete_referenced: Optional[bool] = None,
         concurrency: Optional[int] = None,
         downloads: Optional[dict[int, int]] = None,
+        keep_refs_from: Optional[Sequence[_Path]] = None,
+        keep_tags: Optional[Sequence[str]] = None,
+        keep_digests: Optional[Sequence[str]] = None,
     ) -> Awaitable[PackagesPlan]: ...
     def execute_packages_cleanup(
         self,
@@ -759,6 +771,8 @@ class CleanupDecision:
     def rule(self) -> str: ...
     @property
     def reason(self) -> str: ...
+    @property
+    def kept_by(self) -> list[str]: ...
     def to_dict(self) -> dict[str, Any]: ...
 
 @final

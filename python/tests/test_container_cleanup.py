@@ -93,3 +93,81 @@ def test_async_owner(emulator: Emulator) -> None:
         assert validation["missing"] == []
 
     asyncio.run(run())
+
+
+# octo-web's image 1.0.0 (index 100708 of platform manifests 100706, 100707)
+# and manifest list 1.0.0-debug (100710 of 100709, 100707); keep_latest 1
+# deletes both without references to them.
+DEBUG_LIST = "sha256:c077a0d9adfbbe30b0485691cd4529c54112af3c6b66a1e3b921224f212dbec9"
+IN_USE = [100706, 100707, 100708, 100709, 100710]
+
+
+def test_what_is_in_use_is_kept_with_its_platform_manifests(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    host = emulator.url.removeprefix("http://")
+    deploy = tmp_path / "deploy.yaml"
+    deploy.write_text(f"kind: Deployment\nspec:\n  image: {host}/octo-org/octo-web:1.0.0\n")
+    compose = tmp_path / "compose.yml"
+    compose.write_text(
+        f"services:\n  web:\n    image: {host}/octo-org/octo-web@{DEBUG_LIST}\n"
+        "  db:\n    image: ghcr.io/octo-org/octo-web:1.1.0\n"  # another registry
+    )
+    org = emulator.client().org("octo-org")
+    policy = {"keep_latest": 1}
+    unkept = org.plan_package_cleanup("container", "octo-web", policy)
+    assert set(IN_USE) <= {d.version_id for d in unkept.deletions}
+
+    plan = org.plan_package_cleanup(
+        "container", "octo-web", policy, keep_refs_from=[deploy, str(compose)]
+    )
+    by_id = {d.version_id: d for d in plan.decisions}
+    assert sorted(d.version_id for d in plan.deletions) == ORPHANS
+    assert by_id[100708].rule == "in_use"
+    assert by_id[100708].kept_by == [f"{deploy}:3"]
+    assert by_id[100710].kept_by == [f"{compose}:3"]
+    assert by_id[100710].to_dict()["kept_by"] == [f"{compose}:3"]
+    for child in (100706, 100707, 100709):
+        assert by_id[child].action == "keep" and by_id[child].rule == "index_child"
+        assert by_id[child].kept_by == []
+
+    # A directory is read whole; tags and digests one by one name their option.
+    one_by_one = org.plan_package_cleanup(
+        "container", "octo-web", policy, keep_tags=["1.0.0"], keep_digests=[DEBUG_LIST]
+    )
+    by_id = {d.version_id: d for d in one_by_one.decisions}
+    assert by_id[100708].kept_by == ["keep_tags"]
+    assert by_id[100710].kept_by == ["keep_digests"]
+    several = org.plan_packages_cleanup(
+        "container", ["octo-web"], policy, keep_refs_from=[tmp_path]
+    )
+    decisions = {d["version_id"]: d for d in several.packages[0]["decisions"]}
+    assert decisions[100708]["kept_by"] == [f"{deploy}:3"]
+    assert several.delete_count == len(ORPHANS)
+
+    async def run() -> None:
+        org = emulator.async_client().org("octo-org")
+        plan = await org.plan_package_cleanup(
+            "container", "octo-web", policy, keep_digests=[DEBUG_LIST]
+        )
+        assert 100710 not in {d.version_id for d in plan.deletions}
+
+    asyncio.run(run())
+
+
+def test_bad_references_to_keep(client: Client, tmp_path: Path) -> None:
+    org = client.org("octo-org")
+    policy = {"keep_latest": 1}
+    bad = [
+        ({"keep_digests": ["sha256:abc"]}, "keep_digests", "is not a manifest digest"),
+        ({"keep_tags": ["a b"]}, "keep_tags", "is not a tag"),
+        ({"keep_refs_from": [tmp_path / "missing.yaml"]}, "keep_refs_from", "cannot read"),
+    ]
+    for options, argument, message in bad:
+        with pytest.raises(InvalidInputError, match=message) as raised:
+            org.plan_package_cleanup("container", "octo-web", policy, **options)  # type: ignore[arg-type]
+        assert raised.value.argument == argument
+        with pytest.raises(InvalidInputError):
+            org.plan_packages_cleanup("container", ["octo-*"], policy, **options)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        org.plan_package_cleanup("container", "octo-web", policy, keep_tags="1.0.0")

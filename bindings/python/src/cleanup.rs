@@ -7,8 +7,8 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 use ghpackages::cleanup::{
-    self, Action, Decision, ExecuteOptions, JournalEntry, Plan, PlanOptions, Policy, UndoOptions,
-    ValidateOptions,
+    self, Action, Decision, ExecuteOptions, JournalEntry, KeepSources, Plan, PlanOptions, Policy,
+    UndoOptions, ValidateOptions,
 };
 use ghpackages::options::{self, KeyCase};
 use ghpackages::{Client, OwnerHandle, PackageRef, Visibility};
@@ -141,6 +141,14 @@ impl CleanupDecision {
     #[getter]
     fn reason(&self) -> String {
         self.0.reason.clone()
+    }
+
+    /// For a version in use (rule `in_use`, or kept by another rule too):
+    /// where each reference that keeps it was found (`FILE:LINE`), or the
+    /// option that gave it (`keep_tags`, `keep_digests`). Empty otherwise.
+    #[getter]
+    fn kept_by(&self) -> Vec<String> {
+        self.0.kept_by.clone()
     }
 
     /// The decision as a dict of JSON values.
@@ -701,22 +709,41 @@ pub async fn execute(
     Ok(CleanupReport(report))
 }
 
-/// The options of `plan_package_cleanup`; left out, they keep the core's defaults.
+/// The options of `plan_package_cleanup` and `plan_packages_cleanup`; left
+/// out, they keep the core's defaults. `keep` holds `keep_refs_from`,
+/// `keep_tags` and `keep_digests`, read against `client`'s registry.
 pub fn plan_options(
+    client: &Client,
     manifest_graph: Option<bool>,
     delete_referenced: Option<bool>,
     concurrency: Option<i64>,
     downloads: Option<HashMap<u64, u64>>,
+    keep: KeepArgs,
 ) -> PyResult<PlanOptions> {
     let defaults = PlanOptions::default();
+    let keep = cleanup::keep_refs(
+        client,
+        &keep.refs_from.unwrap_or_default(),
+        &keep.tags.unwrap_or_default(),
+        &keep.digests.unwrap_or_default(),
+        KeepSources::options(KeyCase::Snake),
+    )
+    .map_err(to_py_err)?;
     Ok(PlanOptions {
         manifest_graph: manifest_graph.unwrap_or(defaults.manifest_graph),
         delete_referenced: delete_referenced.unwrap_or(defaults.delete_referenced),
         concurrency: count("concurrency", concurrency)?
             .map_or(defaults.concurrency, |c| c as usize),
         downloads: downloads.unwrap_or_default().into_iter().collect(),
-        ..defaults
+        keep,
     })
+}
+
+/// The keyword arguments `keep_refs_from`, `keep_tags` and `keep_digests`.
+pub struct KeepArgs {
+    pub refs_from: Option<Vec<PathBuf>>,
+    pub tags: Option<Vec<String>>,
+    pub digests: Option<Vec<String>>,
 }
 
 /// Plans a cleanup of one package with the core's `plan_package` (the

@@ -323,8 +323,15 @@ macro_rules! owner_class {
             /// default), so that kept images keep their platform manifests and
             /// signatures. An unreadable graph deletes nothing (see the plan's
             /// `graph`). `delete_referenced` (on by default) deletes what only
-            /// a deleted manifest references.
-            #[pyo3(signature = (package_type, package_name, policy, *, manifest_graph=None, delete_referenced=None, concurrency=None, downloads=None))]
+            /// a deleted manifest references. What is in use is kept with its
+            /// manifest graph: the image references to the client's registry
+            /// in the files and directories of `keep_refs_from`, and the tags
+            /// and digests of `keep_tags` and `keep_digests`; each such
+            /// decision's `kept_by` says where (`FILE:LINE`, `keep_tags`).
+            /// `InvalidInputError` (its `argument` `keep_refs_from`,
+            /// `keep_tags` or `keep_digests`) for an unreadable path or a bad
+            /// tag or digest.
+            #[pyo3(signature = (package_type, package_name, policy, *, manifest_graph=None, delete_referenced=None, concurrency=None, downloads=None, keep_refs_from=None, keep_tags=None, keep_digests=None))]
             #[allow(clippy::too_many_arguments)]
             fn plan_package_cleanup(
                 &self,
@@ -336,18 +343,22 @@ macro_rules! owner_class {
                 delete_referenced: Option<bool>,
                 concurrency: Option<i64>,
                 downloads: Option<std::collections::HashMap<u64, u64>>,
+                keep_refs_from: Option<Vec<PathBuf>>,
+                keep_tags: Option<Vec<String>>,
+                keep_digests: Option<Vec<String>>,
             ) -> PyResult<Py<PyAny>> {
-                let options =
-                    cleanup::plan_options(manifest_graph, delete_referenced, concurrency, downloads)?;
+                let keep = cleanup::KeepArgs { refs_from: keep_refs_from, tags: keep_tags, digests: keep_digests };
+                let options = cleanup::plan_options(self.handle.client(), manifest_graph, delete_referenced, concurrency, downloads, keep)?;
                 $run(py, cleanup::plan_package(self.handle.package(package_type.0, package_name), self.handle.client().clone(), policy, options))
             }
 
             /// Plans a cleanup of every package of the owner and type whose
             /// name matches one of `packages` (globs: `"svc-*"`; `"*"` for
             /// all), each as `plan_package_cleanup` plans one, with one
-            /// policy at one instant. `InvalidInputError` for a bad glob,
+            /// policy at one instant, the same references kept in each.
+            /// `InvalidInputError` for a bad glob,
             /// `NotFoundError` when nothing matches. Returns a `PackagesPlan`.
-            #[pyo3(signature = (package_type, packages, policy, *, manifest_graph=None, delete_referenced=None, concurrency=None, downloads=None))]
+            #[pyo3(signature = (package_type, packages, policy, *, manifest_graph=None, delete_referenced=None, concurrency=None, downloads=None, keep_refs_from=None, keep_tags=None, keep_digests=None))]
             #[allow(clippy::too_many_arguments)]
             fn plan_packages_cleanup(
                 &self,
@@ -359,9 +370,12 @@ macro_rules! owner_class {
                 delete_referenced: Option<bool>,
                 concurrency: Option<i64>,
                 downloads: Option<std::collections::HashMap<u64, u64>>,
+                keep_refs_from: Option<Vec<PathBuf>>,
+                keep_tags: Option<Vec<String>>,
+                keep_digests: Option<Vec<String>>,
             ) -> PyResult<Py<PyAny>> {
-                let options =
-                    cleanup::plan_options(manifest_graph, delete_referenced, concurrency, downloads)?;
+                let keep = cleanup::KeepArgs { refs_from: keep_refs_from, tags: keep_tags, digests: keep_digests };
+                let options = cleanup::plan_options(self.handle.client(), manifest_graph, delete_referenced, concurrency, downloads, keep)?;
                 $run(py, cleanup::plan_packages(self.handle.package(package_type.0, ""), self.handle.client().clone(), packages, policy, options))
             }
 
