@@ -95,7 +95,8 @@ export declare class Owner {
    * Plans a cleanup of every package of the owner and type whose name
    * matches one of `packages` (globs: `'svc-*'`; `'*'` for all), each as
    * `planPackageCleanup` plans one, with one policy at one instant: the
-   * saved plan format. Rejects with `invalid_input` for a bad glob,
+   * saved plan format, the same references kept in each (see
+   * `planPackageCleanup`). Rejects with `invalid_input` for a bad glob,
    * `not_found` when nothing matches.
    */
   planPackagesCleanup(packageType: PackageType, packages: string[], policy: CleanupPolicy, options?: PlanPackageCleanupOptions): Promise<PackagesPlan>
@@ -117,7 +118,12 @@ export declare class Owner {
    * the package, its versions and, for a container package, its manifest
    * graph from the registry, so that kept images keep their platform
    * manifests, signatures and attestations. An unreadable graph deletes
-   * nothing; the plan's `graph` says why.
+   * nothing; the plan's `graph` says why. What is in use is kept with its
+   * graph: the image references to the client's registry in the files and
+   * directories of `keepRefsFrom`, and the tags and digests of `keepTags`
+   * and `keepDigests`; each such decision's `kept_by` says where
+   * (`FILE:LINE`, `keepTags`). An unreadable path or a bad tag or digest
+   * rejects with `invalid_input`.
    */
   planPackageCleanup(packageType: PackageType, packageName: string, policy: CleanupPolicy, options?: PlanPackageCleanupOptions): Promise<CleanupPlan>
   /**

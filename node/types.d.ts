@@ -382,7 +382,7 @@ export interface CleanupDecision {
   rule: CleanupRule
   /** The decision in words. */
   reason: string
-  /** For a version in use: where each reference that keeps it was found (`FILE:LINE`, `--keep-tag`). */
+  /** For a version in use: where each reference that keeps it was found (`FILE:LINE`), or the option that gave it (`keepTags`, `keepDigests`; `--keep-tag` from `ghpkg`). */
   kept_by?: string[]
 }
 
@@ -449,6 +449,12 @@ export interface PlanPackageCleanupOptions {
   concurrency?: number
   /** Download counts by version id (the REST API does not report them). */
   downloads?: Record<string, number>
+  /** Files and directories (read recursively) whose image references to the client's registry (`ghcr.io/OWNER/NAME:TAG`, `…@sha256:…`) are kept, with their manifest graph; `kept_by` names `FILE:LINE`. */
+  keepRefsFrom?: string[]
+  /** Tags kept in every planned package, with their manifest graph. */
+  keepTags?: string[]
+  /** Manifest digests (`sha256:…`) kept in every planned package, with their manifest graph. */
+  keepDigests?: string[]
 }
 
 /** Options of `validateContainer`. */

@@ -36,13 +36,23 @@ pub fn options<T: DeserializeOwned>(
     value: Option<Unknown>,
     fixed: &[(&str, Value)],
 ) -> Result<T> {
-    let value = match value {
-        Some(value) if !matches!(value.get_type(), Ok(ValueType::Undefined | ValueType::Null)) => {
-            Some(parse::<Value>(env, argument, value)?)
-        }
-        _ => None,
-    };
+    let value = options_json(env, argument, value)?;
     core_options::decode(argument, value, KeyCase::Camel, fixed)
+}
+
+/// An optional options object as JSON, for the core to decode; `undefined`
+/// and `null` are `None`.
+pub fn options_json(
+    env: &Env,
+    argument: &'static str,
+    value: Option<Unknown>,
+) -> Result<Option<Value>> {
+    match value {
+        Some(value) if !matches!(value.get_type(), Ok(ValueType::Undefined | ValueType::Null)) => {
+            parse::<Value>(env, argument, value).map(Some)
+        }
+        _ => Ok(None),
+    }
 }
 
 /// A package type name (`npm`, `container`, ...), checked by the core.

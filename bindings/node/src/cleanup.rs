@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use ghpackages::cleanup::{
     self, ExecuteOptions, JournalEntry, PackageFacts, Plan, Policy, UndoOptions, ValidateOptions,
 };
+use ghpackages::options::KeyCase;
 use ghpackages::PackageVersion;
 use napi::bindgen_prelude::{PromiseRaw, Unknown};
 use napi::{Env, Result};
@@ -107,6 +108,18 @@ impl Owner {
     }
 }
 
+/// The options of `planPackageCleanup` and `planPackagesCleanup`, with
+/// `keepRefsFrom`, `keepTags` and `keepDigests` read against `client`'s
+/// registry by the core.
+fn plan_options(
+    env: &Env,
+    client: &ghpackages::Client,
+    options: Option<Unknown>,
+) -> ghpackages::Result<cleanup::PlanOptions> {
+    let value = args::options_json(env, "options", options)?;
+    cleanup::decode_plan_options(client, "options", value, KeyCase::Camel)
+}
+
 /// Runs a core future that is not provably `Send` to completion on a
 /// blocking thread of the runtime.
 async fn on_blocking_thread<T: Send + 'static>(
@@ -122,7 +135,8 @@ impl Owner {
     /// Plans a cleanup of every package of the owner and type whose name
     /// matches one of `packages` (globs: `'svc-*'`; `'*'` for all), each as
     /// `planPackageCleanup` plans one, with one policy at one instant: the
-    /// saved plan format. Rejects with `invalid_input` for a bad glob,
+    /// saved plan format, the same references kept in each (see
+    /// `planPackageCleanup`). Rejects with `invalid_input` for a bad glob,
     /// `not_found` when nothing matches.
     #[napi(
         ts_args_type = "packageType: PackageType, packages: string[], policy: CleanupPolicy, options?: PlanPackageCleanupOptions",
@@ -136,14 +150,14 @@ impl Owner {
         policy: Unknown,
         options: Option<Unknown>,
     ) -> Result<PromiseRaw<'env, Value>> {
+        let client = self.client().clone();
         let prepared = (|| {
             let package_type = args::package_type(env, package_type)?;
             let packages: Vec<String> = args::parse(env, "packages", packages)?;
             let policy: Policy = args::parse(env, "policy", policy)?;
-            let options: cleanup::PlanOptions = args::options(env, "options", options, &[])?;
+            let options = plan_options(env, &client, options)?;
             Ok((package_type, packages, policy, options))
         })();
-        let client = self.client().clone();
         let owner = self.owner().clone();
         spawn(env, async move {
             let (package_type, packages, policy, options) = prepared?;
@@ -231,7 +245,12 @@ impl Owner {
     /// the package, its versions and, for a container package, its manifest
     /// graph from the registry, so that kept images keep their platform
     /// manifests, signatures and attestations. An unreadable graph deletes
-    /// nothing; the plan's `graph` says why.
+    /// nothing; the plan's `graph` says why. What is in use is kept with its
+    /// graph: the image references to the client's registry in the files and
+    /// directories of `keepRefsFrom`, and the tags and digests of `keepTags`
+    /// and `keepDigests`; each such decision's `kept_by` says where
+    /// (`FILE:LINE`, `keepTags`). An unreadable path or a bad tag or digest
+    /// rejects with `invalid_input`.
     #[napi(
         ts_args_type = "packageType: PackageType, packageName: string, policy: CleanupPolicy, options?: PlanPackageCleanupOptions",
         ts_return_type = "Promise<CleanupPlan>"
@@ -244,14 +263,14 @@ impl Owner {
         policy: Unknown,
         options: Option<Unknown>,
     ) -> Result<PromiseRaw<'env, Value>> {
+        let client = self.client().clone();
         let prepared = (|| {
             let package_type = args::package_type(env, package_type)?;
             let name = args::string(env, "packageName", package_name)?;
             let policy: Policy = args::parse(env, "policy", policy)?;
-            let options: cleanup::PlanOptions = args::options(env, "options", options, &[])?;
+            let options = plan_options(env, &client, options)?;
             Ok((package_type, name, policy, options))
         })();
-        let client = self.client().clone();
         let owner = self.owner().clone();
         spawn(env, async move {
             let (package_type, name, policy, options) = prepared?;
