@@ -672,14 +672,22 @@ enum ghpackages_status ghpackages_plan_package_cleanup(const struct ghpackages_c
  * @param policy_json the policy as JSON.
  * @param options_json the options as JSON, or NULL for the defaults:
  *        `{"manifest_graph": true, "delete_referenced": true, "concurrency": 8,
- *        "downloads": {"100001": 42}}` (every field optional).
+ *        "downloads": {"100001": 42}, "keep_refs_from": ["deploy/"],
+ *        "keep_tags": ["v1.2"], "keep_digests": ["sha256:..."]}` (every field
+ *        optional).
  *        `manifest_graph` reads a container package's manifest graph so that
  *        kept images keep their platform manifests and signatures;
  *        `delete_referenced` deletes what only a deleted manifest references.
+ *        What is in use is kept with its graph: the image references to the
+ *        client's registry in the files and directories of `keep_refs_from`,
+ *        and the tags and digests of `keep_tags` and `keep_digests`; each
+ *        such decision's `kept_by` says where (`FILE:LINE`, `keep_tags`).
  * @param[out] plan_json receives the plan as JSON (see `ghpackages_plan_package_cleanup`).
  * @param[out] error NULL, or receives an error object on failure.
  * @return `GHPACKAGES_OK`, `GHPACKAGES_INVALID_INPUT` for a bad policy or
- *         options, or the error of reading the package.
+ *         options (a `keep_refs_from` path that cannot be read, a bad tag or
+ *         digest: the error's `argument` names the option), or the error of
+ *         reading the package.
  *
  * Ownership: the caller owns `*plan_json`; free it with
  * `ghpackages_string_free`. Arguments are borrowed for the call.

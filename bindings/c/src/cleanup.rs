@@ -8,6 +8,7 @@ use sdk::cleanup::{
     self, ExecuteOptions, JournalEntry, PackagesPlan, Plan, PlanOptions, Policy, UndoOptions,
     ValidateOptions,
 };
+use sdk::options::KeyCase;
 use sdk::{Error, PackageRef};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -32,6 +33,24 @@ unsafe fn json_arg<T: DeserializeOwned + Default>(
         Some(text) => serde_json::from_str(text)
             .map_err(|e| Error::invalid_input(argument, format!("{argument} is not valid: {e}"))),
     }
+}
+
+/// Planning options as JSON, NULL for the defaults; the core reads
+/// `keep_refs_from`, `keep_tags` and `keep_digests` against the client's
+/// registry.
+///
+/// # Safety
+/// `json` is NULL or a NUL-terminated string.
+unsafe fn plan_options(client: &sdk::Client, json: *const c_char) -> Result<PlanOptions, Error> {
+    const ARGUMENT: &str = "options_json";
+    let value = opt_str_arg(json, ARGUMENT)?
+        .map(|text| {
+            serde_json::from_str(text).map_err(|e| {
+                Error::invalid_input(ARGUMENT, format!("{ARGUMENT} is not valid JSON: {e}"))
+            })
+        })
+        .transpose()?;
+    cleanup::decode_plan_options(client, ARGUMENT, value, KeyCase::Snake)
 }
 
 fn json_out(slot: &mut *mut c_char, value: &impl Serialize) -> Result<(), Error> {
@@ -105,14 +124,22 @@ pub unsafe extern "C" fn ghpackages_plan_package_cleanup(
 /// @param policy_json the policy as JSON.
 /// @param options_json the options as JSON, or NULL for the defaults:
 ///        `{"manifest_graph": true, "delete_referenced": true, "concurrency": 8,
-///        "downloads": {"100001": 42}}` (every field optional).
+///        "downloads": {"100001": 42}, "keep_refs_from": ["deploy/"],
+///        "keep_tags": ["v1.2"], "keep_digests": ["sha256:..."]}` (every field
+///        optional).
 ///        `manifest_graph` reads a container package's manifest graph so that
 ///        kept images keep their platform manifests and signatures;
 ///        `delete_referenced` deletes what only a deleted manifest references.
+///        What is in use is kept with its graph: the image references to the
+///        client's registry in the files and directories of `keep_refs_from`,
+///        and the tags and digests of `keep_tags` and `keep_digests`; each
+///        such decision's `kept_by` says where (`FILE:LINE`, `keep_tags`).
 /// @param[out] plan_json receives the plan as JSON (see `ghpackages_plan_package_cleanup`).
 /// @param[out] error NULL, or receives an error object on failure.
 /// @return `GHPACKAGES_OK`, `GHPACKAGES_INVALID_INPUT` for a bad policy or
-///         options, or the error of reading the package.
+///         options (a `keep_refs_from` path that cannot be read, a bad tag or
+///         digest: the error's `argument` names the option), or the error of
+///         reading the package.
 ///
 /// Ownership: the caller owns `*plan_json`; free it with
 /// `ghpackages_string_free`. Arguments are borrowed for the call.
@@ -139,7 +166,7 @@ pub unsafe extern "C" fn ghpackages_plan_package_cleanup_with_options(
         let package_type = package_type_arg(package_type)?;
         let name = str_arg(name, "name")?;
         let policy = Policy::from_json(str_arg(policy_json, "policy_json")?)?;
-        let options: PlanOptions = json_arg(options_json, "options_json")?;
+        let options = plan_options(client, options_json)?;
         let plan = block_on(cleanup::plan_package(
             client,
             &owner,
@@ -312,7 +339,7 @@ pub unsafe extern "C" fn ghpackages_plan_packages_cleanup(
                 )
             })?;
         let policy = Policy::from_json(str_arg(policy_json, "policy_json")?)?;
-        let options: PlanOptions = json_arg(options_json, "options_json")?;
+        let options = plan_options(client, options_json)?;
         let plan = block_on(cleanup::plan_packages(
             client,
             &owner,

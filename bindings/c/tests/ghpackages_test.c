@@ -1035,6 +1035,137 @@ static void test_undo_and_waits(ghpackages_client *client) {
     ghpackages_client_free(waiting);
 }
 
+/* The decision about version `id` in a plan's JSON (up to the next
+ * decision), as a string the caller frees, or NULL. */
+static char *decision_json(const char *plan, uint64_t id) {
+    char key[64];
+    snprintf(key, sizeof key, "{\"version_id\":%llu,", (unsigned long long)id);
+    const char *start = strstr(plan, key);
+    if (start == NULL) {
+        return NULL;
+    }
+    const char *end = strstr(start + 1, "{\"version_id\":");
+    size_t length = end ? (size_t)(end - start) : strlen(start);
+    char *decision = malloc(length + 1);
+    if (decision != NULL) {
+        memcpy(decision, start, length);
+        decision[length] = '\0';
+    }
+    return decision;
+}
+
+/* Whether version `id`'s decision in `plan` contains `text`. */
+static int decision_has(const char *plan, uint64_t id, const char *text) {
+    char *decision = decision_json(plan, id);
+    int has = decision != NULL && strstr(decision, text) != NULL;
+    free(decision);
+    return has;
+}
+
+/* Keeps what is in use in octo-web: the image 1.0.0 (index 100708 of
+ * platform manifests 100706, 100707) named by tag in one file and the
+ * manifest list 1.0.0-debug (100710 of 100709, 100707) by digest in another,
+ * which keep_latest 1 would otherwise delete; then by keep_tags and
+ * keep_digests; and bad references name their option. */
+static void test_keep_in_use(ghpackages_client *client) {
+    ghpackages_owner org = {GHPACKAGES_OWNER_ORG, "octo-org"};
+    const ghpackages_package_type container = GHPACKAGES_PACKAGE_TYPE_CONTAINER;
+    const char *policy = "{\"keep_latest\":1}";
+    const char *debug_list = "sha256:c077a0d9adfbbe30b0485691cd4529c54112af3c6b66a1e3b921224f212dbec9";
+    const char *host = base_url + strlen("http://");
+    ghpackages_error *error = NULL;
+    char *plan = NULL;
+
+    char dir[] = "/tmp/ghpackages-c-refs-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL, "a directory of manifests");
+    char deploy[128];
+    char compose[128];
+    snprintf(deploy, sizeof deploy, "%s/deploy.yaml", dir);
+    snprintf(compose, sizeof compose, "%s/compose.yml", dir);
+    FILE *file = fopen(deploy, "w");
+    CHECK(file != NULL, "deploy.yaml");
+    if (file == NULL) {
+        return;
+    }
+    fprintf(file, "kind: Deployment\nspec:\n  image: %s/octo-org/octo-web:1.0.0\n", host);
+    fclose(file);
+    file = fopen(compose, "w");
+    CHECK(file != NULL, "compose.yml");
+    if (file == NULL) {
+        return;
+    }
+    fprintf(file, "services:\n  web:\n    image: %s/octo-org/octo-web@%s\n", host, debug_list);
+    fclose(file);
+
+    if (expect("plan without references",
+               ghpackages_plan_package_cleanup_with_options(client, &org, container, "octo-web",
+                                                            policy, NULL, &plan, &error),
+               GHPACKAGES_OK, &error)) {
+        CHECK(count_of(plan, "\"action\":\"delete\"") == 12, "1.0.0 and 1.0.0-debug go too");
+    }
+    ghpackages_string_free(plan);
+    plan = NULL;
+
+    char options[512];
+    char kept_by[192];
+    snprintf(options, sizeof options, "{\"keep_refs_from\":[\"%s\",\"%s\"]}", deploy, compose);
+    if (expect("plan keeping the references of two files",
+               ghpackages_plan_package_cleanup_with_options(client, &org, container, "octo-web",
+                                                            policy, options, &plan, &error),
+               GHPACKAGES_OK, &error)) {
+        CHECK(count_of(plan, "\"action\":\"delete\"") == 7, "only the orphans go");
+        CHECK(decision_has(plan, 100708, "\"rule\":\"in_use\""), "1.0.0 is in use");
+        snprintf(kept_by, sizeof kept_by, "\"kept_by\":[\"%s:3\"]", deploy);
+        CHECK(decision_has(plan, 100708, kept_by), "1.0.0 is kept by deploy.yaml:3");
+        snprintf(kept_by, sizeof kept_by, "\"kept_by\":[\"%s:3\"]", compose);
+        CHECK(decision_has(plan, 100710, kept_by), "1.0.0-debug is kept by compose.yml:3");
+        for (uint64_t child = 100706; child <= 100709; child++) {
+            if (child != 100708) {
+                CHECK(decision_has(plan, child, "\"rule\":\"index_child\""),
+                      "platform manifests are kept");
+            }
+        }
+    }
+    ghpackages_string_free(plan);
+    plan = NULL;
+
+    snprintf(options, sizeof options, "{\"keep_tags\":[\"1.0.0\"],\"keep_digests\":[\"%s\"]}",
+             debug_list);
+    if (expect("plan keeping a tag and a digest",
+               ghpackages_plan_packages_cleanup(client, &org, container, "[\"octo-web\"]", policy,
+                                                options, &plan, &error),
+               GHPACKAGES_OK, &error)) {
+        CHECK(decision_has(plan, 100708, "\"kept_by\":[\"keep_tags\"]"), "kept by keep_tags");
+        CHECK(decision_has(plan, 100710, "\"kept_by\":[\"keep_digests\"]"),
+              "kept by keep_digests");
+    }
+    ghpackages_string_free(plan);
+    plan = NULL;
+
+    char missing[160];
+    snprintf(missing, sizeof missing, "{\"keep_refs_from\":[\"%s/missing.yaml\"]}", dir);
+    const char *bad[][2] = {
+        {"{\"keep_digests\":[\"sha256:abc\"]}", "keep_digests"},
+        {"{\"keep_tags\":[\"a b\"]}", "keep_tags"},
+        {missing, "keep_refs_from"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        if (expect_keep(bad[i][0],
+                        ghpackages_plan_package_cleanup_with_options(
+                            client, &org, container, "octo-web", policy, bad[i][0], &plan, &error),
+                        GHPACKAGES_INVALID_INPUT, &error)) {
+            CHECK(error->argument != NULL && strcmp(error->argument, bad[i][1]) == 0,
+                  "the error names the option");
+        }
+        ghpackages_error_free(error);
+        error = NULL;
+    }
+    CHECK(plan == NULL, "no plan from failed calls");
+    unlink(deploy);
+    unlink(compose);
+    rmdir(dir);
+}
+
 /* Prunes the untagged versions of octo-web (multi-platform images, signatures,
  * orphans) with the manifest graph: exactly the seven orphans go, and the
  * graph of every remaining tag is whole. */
@@ -1439,6 +1570,7 @@ int main(void) {
     test_pagination(octocat);
     test_cleanup(octocat);
     test_packages_cleanup(octocat);
+    test_keep_in_use(octocat);
     test_container_cleanup(octocat);
     test_threads(octocat);
     test_errors(octocat);
