@@ -93,8 +93,13 @@ def flat_request(request: dict[str, Any]) -> str:
     }
     for key, value in call.get("args", {}).items():
         fields[key] = json.dumps(value) if key == "policy" else value
-    for key, value in call.get("options", {}).items():
-        fields[key] = value
+    if call["op"] == "plan_cleanup":
+        # The C API takes planning options as one JSON object.
+        if "options" in call:
+            fields["options_json"] = json.dumps(call["options"])
+    else:
+        for key, value in call.get("options", {}).items():
+            fields[key] = value
     for key, value in fields.items():
         if "\t" in str(key) or "\t" in str(value):
             raise ValueError(f"a tab in {key}={value!r}")

@@ -210,7 +210,8 @@ static void run(const struct request *r) {
         status = ghpackages_list_docker_migration_conflicts(client, &owner, &packages, &error);
         if (status == GHPACKAGES_OK) print_packages(packages, 0);
     } else if (strcmp(op, "plan_cleanup") == 0) {
-        status = ghpackages_plan_package_cleanup(client, &owner, type, name, get(r, "policy"), &plan, &error);
+        status = ghpackages_plan_package_cleanup_with_options(client, &owner, type, name, get(r, "policy"),
+                                                              get(r, "options_json"), &plan, &error);
         if (status == GHPACKAGES_OK) print_plan(plan);
     } else {
         printf("error kind=unknown_operation_%s\n", op);

@@ -83,7 +83,7 @@ async function call(request) {
     case 'list_docker_migration_conflicts':
       return ids(await handle.listDockerMigrationConflicts())
     case 'plan_cleanup': {
-      const plan = await handle.planPackageCleanup(type, name, args.policy)
+      const plan = await handle.planPackageCleanup(type, name, args.policy, opts)
       return { delete: plan.decisions.filter((d) => d.action === 'delete').map((d) => d.version_id) }
     }
     default:

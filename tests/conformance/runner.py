@@ -79,7 +79,7 @@ def call(request: dict[str, Any]) -> Any:
     if op == "list_docker_migration_conflicts":
         return ids(handle.list_docker_migration_conflicts())
     if op == "plan_cleanup":
-        plan = handle.plan_package_cleanup(kind, name, args["policy"])
+        plan = handle.plan_package_cleanup(kind, name, args["policy"], **options)
         return {"delete": [decision.version_id for decision in plan.deletions]}
     raise KeyError(f"unknown operation {op}")
 

@@ -6,7 +6,7 @@ use std::io::{BufRead, Write};
 use std::time::Duration;
 
 use futures::TryStreamExt;
-use ghpackages::cleanup::{self, PlanOptions, Policy};
+use ghpackages::cleanup::{self, Policy};
 use ghpackages::options::{self, KeyCase};
 use ghpackages::{
     Client, Error, ListPackagesOptions, ListVersionsOptions, OwnerHandle, PackageType, Page,
@@ -143,7 +143,12 @@ async fn call(request: &Value) -> ghpackages::Result<Value> {
                 kind()?,
                 name,
                 &policy,
-                &PlanOptions::default(),
+                &cleanup::decode_plan_options(
+                    handle.client(),
+                    "options",
+                    options(),
+                    KeyCase::Snake,
+                )?,
             )
             .await?;
             json!({ "delete": plan.deletions().map(|d| d.version_id).collect::<Vec<_>>() })
