@@ -87,10 +87,10 @@ test('what is in use is kept with its platform manifests, and says where it is u
 test('bad references to keep reject with invalid_input naming the option', async () => {
   const policy = { keep_latest: 1 }
   const cases = [
-    [{ keepDigests: ['sha256:abc'] }, 'keep_digests', /is not a manifest digest/],
-    [{ keepTags: ['a b'] }, 'keep_tags', /is not a tag/],
-    [{ keepRefsFrom: [join(scratch, 'missing.yaml')] }, 'keep_refs_from', /cannot read/],
-    [{ keepTags: '1.0.0' }, 'keep_tags', /keepTags/],
+    [{ keepDigests: ['sha256:abc'] }, 'keepDigests', /is not a manifest digest/],
+    [{ keepTags: ['a b'] }, 'keepTags', /is not a tag/],
+    [{ keepRefsFrom: [join(scratch, 'missing.yaml')] }, 'keepRefsFrom', /cannot read/],
+    [{ keepTags: '1.0.0' }, 'keepTags', /keepTags/],
     [{ keep_tags: ['1.0.0'] }, 'options', /camelCase/],
   ]
   for (const [options, argument, message] of cases) {
