@@ -298,8 +298,9 @@ pub struct PruneArgs {
 pub struct BudgetArgs {
     /// Send at most N API requests, then stop with exit code 6 and say what
     /// is left; the same command run again continues. A prune counts its
-    /// planning too; an apply counts its deletions (its check of the plan
-    /// reads one listing per package first).
+    /// planning too; an apply counts its deletions and the check before each
+    /// (2 requests a deletion; its check of the plan reads one listing per
+    /// package first).
     #[arg(long, value_name = "N", requires = "yes", allow_hyphen_values = true, value_parser = at_least_one)]
     pub max_requests: Option<u64>,
     /// Leave at least N requests of the token's hourly budget (read from
@@ -313,8 +314,9 @@ pub struct BudgetArgs {
     #[arg(long, requires = "yes")]
     pub wait_for_reset: bool,
     /// The secondary limit deletions are paced to, as POINTS/SECONDS (a
-    /// deletion costs 5 points): GitHub's 900/60 by default; 0 turns pacing
-    /// off (servers without secondary limits).
+    /// deletion costs 5 points, the check an apply makes before it 1):
+    /// GitHub's 900/60 by default; 0 turns pacing off (servers without
+    /// secondary limits).
     #[arg(long, value_name = "POINTS/SECONDS", value_parser = secondary_limit)]
     pub secondary_limit: Option<RateBudget>,
 }
@@ -333,6 +335,12 @@ pub struct ApplyArgs {
     /// Deletions in flight at once.
     #[arg(long, value_name = "N", default_value_t = 8)]
     pub concurrency: usize,
+    /// Do not read each version again just before deleting it; check the
+    /// plan only against one listing per package taken before the deletions
+    /// start. Halves the requests (1 instead of 2 a deletion), but a version
+    /// tagged, renamed or deleted during the run is no longer seen.
+    #[arg(long, requires = "yes")]
+    pub no_check_each: bool,
     #[command(flatten)]
     pub budget: BudgetArgs,
 }

@@ -462,6 +462,7 @@ pub async fn apply(ctx: &Context, args: ApplyArgs, summary_md: Option<&Path>) ->
         concurrency: args.concurrency,
         journal,
         budget: budget(&args.budget, args.budget.max_requests),
+        check_each: !args.no_check_each,
         ..ExecuteOptions::default()
     };
     let display = Display::new(Mode::for_output(ctx.json), "deleting", plan.delete_count());

@@ -1,12 +1,14 @@
 //! Saved plans: written in the documented format (checked against
 //! docs/plan.schema.json), read back, and applied after the packages
-//! changed: only versions unchanged since the plan are deleted. Client →
-//! HTTP → emulator → SQLite.
+//! changed, before or during the apply: only versions unchanged since the
+//! plan are deleted. Client → HTTP → emulator → SQLite.
 
 use std::collections::BTreeSet;
+use std::sync::{Mutex, Once};
 
 use ghpackages::cleanup::{
-    self, Action, ExecuteOptions, PackagesPlan, PlanOptions, Policy, SkippedVersion,
+    self, Action, ExecuteOptions, PackagesPlan, PackagesReport, PlanOptions, Policy, Progress,
+    SkippedVersion,
 };
 use ghpackages::{Client, ErrorKind, ListVersionsOptions, Owner, PackageType};
 use ghpackages_emulator::{
@@ -22,7 +24,10 @@ fn digest(n: u32) -> String {
 
 /// `svc`: 16 generated images, every 4th tagged; `multi`: two multi-platform
 /// images (an index, two platform manifests and a cosign signature each),
-/// the older one untagged.
+/// the older one untagged; `relisted`: an untagged image (299), an untagged
+/// index (300) older than the platform manifests it lists (301, 302) and a
+/// signature of it (303), and a tagged image (400), so that applying its
+/// plan oldest first checks the index before what it holds.
 fn fixture() -> Fixture {
     let image = |base: u32, tag: Option<&str>, hour: u32| {
         let at = |minute: u32| format!("2025-02-01T{hour:02}:{minute:02}:00Z");
@@ -42,6 +47,19 @@ fn fixture() -> Fixture {
     for (base, tag, hour) in [(100, None, 1), (200, Some("v2"), 2)] {
         multi.extend(image(base, tag, hour).as_array().unwrap().iter().cloned());
     }
+    let at = |hour: u32, minute: u32| format!("2025-02-01T{hour:02}:{minute:02}:00Z");
+    let relisted = json!([
+        {"name": digest(299), "id": 299, "created_at": at(2, 0)},
+        {"name": digest(300), "id": 300, "created_at": at(3, 0),
+         "manifest": {"children": [digest(301), digest(302)]}},
+        {"name": digest(301), "id": 301, "created_at": at(3, 1)},
+        {"name": digest(302), "id": 302, "created_at": at(3, 1)},
+        {"name": digest(303), "id": 303, "created_at": at(3, 2),
+         "tags": [format!("sha256-{}.sig", &digest(300)[7..])],
+         "manifest": {"subject": digest(300),
+                      "artifact_type": "application/vnd.dev.cosign.artifact.sig.v1+json"}},
+        {"name": digest(400), "id": 400, "created_at": at(4, 0), "tags": ["latest"]}
+    ]);
     let fixture = json!({
         "users": [{"login": "octocat", "id": 583231}],
         "orgs": [{"login": "octo-org", "id": 6811672,
@@ -54,16 +72,22 @@ fn fixture() -> Fixture {
                           "start": "2025-01-01T00:00:00Z", "interval_seconds": 3600,
                           "tags": ["v{n}"], "tag_every": 4}},
             {"owner": "octo-org", "package_type": "container", "name": "multi",
-             "versions": multi}
+             "versions": multi},
+            {"owner": "octo-org", "package_type": "container", "name": "relisted",
+             "versions": relisted}
         ]
     });
     Fixture::from_json(&fixture.to_string()).unwrap()
 }
 
 async fn emulator() -> RunningEmulator {
+    emulator_with(LimitsConfig::disabled()).await
+}
+
+async fn emulator_with(limits: LimitsConfig) -> RunningEmulator {
     Emulator::start(EmulatorConfig {
         fixture: Some(fixture()),
-        limits: LimitsConfig::disabled(),
+        limits,
         ..EmulatorConfig::default()
     })
     .await
@@ -118,11 +142,17 @@ async fn active(client: &Client, package: &str) -> BTreeSet<u64> {
 }
 
 async fn saved_plan(client: &Client) -> PackagesPlan {
+    saved_plan_of(client, &["svc", "multi"]).await
+}
+
+/// The plan of `packages` (untagged versions but the newest), saved and read back.
+async fn saved_plan_of(client: &Client, packages: &[&str]) -> PackagesPlan {
+    let patterns: Vec<String> = packages.iter().map(|p| p.to_string()).collect();
     let plan = cleanup::plan_packages(
         client,
         &org(),
         PackageType::Container,
-        &["svc".into(), "multi".into()],
+        &patterns,
         &Policy::from_json(r#"{"tags": "untagged", "keep_latest": 1}"#).unwrap(),
         &PlanOptions::default(),
     )
@@ -275,4 +305,207 @@ async fn plans_that_are_not_plans_or_not_for_this_client_are_refused() {
         "{error}"
     );
     emulator.shutdown().await;
+}
+
+/// Applies `plan` one deletion at a time, `check_each` or not, calling
+/// `change` (what someone else does meanwhile) once, after the first
+/// deletion; the report, and the last progress seen.
+async fn apply_changing_during_the_run(
+    client: &Client,
+    plan: &PackagesPlan,
+    check_each: bool,
+    change: impl Fn() + Send + Sync,
+) -> (PackagesReport, Progress) {
+    let changed = Once::new();
+    let last = Mutex::new(None);
+    let options = ExecuteOptions {
+        concurrency: 1,
+        journal_file: false,
+        check_each,
+        ..ExecuteOptions::default()
+    };
+    let report = cleanup::apply_plan_with_progress(client, plan, &options, |progress| {
+        changed.call_once(&change);
+        *last.lock().unwrap() = Some(progress.clone());
+    })
+    .await
+    .unwrap();
+    (report, last.into_inner().unwrap().unwrap())
+}
+
+/// Deletes a version as someone else would, from inside a progress callback
+/// (which is not async): on this multi-threaded runtime, blocking is allowed.
+fn delete_as_someone_else(client: &Client, package: &str, version_id: u64) {
+    tokio::task::block_in_place(|| {
+        tokio::runtime::Handle::current().block_on(async {
+            client
+                .delete_package_version(&org(), PackageType::Container, package, version_id)
+                .await
+                .unwrap()
+        })
+    });
+}
+
+fn reason_of(report: &PackagesReport, id: u64) -> &str {
+    &report
+        .skipped
+        .iter()
+        .find(|s| s.version_id == id)
+        .unwrap_or_else(|| panic!("{id} is not skipped: {:#?}", report.skipped))
+        .reason
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_version_changed_during_the_apply_is_checked_just_before_its_deletion_and_skipped() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let plan = saved_plan_of(&client, &["svc"]).await;
+    // Newest first: changed are the last but one and two planned deletions,
+    // so that the last one's progress shows them skipped.
+    let svc = planned(&plan, "svc");
+    let (tagged, gone) = (svc[2], svc[1]);
+    let (report, last) = apply_changing_during_the_run(&client, &plan, true, || {
+        emulator
+            .set_tags(
+                "octo-org",
+                "container".parse().unwrap(),
+                "svc",
+                tagged as i64,
+                &["hotfix".into()],
+            )
+            .unwrap();
+        delete_as_someone_else(&client, "svc", gone);
+    })
+    .await;
+    assert_eq!(reason_of(&report, tagged), "newly tagged since the plan: hotfix");
+    assert_eq!(
+        reason_of(&report, gone),
+        "gone since the plan (deleted by someone else)"
+    );
+    assert_eq!(report.skipped.len(), 2);
+    assert_eq!(
+        (report.deleted, report.already_gone, report.failed),
+        (svc.len() - 2, 0, 0)
+    );
+    // The skipped deletions are no longer planned: the run ends with none left.
+    assert_eq!(
+        (last.total.planned, last.total.done, last.total.left),
+        (svc.len() - 2, svc.len() - 2, 0)
+    );
+    let now = active(&client, "svc").await;
+    assert!(now.contains(&tagged), "the version tagged during the run stays");
+    for id in svc.iter().filter(|id| **id != tagged) {
+        assert!(!now.contains(id), "{id} was planned and unchanged");
+    }
+    emulator.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_check_each_a_version_changed_during_the_apply_is_deleted() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let plan = saved_plan_of(&client, &["svc"]).await;
+    let svc = planned(&plan, "svc");
+    let (tagged, gone) = (svc[0], svc[1]);
+    let (report, _) = apply_changing_during_the_run(&client, &plan, false, || {
+        emulator
+            .set_tags(
+                "octo-org",
+                "container".parse().unwrap(),
+                "svc",
+                tagged as i64,
+                &["hotfix".into()],
+            )
+            .unwrap();
+        delete_as_someone_else(&client, "svc", gone);
+    })
+    .await;
+    // Checked once, before the run: the changes made during it are not seen.
+    assert!(report.skipped.is_empty(), "{:#?}", report.skipped);
+    assert_eq!(
+        (report.deleted, report.already_gone, report.failed),
+        (svc.len() - 1, 1, 0)
+    );
+    assert!(!active(&client, "svc").await.contains(&tagged));
+    emulator.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_index_tagged_during_the_apply_keeps_what_it_holds_that_is_not_yet_deleted() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let plan = saved_plan_of(&client, &["relisted"]).await;
+    assert_eq!(
+        planned(&plan, "relisted")
+            .into_iter()
+            .collect::<BTreeSet<_>>(),
+        BTreeSet::from([299, 300, 301, 302, 303])
+    );
+    // 299 goes first; then the index is tagged, before its check.
+    let (report, _) = apply_changing_during_the_run(&client, &plan, true, || {
+        emulator
+            .set_tags(
+                "octo-org",
+                "container".parse().unwrap(),
+                "relisted",
+                300,
+                &["rc".into()],
+            )
+            .unwrap();
+    })
+    .await;
+    assert_eq!(reason_of(&report, 300), "newly tagged since the plan: rc");
+    let holder = digest(300);
+    for held in [301, 302] {
+        assert_eq!(
+            reason_of(&report, held),
+            format!("listed by {holder}, which changed since the plan")
+        );
+    }
+    assert_eq!(
+        reason_of(&report, 303),
+        format!("refers to {holder}, which changed since the plan")
+    );
+    assert_eq!((report.deleted, report.failed), (1, 0));
+    let now = active(&client, "relisted").await;
+    assert_eq!(now, BTreeSet::from([300, 301, 302, 303, 400]));
+    emulator.shutdown().await;
+}
+
+/// The requests of the hourly budget `apply` spends, read from
+/// `X-RateLimit-Remaining` before and after it (each read costs one).
+async fn requests_spent(client: &Client, plan: &PackagesPlan, check_each: bool) -> u64 {
+    let remaining = || async {
+        client
+            .get_package(&org(), PackageType::Container, "svc")
+            .await
+            .unwrap();
+        client.rate_limit().unwrap().remaining
+    };
+    let before = remaining().await;
+    let options = ExecuteOptions {
+        journal_file: false,
+        check_each,
+        ..ExecuteOptions::default()
+    };
+    let report = cleanup::apply_plan(client, plan, &options).await.unwrap();
+    assert_eq!(report.deleted, planned(plan, "svc").len());
+    before - remaining().await - 1
+}
+
+#[tokio::test]
+async fn check_each_costs_one_get_per_deletion() {
+    let mut spent = Vec::new();
+    for check_each in [true, false] {
+        let emulator = emulator_with(LimitsConfig::default()).await;
+        let client = client(&emulator);
+        let plan = saved_plan_of(&client, &["svc"]).await;
+        spent.push(requests_spent(&client, &plan, check_each).await);
+        let rejections = emulator.rejections();
+        assert_eq!((rejections.primary(), rejections.secondary()), (0, 0));
+        emulator.shutdown().await;
+    }
+    // One listing of svc (one page) up front, then per deletion a GET and a
+    // DELETE, or the DELETE alone.
+    assert_eq!(spent, [1 + 2 * 12, 1 + 12]);
 }

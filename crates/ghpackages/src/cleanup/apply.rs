@@ -1,6 +1,7 @@
 //! Applying a saved plan: only what is unchanged since the plan is deleted.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
 
 use futures::stream::{self, StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
@@ -113,14 +114,7 @@ async fn check_package(
         .collect();
     let mut skipped: BTreeMap<u64, String> = BTreeMap::new();
     for decision in &planned {
-        let reason = match now.get(&decision.version_id) {
-            None => Some("gone since the plan (deleted by someone else)".to_owned()),
-            Some(version) if version.name != decision.name => {
-                Some(format!("renamed since the plan: {} now", version.name))
-            }
-            Some(version) => tags_changed(decision, &version_tags(version).unwrap_or_default()),
-        };
-        if let Some(reason) = reason {
+        if let Some(reason) = changed_since(decision, now.get(&decision.version_id).copied()) {
             skipped.insert(decision.version_id, reason);
         }
     }
@@ -130,7 +124,7 @@ async fn check_package(
         .filter(|d| skipped.contains_key(&d.version_id) && now.contains_key(&d.version_id))
         .collect();
     if package_type == PackageType::Container && !changed.is_empty() {
-        let held = held_by_changed(client, owner, package, &planned, &changed).await?;
+        let held = held_by_changed(client, owner, &package.package, &planned, &changed).await?;
         for (id, reason) in held {
             skipped.entry(id).or_insert(reason);
         }
@@ -148,6 +142,18 @@ async fn check_package(
         .collect())
 }
 
+/// Why the planned deletion `decision` must not be made, now that its
+/// version is `now` (`None`: gone), if it must not.
+fn changed_since(decision: &Decision, now: Option<&PackageVersion>) -> Option<String> {
+    match now {
+        None => Some("gone since the plan (deleted by someone else)".to_owned()),
+        Some(version) if version.name != decision.name => {
+            Some(format!("renamed since the plan: {} now", version.name))
+        }
+        Some(version) => tags_changed(decision, &version_tags(version).unwrap_or_default()),
+    }
+}
+
 /// Why the version's tags are no longer those planned, if they are not.
 fn tags_changed(decision: &Decision, now: &[String]) -> Option<String> {
     let before: BTreeSet<&str> = decision.tags.iter().map(String::as_str).collect();
@@ -161,27 +167,29 @@ fn tags_changed(decision: &Decision, now: &[String]) -> Option<String> {
     }
 }
 
-/// The planned deletions a changed version holds, transitively: the
-/// manifests a changed index lists, the signatures and attestations that
-/// refer to a changed manifest.
+/// The planned deletions (of container package `package`) that changed
+/// versions hold, transitively: the manifests a changed index lists, the
+/// signatures and attestations that refer to a changed manifest. Reads the
+/// manifests of `planned` (which includes `changed`): before an apply, every
+/// planned deletion; during one, those not yet begun.
 async fn held_by_changed(
     client: &Client,
     owner: &Owner,
-    package: &PackagePlan,
+    package: &str,
     planned: &[&Decision],
     changed: &[&Decision],
 ) -> Result<Vec<(u64, String)>> {
     let login = match owner {
         Owner::Org(login) | Owner::User(login) => login.clone(),
         Owner::AuthenticatedUser => client
-            .get_package(owner, PackageType::Container, &package.package)
+            .get_package(owner, PackageType::Container, package)
             .await?
             .owner
             .map(|o| o.login)
             .unwrap_or_default(),
     };
     let registry = RegistryClient::new(client);
-    let repository = repository_name(&login, &package.package);
+    let repository = repository_name(&login, package);
     let digests: Vec<String> = planned.iter().map(|d| d.name.clone()).collect();
     let mut children: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut subject: BTreeMap<String, String> = BTreeMap::new();
@@ -233,6 +241,79 @@ async fn held_by_changed(
     Ok(held)
 }
 
+/// The check an apply makes immediately before each deletion (`check_each`),
+/// shared by the run's concurrent deletions.
+pub(crate) struct Recheck<'a> {
+    client: &'a Client,
+    owner: Owner,
+    package_type: PackageType,
+    /// Each batch's package and planned deletions, by the batch's index.
+    packages: Vec<(String, Vec<Decision>)>,
+    state: Mutex<RecheckState>,
+}
+
+#[derive(Default)]
+struct RecheckState {
+    /// Deletions begun (being checked, deleted or skipped): batch index, version id.
+    begun: BTreeSet<(usize, u64)>,
+    /// Deletions not yet begun that a version found changed holds, and why.
+    held: BTreeMap<(usize, u64), String>,
+}
+
+impl Recheck<'_> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, RecheckState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Marks the deletion of `decision` (of batch `index`) begun; why it is
+    /// skipped without a request, when a changed version found earlier holds it.
+    pub(crate) fn begin(&self, index: usize, decision: &Decision) -> Option<String> {
+        let mut state = self.lock();
+        state.begun.insert((index, decision.version_id));
+        state.held.remove(&(index, decision.version_id))
+    }
+
+    /// Why `decision` (of batch `index`) must not be deleted, now that its
+    /// version is `now` (`None`: gone), if it must not. A changed container
+    /// version also protects what it holds among the deletions not yet begun.
+    pub(crate) async fn changed(
+        &self,
+        index: usize,
+        decision: &Decision,
+        now: Option<&PackageVersion>,
+    ) -> Result<Option<String>> {
+        let Some(reason) = changed_since(decision, now) else {
+            return Ok(None);
+        };
+        if self.package_type == PackageType::Container && now.is_some() {
+            let (package, deletions) = &self.packages[index];
+            let remaining: Vec<&Decision> = {
+                let state = self.lock();
+                deletions
+                    .iter()
+                    .filter(|d| {
+                        d.version_id == decision.version_id
+                            || !state.begun.contains(&(index, d.version_id))
+                    })
+                    .collect()
+            };
+            if remaining.len() > 1 {
+                let held =
+                    held_by_changed(self.client, &self.owner, package, &remaining, &[decision])
+                        .await?;
+                let mut state = self.lock();
+                for (id, why) in held {
+                    // One begun meanwhile (concurrency above 1) is not recalled.
+                    if !state.begun.contains(&(index, id)) {
+                        state.held.entry((index, id)).or_insert(why);
+                    }
+                }
+            }
+        }
+        Ok(Some(reason))
+    }
+}
+
 /// Applies a saved plan. See [`apply_plan_with_progress`].
 pub async fn apply_plan(
     client: &Client,
@@ -249,6 +330,15 @@ pub async fn apply_plan(
 /// every planned package afresh ([`check_plan`]) and skips each deletion
 /// whose version is gone or changed, or is held by a changed one; the
 /// report's `skipped` says why for each.
+///
+/// With `options.check_each` (the default), each version is also read again
+/// immediately before its deletion, through the same pacer (one more
+/// request, and `max_requests` counts it), and skipped by the same rules if
+/// it changed during the run; a changed container version then also keeps
+/// what it holds among the deletions not yet begun. GitHub has no
+/// conditional delete: a change between that read and the deletion is not
+/// seen. Those skips follow the up-front ones in `skipped`, and leave the
+/// progress counts' `planned`.
 pub async fn apply_plan_with_progress(
     client: &Client,
     plan: &PackagesPlan,
@@ -278,9 +368,30 @@ pub async fn apply_plan_with_progress(
             })
         })
         .collect::<Result<Vec<_>>>()?;
+    let owner = plan.owner()?;
+    let recheck = options.check_each.then(|| Recheck {
+        client,
+        owner,
+        package_type: plan.package_type,
+        packages: batches
+            .iter()
+            .map(|b| (b.target.name.clone(), b.deletions.clone()))
+            .collect(),
+        state: Mutex::default(),
+    });
     let label = format!("{}-packages", plan.package_type);
-    let run = execute::run(client, batches, &label, options, on_progress).await?;
+    let run = execute::run(
+        client,
+        batches,
+        &label,
+        options,
+        recheck.as_ref(),
+        on_progress,
+    )
+    .await?;
     let mut report = PackagesReport::from_run(run);
-    report.skipped = skipped;
+    let mut all = skipped;
+    all.append(&mut report.skipped);
+    report.skipped = all;
     Ok(report)
 }

@@ -9,8 +9,9 @@ use chrono::{DateTime, Utc};
 use futures::stream::{self, StreamExt};
 use serde::{Deserialize, Serialize};
 
+use crate::cleanup::apply::{Recheck, SkippedVersion};
 use crate::cleanup::journal::{default_journal_path, EntryState, Journal, JournalEntry};
-use crate::cleanup::pacer::{BudgetStop, Pacer, RateBudget};
+use crate::cleanup::pacer::{BudgetStop, Pacer, RateBudget, Request};
 use crate::cleanup::plan::{Decision, Plan};
 use crate::cleanup::progress::{Progress, Tracker};
 use crate::client::Client;
@@ -39,6 +40,16 @@ pub struct ExecuteOptions {
     /// How often one deletion may wait for a rate limit to pass before it
     /// counts as failed (the client's own retries come first).
     pub max_rate_limit_waits: u32,
+    /// Read by [`apply_plan`](crate::cleanup::apply_plan) only (a saved plan
+    /// may be old; [`execute`] and
+    /// [`execute_packages`](crate::cleanup::execute_packages) run a plan just
+    /// made, and ignore it). On (the default), each version is read again
+    /// (`GET`) immediately before its deletion, and skipped if it changed
+    /// since the plan: one more request per deletion, 6 secondary-limit
+    /// points instead of 5. Off, the versions are checked once, against a
+    /// listing of each package taken before the deletions start: about half
+    /// the requests, when the hourly budget is what limits the run.
+    pub check_each: bool,
 }
 
 impl Default for ExecuteOptions {
@@ -49,6 +60,7 @@ impl Default for ExecuteOptions {
             journal: None,
             journal_file: true,
             max_rate_limit_waits: 10,
+            check_each: true,
         }
     }
 }
@@ -182,7 +194,7 @@ pub async fn execute_with_progress(
         target: target.clone(),
         deletions: plan.deletions().cloned().collect(),
     };
-    let mut run = run(client, vec![batch], &target.name, options, on_progress).await?;
+    let mut run = run(client, vec![batch], &target.name, options, None, on_progress).await?;
     let mut report = run.reports.pop().expect("one report per batch");
     report.journal_entries = run.journal_entries;
     report.stopped = run.stopped;
@@ -204,17 +216,30 @@ pub(crate) struct Run {
     pub(crate) reports: Vec<ExecutionReport>,
     /// Set when the budget ended the run with deletions left (in all batches).
     pub(crate) stopped: Option<BudgetStop>,
+    /// Deletions the check before them skipped, in the order found.
+    pub(crate) skipped: Vec<SkippedVersion>,
+}
+
+/// How one deletion ended.
+enum Done {
+    Outcome(Outcome),
+    /// The check before it found the version changed since the plan (or
+    /// held by a changed one): it was not deleted.
+    Skipped(SkippedVersion),
 }
 
 /// Executes every batch under one pacer and one journal: the deletions of
 /// all packages share the rate-limit budget and `options.concurrency`, in
 /// batch order, each package's oldest first. `label` names a new default
-/// journal file (a package's name, or what the packages are).
+/// journal file (a package's name, or what the packages are). With a
+/// `recheck`, each version is read just before its deletion (under the same
+/// pacer) and skipped if it changed.
 pub(crate) async fn run(
     client: &Client,
     batches: Vec<Batch>,
     label: &str,
     options: &ExecuteOptions,
+    recheck: Option<&Recheck<'_>>,
     on_progress: impl Fn(&Progress) + Send + Sync,
 ) -> Result<Run> {
     if options.concurrency == 0 {
@@ -257,7 +282,11 @@ pub(crate) async fn run(
         Some(path) => Record::File(Journal::open(path)?),
         None => Record::Memory(Mutex::new(Vec::new())),
     };
-    let pacer = Pacer::new(options.budget, client.rate_limit_waits().clone());
+    let pacer = Pacer::new(
+        options.budget,
+        client.rate_limit_waits().clone(),
+        recheck.is_some(),
+    );
     pacer.observe(client.rate_limit().as_ref(), planned);
     let left = AtomicUsize::new(planned);
     let mut tracker = Tracker::new(batches.iter().map(|b| b.deletions.len()));
@@ -267,6 +296,7 @@ pub(crate) async fn run(
         pacer: &pacer,
         left: &left,
         max_waits: options.max_rate_limit_waits,
+        recheck,
     };
     let mut reports: Vec<ExecutionReport> = batches
         .iter()
@@ -292,16 +322,25 @@ pub(crate) async fn run(
     let task = &task;
     let mut results = stream::iter(jobs)
         .map(|(index, decision)| async move {
-            let outcome = task.delete(&batches[index].target, decision).await?;
-            Ok::<_, Error>(outcome.map(|o| (index, o)))
+            let done = task.delete(index, &batches[index].target, decision).await?;
+            Ok::<_, Error>(done.map(|d| (index, d)))
         })
         .buffer_unordered(options.concurrency);
-    let mut attempted = 0;
+    let mut settled = 0;
+    let mut skipped = Vec::new();
     while let Some(done) = results.next().await {
-        let Some((index, outcome)) = done? else {
+        let Some((index, done)) = done? else {
             continue;
         };
-        attempted += 1;
+        settled += 1;
+        let outcome = match done {
+            Done::Outcome(outcome) => outcome,
+            Done::Skipped(version) => {
+                tracker.skip(index);
+                skipped.push(version);
+                continue;
+            }
+        };
         let report = &mut reports[index];
         match outcome.status {
             OutcomeStatus::Deleted => report.deleted += 1,
@@ -319,7 +358,7 @@ pub(crate) async fn run(
         Record::Memory(entries) => entries.into_inner().unwrap_or_else(|p| p.into_inner()),
         Record::File(_) => Vec::new(),
     };
-    let stopped = pacer.stop(planned - attempted);
+    let stopped = pacer.stop(planned - settled);
     let finished_at = Utc::now();
     for report in reports.iter_mut().filter(|r| r.outcomes.is_empty()) {
         report.finished_at = finished_at;
@@ -331,6 +370,7 @@ pub(crate) async fn run(
         journal_entries,
         reports,
         stopped,
+        skipped,
     })
 }
 
@@ -394,6 +434,7 @@ struct Task<'a> {
     pacer: &'a Pacer,
     left: &'a AtomicUsize,
     max_waits: u32,
+    recheck: Option<&'a Recheck<'a>>,
 }
 
 impl Task<'_> {
@@ -412,33 +453,100 @@ impl Task<'_> {
         }
     }
 
-    /// The outcome of deleting `decision`'s version; `None` when the budget
-    /// ended the run first.
-    async fn delete(&self, target: &PackageRef, decision: Decision) -> Result<Option<Outcome>> {
+    /// The version was not deleted: the check before it found it changed.
+    fn skipped(&self, target: &PackageRef, decision: Decision, reason: String) -> Option<Done> {
+        self.left.fetch_sub(1, Ordering::Relaxed);
+        Some(Done::Skipped(SkippedVersion {
+            package: target.name.clone(),
+            version_id: decision.version_id,
+            name: decision.name,
+            reason,
+        }))
+    }
+
+    /// How deleting `decision`'s version (of batch `index`) ended; `None`
+    /// when the budget ended the run first.
+    async fn delete(
+        &self,
+        index: usize,
+        target: &PackageRef,
+        decision: Decision,
+    ) -> Result<Option<Done>> {
         let mut waits = 0;
+        let mut journaled = false;
+        let out_of_budget = || {
+            // Refused by a rate limit, and now out of budget: the version is
+            // still there, as a rate-limited outcome says.
+            Error::new(
+                ErrorKind::RateLimited,
+                "the run stopped at its request budget before this deletion could be retried",
+            )
+        };
         let result = loop {
-            if self.pacer.acquire().await.is_err() {
+            if let Some(recheck) = self.recheck {
+                if let Some(reason) = recheck.begin(index, &decision) {
+                    return Ok(self.skipped(target, decision, reason));
+                }
+                if self.pacer.acquire(Request::Check).await.is_err() {
+                    if waits == 0 {
+                        return Ok(None);
+                    }
+                    break Err(out_of_budget());
+                }
+                let found = self
+                    .client
+                    .get_package_version(
+                        &target.owner,
+                        target.package_type,
+                        &target.name,
+                        decision.version_id,
+                    )
+                    .await;
+                self.pacer.release(
+                    Request::Check,
+                    self.client.rate_limit().as_ref(),
+                    self.left.load(Ordering::Relaxed),
+                );
+                let now = match found {
+                    Err(error)
+                        if error.kind() == ErrorKind::RateLimited && waits < self.max_waits =>
+                    {
+                        waits += 1;
+                        self.pacer
+                            .pause(RateLimitReason::of(&error), rate_limit_wait(&error));
+                        continue;
+                    }
+                    Err(error) if error.kind() == ErrorKind::NotFound => None,
+                    // Not known to be unchanged: not deleted.
+                    Err(error) => break Err(error),
+                    Ok(version) => Some(version).filter(|v| v.deleted_at.is_none()),
+                };
+                if let Some(reason) = recheck.changed(index, &decision, now.as_ref()).await? {
+                    return Ok(self.skipped(target, decision, reason));
+                }
+            }
+            if self.pacer.acquire(Request::Write).await.is_err() {
                 if waits == 0 {
                     return Ok(None);
                 }
-                // Journaled as pending, refused, and now out of budget: the
-                // version is still there, as a rate-limited outcome says.
-                break Err(Error::new(
-                    ErrorKind::RateLimited,
-                    "the run stopped at its request budget before this deletion could be retried",
-                ));
+                break Err(out_of_budget());
             }
             // Journaled once the request is about to go, so that `pending`
             // lines name only deletions that may have happened.
-            if waits == 0 {
+            if !journaled {
                 let written = self
                     .record
                     .append(self.entry(target, &decision, EntryState::Pending))
                     .await;
                 if let Err(error) = written {
-                    self.pacer.release(None, self.left.load(Ordering::Relaxed));
+                    self.pacer.release(
+                        Request::Write,
+                        None,
+                        self.left.load(Ordering::Relaxed),
+                    );
                     return Err(error);
                 }
+                journaled = true;
             }
             let result = self
                 .client
@@ -450,7 +558,8 @@ impl Task<'_> {
                 )
                 .await;
             let left = self.left.fetch_sub(1, Ordering::Relaxed).saturating_sub(1);
-            self.pacer.release(self.client.rate_limit().as_ref(), left);
+            self.pacer
+                .release(Request::Write, self.client.rate_limit().as_ref(), left);
             match result {
                 Err(error) if error.kind() == ErrorKind::RateLimited && waits < self.max_waits => {
                     waits += 1;
@@ -471,13 +580,13 @@ impl Task<'_> {
             Err(error) if error.kind() == ErrorKind::NotFound => (OutcomeStatus::AlreadyGone, None),
             Err(error) => (OutcomeStatus::Failed, Some(OutcomeError::from(&error))),
         };
-        Ok(Some(Outcome {
+        Ok(Some(Done::Outcome(Outcome {
             version_id: decision.version_id,
             name: decision.name,
             status,
             error,
             at: Utc::now(),
-        }))
+        })))
     }
 }
 

@@ -1,9 +1,10 @@
 //! Pacing of bulk writes under GitHub's rate limits, so that a cleanup runs as
 //! fast as the limits allow without a single refused request.
 //!
-//! Two limits apply to deletions and restores:
+//! Two limits apply to deletions and restores (and to the check an apply
+//! makes before each deletion: a `GET`):
 //! - the secondary limit, a budget of points per endpoint per window (900 a
-//!   minute, 5 a write). GitHub does not report it in headers, so the pacer
+//!   minute, 5 a write, 1 a read). GitHub does not report it in headers, so the pacer
 //!   counts it itself, as a sliding window: a request's points stay spent
 //!   from when it is sent until one window after its answer arrived. That is
 //!   never faster than the server's own count, whether it uses fixed or
@@ -13,7 +14,7 @@
 //!   and when none remain the pacer waits for the reset.
 //!
 //! A budget can also end a run before its work is done: after `max_requests`
-//! writes, or when only `reserve` requests of the hourly budget are left (and
+//! requests, or when only `reserve` requests of the hourly budget are left (and
 //! the run is not to wait for the reset). The pacer then hands out no more
 //! writes, and says why in a [`BudgetStop`].
 
@@ -29,7 +30,7 @@ use crate::rate_limit_wait::{RateLimitReason, WaitNotifier};
 
 /// The rate-limit budget writes are paced to, and where a run stops. The
 /// default is GitHub's secondary limit (900 points per minute per endpoint,
-/// 5 points per write), no cap on requests, and a wait for the hourly reset
+/// 5 points per write, 1 per read), no cap on requests, and a wait for the hourly reset
 /// when the primary budget is spent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -38,10 +39,13 @@ pub struct RateBudget {
     pub points: u32,
     /// Length of the window, in milliseconds.
     pub window_ms: u64,
-    /// Points one write (`DELETE`, `POST`) costs.
+    /// Points one write (`DELETE`, `POST`) costs. A read (the `GET` an apply
+    /// checks a version with before deleting it) costs 1.
     pub write_cost: u32,
-    /// The most write requests the run sends (every attempt counts, a retry
-    /// after a rate limit too); the run stops there. At least 1.
+    /// The most requests the run sends: its writes, and the `GET` before each
+    /// deletion of an apply that checks each (every attempt counts, a retry
+    /// after a rate limit too); the run stops there. At least 1. A check is
+    /// not sent without room left for the deletion it precedes.
     pub max_requests: Option<u64>,
     /// Requests of the hourly budget (`X-RateLimit-Remaining`) to leave for
     /// other jobs sharing the token: the run waits for the reset (or stops,
@@ -91,7 +95,7 @@ impl StopReason {
 pub struct BudgetStop {
     /// Which budget ended the run.
     pub reason: StopReason,
-    /// Write requests the run sent.
+    /// Requests the run sent: writes, and the checks before them.
     pub requests: u64,
     /// Planned writes left undone.
     pub left: usize,
@@ -128,9 +132,12 @@ impl RateBudget {
         self.max_requests.is_some() || !self.wait_for_reset
     }
 
-    /// Writes allowed per window.
-    fn writes_per_window(&self) -> usize {
-        (self.points / self.write_cost.max(1)) as usize
+    /// Points one request of this kind costs.
+    fn cost(&self, request: Request) -> u32 {
+        match request {
+            Request::Write => self.write_cost.max(1),
+            Request::Check => READ_COST,
+        }
     }
 
     fn window(&self) -> Duration {
@@ -151,12 +158,27 @@ const LONGEST_RESET: Duration = Duration::from_secs(3_700);
 const RESET_MARGIN: Duration = Duration::from_secs(1);
 /// Pacing waits shorter than this are the rhythm of a bulk run, not news.
 const ANNOUNCED_PACING: Duration = Duration::from_secs(1);
+/// Secondary-limit points a read (`GET`) costs.
+const READ_COST: u32 = 1;
+
+/// A request the pacer hands out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Request {
+    /// A write: a deletion or a restore.
+    Write,
+    /// The read that checks a version just before its deletion, which
+    /// follows it.
+    Check,
+}
 
 #[derive(Debug)]
 struct State {
     in_flight: usize,
-    /// When each answered request's points expire from the window, oldest first.
-    answered: VecDeque<Instant>,
+    /// The secondary-limit points of the requests in flight.
+    in_flight_points: u32,
+    /// When each answered request's points expire from the window, and how
+    /// many, oldest first.
+    answered: VecDeque<(Instant, u32)>,
     paused_until: Option<Instant>,
     next_send: Instant,
     spacing: Duration,
@@ -165,7 +187,7 @@ struct State {
     /// Until when the waits announced so far last: the concurrent tasks
     /// waiting for one window announce it once.
     announced_until: Option<Instant>,
-    /// Writes handed out so far.
+    /// Requests handed out so far.
     sent: u64,
     /// Set once the budget ends the run.
     stopped: Option<StopReason>,
@@ -175,17 +197,23 @@ struct State {
 #[derive(Debug)]
 pub(crate) struct Pacer {
     budget: RateBudget,
+    /// Whether each write is preceded by a check (a read).
+    checks: bool,
     waits: WaitNotifier,
     state: Mutex<State>,
 }
 
 impl Pacer {
-    pub(crate) fn new(budget: RateBudget, waits: WaitNotifier) -> Pacer {
+    /// A pacer for writes, each preceded by a check when `checks`: the work
+    /// it is told is left counts deletions, each of one or two requests.
+    pub(crate) fn new(budget: RateBudget, waits: WaitNotifier, checks: bool) -> Pacer {
         Pacer {
             budget,
+            checks,
             waits,
             state: Mutex::new(State {
                 in_flight: 0,
+                in_flight_points: 0,
                 answered: VecDeque::new(),
                 paused_until: None,
                 next_send: Instant::now(),
@@ -202,9 +230,25 @@ impl Pacer {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Waits until one more write fits the limits, and counts it as sent;
-    /// `Err` with the reason once the budget ends the run.
-    pub(crate) async fn acquire(&self) -> Result<(), StopReason> {
+    /// Requests one unit of work (a write, and its check) sends.
+    fn requests_per_write(&self) -> usize {
+        1 + usize::from(self.checks)
+    }
+
+    /// Secondary-limit points one unit of work (a write, and its check) costs.
+    fn points_per_write(&self) -> u32 {
+        self.budget.cost(Request::Write) + if self.checks { READ_COST } else { 0 }
+    }
+
+    /// Waits until one more request fits the limits, and counts it as sent;
+    /// `Err` with the reason once the budget ends the run. A check is refused
+    /// when `max_requests` leaves no room for the write after it.
+    pub(crate) async fn acquire(&self, request: Request) -> Result<(), StopReason> {
+        let needed = match request {
+            Request::Write => 1,
+            Request::Check => 2,
+        };
+        let cost = self.budget.cost(request);
         loop {
             let (wait, reason) = {
                 let mut state = self.lock();
@@ -215,7 +259,7 @@ impl Pacer {
                 if self
                     .budget
                     .max_requests
-                    .is_some_and(|max| state.sent >= max)
+                    .is_some_and(|max| state.sent + needed > max)
                 {
                     state.stopped = Some(StopReason::MaxRequests);
                     return Err(StopReason::MaxRequests);
@@ -227,10 +271,11 @@ impl Pacer {
                     (remaining.saturating_sub(self.budget.reserve) <= state.in_flight as u64)
                         .then_some(until_reset)
                 });
-                while state.answered.front().is_some_and(|t| *t <= now) {
+                while state.answered.front().is_some_and(|(t, _)| *t <= now) {
                     state.answered.pop_front();
                 }
-                let used = state.in_flight + state.answered.len();
+                let used = state.in_flight_points
+                    + state.answered.iter().map(|(_, points)| points).sum::<u32>();
                 let limited = self.budget.points > 0;
                 if let Some(until) = state.paused_until.filter(|t| *t > now) {
                     // Announced when the pause began.
@@ -243,12 +288,13 @@ impl Pacer {
                     (until_reset + RESET_MARGIN, Some(RateLimitReason::Primary))
                 } else if state.next_send > now {
                     (state.next_send - now, Some(RateLimitReason::Primary))
-                } else if !limited || used < self.budget.writes_per_window() {
+                } else if !limited || used == 0 || used + cost <= self.budget.points {
                     state.in_flight += 1;
+                    state.in_flight_points += cost;
                     state.sent += 1;
                     state.next_send = now + state.spacing;
                     return Ok(());
-                } else if let Some(first) = state.answered.front() {
+                } else if let Some((first, _)) = state.answered.front() {
                     (*first - now, Some(RateLimitReason::Pacing))
                 } else {
                     // Every counted request is still in flight: the first answer frees a slot.
@@ -264,15 +310,22 @@ impl Pacer {
         }
     }
 
-    /// Records that a write acquired earlier was answered (or failed), with
+    /// Records that a request acquired earlier was answered (or failed), with
     /// the primary limit's state the client last saw, and `work_left` writes
     /// to go. In one step, so that the request leaves the in-flight count
     /// when the budget it spent is counted.
-    pub(crate) fn release(&self, rate_limit: Option<&RateLimit>, work_left: usize) {
+    pub(crate) fn release(
+        &self,
+        request: Request,
+        rate_limit: Option<&RateLimit>,
+        work_left: usize,
+    ) {
         let mut state = self.lock();
+        let cost = self.budget.cost(request);
         state.in_flight = state.in_flight.saturating_sub(1);
+        state.in_flight_points = state.in_flight_points.saturating_sub(cost);
         let expires = Instant::now() + self.budget.window() + self.budget.margin();
-        state.answered.push_back(expires);
+        state.answered.push_back((expires, cost));
         self.adapt(state, rate_limit, work_left);
     }
 
@@ -317,22 +370,23 @@ impl Pacer {
         })
     }
 
-    /// The least time the limits allow for `writes` more writes: the
-    /// secondary budget's pace and, when the hour has fewer requests left
-    /// (above the reserve) than that and the run waits for the reset, that
-    /// wait.
+    /// The least time the limits allow for `writes` more writes (with their
+    /// checks): the secondary budget's pace and, when the hour has fewer
+    /// requests left (above the reserve) than that and the run waits for the
+    /// reset, that wait.
     pub(crate) fn least_time_for(&self, writes: usize) -> Duration {
         let paced = if self.budget.points > 0 && writes > 0 {
-            let per_window = self.budget.writes_per_window().max(1);
+            let per_window = (self.budget.points / self.points_per_write()).max(1) as usize;
             self.budget.window() * ((writes - 1) / per_window) as u32
         } else {
             Duration::ZERO
         };
+        let requests = writes * self.requests_per_write();
         let state = self.lock();
         let reset = state.primary.and_then(|(reset, remaining)| {
             let usable = remaining.saturating_sub(self.budget.reserve) as usize;
             let until_reset = (reset - Utc::now()).to_std().ok()?;
-            (self.budget.wait_for_reset && writes > usable).then_some(until_reset)
+            (self.budget.wait_for_reset && requests > usable).then_some(until_reset)
         });
         paced.max(reset.unwrap_or_default())
     }
@@ -372,7 +426,7 @@ impl Pacer {
             // Stopping at the budget: no reason to spread the work until a
             // reset the run will not wait for.
             state.spacing = Duration::ZERO;
-        } else if usable < work_left {
+        } else if usable < work_left * self.requests_per_write() {
             state.spacing = until_reset / usable as u32;
         } else {
             state.spacing = Duration::ZERO;
@@ -410,30 +464,30 @@ mod tests {
 
     #[tokio::test]
     async fn a_full_window_waits_for_the_oldest_answer_to_expire() {
-        let pacer = Pacer::new(budget(3, 200), WaitNotifier::default());
+        let pacer = Pacer::new(budget(3, 200), WaitNotifier::default(), false);
         let start = Instant::now();
         for _ in 0..3 {
-            pacer.acquire().await.unwrap();
-            pacer.release(None, 0);
+            pacer.acquire(Request::Write).await.unwrap();
+            pacer.release(Request::Write, None, 0);
         }
         assert!(start.elapsed() < Duration::from_millis(100));
-        pacer.acquire().await.unwrap();
+        pacer.acquire(Request::Write).await.unwrap();
         assert!(start.elapsed() >= Duration::from_millis(200));
     }
 
     #[tokio::test]
     async fn unlimited_budget_never_waits() {
-        let pacer = Pacer::new(RateBudget::unlimited(), WaitNotifier::default());
+        let pacer = Pacer::new(RateBudget::unlimited(), WaitNotifier::default(), false);
         let start = Instant::now();
         for _ in 0..1000 {
-            pacer.acquire().await.unwrap();
+            pacer.acquire(Request::Write).await.unwrap();
         }
         assert!(start.elapsed() < Duration::from_millis(100));
     }
 
     #[tokio::test]
     async fn an_exhausted_primary_budget_pauses_until_the_reset() {
-        let pacer = Pacer::new(RateBudget::unlimited(), WaitNotifier::default());
+        let pacer = Pacer::new(RateBudget::unlimited(), WaitNotifier::default(), false);
         let limit = RateLimit {
             limit: 10,
             remaining: 0,
@@ -448,7 +502,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_low_primary_budget_spreads_the_remaining_work() {
-        let pacer = Pacer::new(RateBudget::unlimited(), WaitNotifier::default());
+        let pacer = Pacer::new(RateBudget::unlimited(), WaitNotifier::default(), false);
         let limit = RateLimit {
             limit: 100,
             remaining: 4,
@@ -499,12 +553,12 @@ mod tests {
             max_requests: Some(3),
             ..RateBudget::unlimited()
         };
-        let pacer = Pacer::new(budget, WaitNotifier::default());
+        let pacer = Pacer::new(budget, WaitNotifier::default(), false);
         for _ in 0..3 {
-            pacer.acquire().await.unwrap();
-            pacer.release(None, 10);
+            pacer.acquire(Request::Write).await.unwrap();
+            pacer.release(Request::Write, None, 10);
         }
-        assert_eq!(pacer.acquire().await, Err(StopReason::MaxRequests));
+        assert_eq!(pacer.acquire(Request::Write).await, Err(StopReason::MaxRequests));
         let stop = pacer.stop(7).unwrap();
         assert_eq!(
             (stop.reason, stop.requests, stop.left),
@@ -519,16 +573,16 @@ mod tests {
             wait_for_reset: false,
             ..RateBudget::unlimited()
         };
-        let pacer = Pacer::new(budget, WaitNotifier::default());
+        let pacer = Pacer::new(budget, WaitNotifier::default(), false);
         pacer.observe(Some(&hourly(13)), 100);
         // Three requests may go; the fourth would eat into the reserve.
         for _ in 0..3 {
-            pacer.acquire().await.unwrap();
+            pacer.acquire(Request::Write).await.unwrap();
         }
-        assert_eq!(pacer.acquire().await, Err(StopReason::Reserve));
-        pacer.release(Some(&hourly(12)), 99);
+        assert_eq!(pacer.acquire(Request::Write).await, Err(StopReason::Reserve));
+        pacer.release(Request::Write, Some(&hourly(12)), 99);
         assert_eq!(
-            pacer.acquire().await,
+            pacer.acquire(Request::Write).await,
             Err(StopReason::Reserve),
             "a stop is final"
         );
@@ -542,11 +596,64 @@ mod tests {
             reserve: 5,
             ..RateBudget::unlimited()
         };
-        let pacer = Pacer::new(budget, WaitNotifier::default());
+        let pacer = Pacer::new(budget, WaitNotifier::default(), false);
         pacer.observe(Some(&hourly(5)), 100);
-        let waited = tokio::time::timeout(Duration::from_millis(200), pacer.acquire()).await;
+        let waited = tokio::time::timeout(Duration::from_millis(200), pacer.acquire(Request::Write)).await;
         assert!(waited.is_err(), "held back until the reset, not stopped");
         assert!(pacer.stop(100).is_none());
+    }
+
+    #[tokio::test]
+    async fn a_check_costs_one_point_and_needs_room_for_its_write() {
+        // 12 points: two writes (10) and two checks (2) fill the window.
+        let budget = RateBudget {
+            points: 12,
+            window_ms: 60_000,
+            max_requests: Some(5),
+            ..RateBudget::default()
+        };
+        let uncapped = RateBudget {
+            max_requests: None,
+            ..budget
+        };
+        let pacer = Pacer::new(uncapped, WaitNotifier::default(), true);
+        for _ in 0..2 {
+            pacer.acquire(Request::Check).await.unwrap();
+            pacer.release(Request::Check, None, 2);
+            pacer.acquire(Request::Write).await.unwrap();
+            pacer.release(Request::Write, None, 1);
+        }
+        let full = tokio::time::timeout(
+            Duration::from_millis(100),
+            pacer.acquire(Request::Check),
+        )
+        .await;
+        assert!(full.is_err(), "the window's 12 points are spent");
+        // A fifth request is allowed, but a check would leave none for its write.
+        let pacer = Pacer::new(budget, WaitNotifier::default(), true);
+        for _ in 0..2 {
+            pacer.acquire(Request::Check).await.unwrap();
+            pacer.release(Request::Check, None, 0);
+            pacer.acquire(Request::Write).await.unwrap();
+            pacer.release(Request::Write, None, 0);
+        }
+        assert_eq!(
+            pacer.acquire(Request::Check).await,
+            Err(StopReason::MaxRequests)
+        );
+        assert_eq!(pacer.stop(1).unwrap().requests, 4);
+    }
+
+    #[test]
+    fn checks_slow_the_least_time_to_six_points_and_two_requests_a_deletion() {
+        let pacer = Pacer::new(budget(180, 60_000), WaitNotifier::default(), true);
+        // 900 points a minute: 150 deletions with their checks.
+        assert_eq!(pacer.least_time_for(150), Duration::ZERO);
+        assert_eq!(pacer.least_time_for(151), Duration::from_secs(60));
+        // 100 requests left in the hour: 50 deletions with their checks.
+        pacer.observe(Some(&hourly(100)), 50);
+        assert_eq!(pacer.least_time_for(50), Duration::ZERO);
+        assert!(pacer.least_time_for(51) > Duration::from_secs(590));
     }
 
     #[test]
@@ -564,7 +671,7 @@ mod tests {
 
     #[test]
     fn the_least_time_is_the_secondary_pace_or_the_wait_for_the_reset() {
-        let pacer = Pacer::new(budget(180, 60_000), WaitNotifier::default());
+        let pacer = Pacer::new(budget(180, 60_000), WaitNotifier::default(), false);
         assert_eq!(pacer.least_time_for(180), Duration::ZERO);
         assert_eq!(pacer.least_time_for(181), Duration::from_secs(60));
         assert_eq!(pacer.least_time_for(540), Duration::from_secs(120));

@@ -305,7 +305,7 @@ impl PackagesReport {
             journal_entries: run.journal_entries,
             packages: run.reports,
             stopped: run.stopped,
-            skipped: Vec::new(),
+            skipped: run.skipped,
         }
     }
 
@@ -354,6 +354,6 @@ pub async fn execute_packages_with_progress(
         })
         .collect::<Result<Vec<_>>>()?;
     let label = format!("{}-packages", plan.package_type);
-    let run = execute::run(client, batches, &label, options, on_progress).await?;
+    let run = execute::run(client, batches, &label, options, None, on_progress).await?;
     Ok(PackagesReport::from_run(run))
 }

@@ -11,7 +11,8 @@ use crate::package_ref::PackageRef;
 /// Deletions of one package, or of the whole run.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProgressCounts {
-    /// Deletions planned.
+    /// Deletions planned, less those an apply's check before each deletion
+    /// skipped (see `check_each`).
     pub planned: usize,
     /// Outcomes known: deleted, already gone or failed.
     pub done: usize,
@@ -32,6 +33,11 @@ impl ProgressCounts {
             left: planned,
             ..ProgressCounts::default()
         }
+    }
+
+    fn unplan(&mut self) {
+        self.planned = self.planned.saturating_sub(1);
+        self.left = self.planned.saturating_sub(self.done);
     }
 
     fn add(&mut self, status: OutcomeStatus) {
@@ -91,6 +97,13 @@ impl Tracker {
             packages,
             total,
         }
+    }
+
+    /// A deletion of package `index` the check before it skipped: no longer
+    /// planned.
+    pub(crate) fn skip(&mut self, index: usize) {
+        self.packages[index].unplan();
+        self.total.unplan();
     }
 
     /// ProgressCounts `outcome` of package `index`; `floor` gives the least time the

@@ -12,7 +12,7 @@ use tokio::sync::OnceCell;
 
 use crate::cleanup::execute::{rate_limit_wait, require_scope, OutcomeError};
 use crate::cleanup::journal::{read_journal, JournalEntry};
-use crate::cleanup::pacer::{Pacer, RateBudget};
+use crate::cleanup::pacer::{Pacer, RateBudget, Request};
 use crate::cleanup::policy::Age;
 use crate::cleanup::selection::{select, Deletion};
 use crate::cleanup::servers::Servers;
@@ -248,7 +248,7 @@ pub async fn undo_with_progress(
             }
         }
     }
-    let pacer = Pacer::new(options.budget, client.rate_limit_waits().clone());
+    let pacer = Pacer::new(options.budget, client.rate_limit_waits().clone(), false);
     let left = AtomicUsize::new(deletions.len());
     let listings = Listings::default();
     let mut results = stream::iter(deletions)
@@ -423,7 +423,7 @@ impl Run<'_> {
         }
         let mut waits = 0;
         let result = loop {
-            if self.pacer.acquire().await.is_err() {
+            if self.pacer.acquire(Request::Write).await.is_err() {
                 break Err(Error::new(
                     ErrorKind::InvalidInput,
                     "an undo has no request budget to stop at",
@@ -438,6 +438,7 @@ impl Run<'_> {
                 )
                 .await;
             self.pacer.release(
+                Request::Write,
                 client.rate_limit().as_ref(),
                 self.left.load(Ordering::Relaxed),
             );
