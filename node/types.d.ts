@@ -526,6 +526,16 @@ export interface ExecuteCleanupOptions {
   maxRateLimitWaits?: number
 }
 
+/** Options of `applyCleanupPlan`. */
+export interface ApplyCleanupPlanOptions extends ExecuteCleanupOptions {
+  /**
+   * Read each version again just before deleting it, and skip it if it changed since the
+   * plan (default `true`): one more request per deletion. `false`: check only once, against
+   * a listing taken before the deletions start, with half the requests.
+   */
+  checkEach?: boolean
+}
+
 /** Options of `undoCleanup`. */
 export interface UndoCleanupOptions {
   /** The current time, as an ISO 8601 string, to tell expired entries (default: now). */
@@ -631,7 +641,7 @@ export interface PackagesReport {
   packages: CleanupReport[]
   /** Set when the run stopped at its budget with deletions left. */
   stopped?: BudgetStop
-  /** `applyCleanupPlan`: planned deletions skipped because their version changed since the plan. */
+  /** `applyCleanupPlan`: planned deletions skipped because their version changed since the plan (before the run, or, with `checkEach`, during it). */
   skipped?: SkippedVersion[]
 }
 

@@ -65,6 +65,32 @@ test('a saved plan applies only to what did not change', async () => {
   assert.equal(report.deleted, deletions.length - 1)
 })
 
+test('checkEach is on by default and can be turned off', async () => {
+  const org = client().org('octo-org')
+  const plan = JSON.parse(JSON.stringify(await org.planPackagesCleanup('container', ['octo-app', 'octo-web'], POLICY)))
+  const deletions = (p) => p.decisions.filter((d) => d.action === 'delete').length
+  for (const [index, checkEach] of [
+    [0, false],
+    [1, true],
+  ]) {
+    const one = { ...plan, packages: [plan.packages[index]] }
+    const report = await org.applyCleanupPlan(one, { journalFile: false, checkEach })
+    assert.equal(report.skipped, undefined, 'none skipped')
+    assert.equal(report.failed, 0)
+    assert.ok(report.deleted > 0)
+    assert.equal(report.deleted, deletions(plan.packages[index]))
+  }
+  // Checked before each deletion or not, a saved plan applies once: what it
+  // deleted is then gone since the plan.
+  const again = await org.applyCleanupPlan(plan, { journalFile: false })
+  assert.equal(again.deleted, 0)
+  assert.equal(again.skipped.length, plan.packages.map(deletions).reduce((a, b) => a + b))
+  await assert.rejects(
+    org.applyCleanupPlan(plan, { checkEach: 'yes' }),
+    code('invalid_input', /options\.checkEach: invalid type/),
+  )
+})
+
 test('bad globs, no match, bad plans and plans of another owner are refused', async () => {
   const org = client().org('octo-org')
   await assert.rejects(org.planPackagesCleanup('container', ['octo-['], POLICY), code('invalid_input', /package pattern/))

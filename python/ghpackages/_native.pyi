@@ -494,6 +494,7 @@ class Owner:
         concurrency: Optional[int] = None,
         max_rate_limit_waits: Optional[int] = None,
         budget: Optional[dict[str, Union[int, bool, None]]] = None,
+        check_each: bool = True,
         on_progress: Optional[_OnOutcome] = None,
     ) -> PackagesReport: ...
     def validate_container(
@@ -639,6 +640,7 @@ class AsyncOwner:
         concurrency: Optional[int] = None,
         max_rate_limit_waits: Optional[int] = None,
         budget: Optional[dict[str, Union[int, bool, None]]] = None,
+        check_each: bool = True,
         on_progress: Optional[_OnOutcome] = None,
     ) -> Awaitable[PackagesReport]: ...
     def validate_container(

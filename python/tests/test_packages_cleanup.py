@@ -68,6 +68,26 @@ def test_saved_plan_applies_only_to_what_did_not_change(
     assert report.deleted == len(deletions) - 1
 
 
+def test_check_each_is_on_by_default_and_can_be_turned_off(client: Client) -> None:
+    org = client.org("octo-org")
+    plan = org.plan_packages_cleanup("container", ["octo-app", "octo-web"], POLICY)
+    for package, check_each in [("octo-app", False), ("octo-web", True)]:
+        one = PackagesPlan.from_json(plan.to_json())
+        one_dict = one.to_dict()
+        one_dict["packages"] = [p for p in one_dict["packages"] if p["package"] == package]
+        one = PackagesPlan.from_json(json.dumps(one_dict))
+        report = org.apply_cleanup_plan(one, journal_file=False, check_each=check_each)
+        assert report.is_success and report.skipped == []
+        assert report.deleted == one.delete_count > 0
+    # Checked before each deletion or not, a saved plan applies once: what it
+    # deleted is then gone since the plan.
+    again = org.apply_cleanup_plan(plan, journal_file=False)
+    assert again.deleted == 0
+    assert len(again.skipped) == plan.delete_count
+    with pytest.raises(TypeError):
+        org.apply_cleanup_plan(plan, check_each="yes")  # type: ignore[arg-type]
+
+
 def test_bad_input_is_refused(client: Client) -> None:
     org = client.org("octo-org")
     with pytest.raises(InvalidInputError, match="package pattern"):

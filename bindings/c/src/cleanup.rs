@@ -402,7 +402,12 @@ pub unsafe extern "C" fn ghpackages_execute_packages_cleanup(
 /// @param owner the owner the plan must be for.
 /// @param plan_json the saved plan.
 /// @param options_json execution options as JSON (see
-///        `ghpackages_execute_cleanup`), or NULL.
+///        `ghpackages_execute_cleanup`), or NULL, with one more:
+///        `"check_each"` (default `true`) reads each version again just
+///        before its deletion and skips it if it changed since the plan (one
+///        more request per deletion, counted by `max_requests`); `false`
+///        checks only once, against a listing taken before the deletions
+///        start, with half the requests.
 /// @param[out] report_json receives the report as JSON, as
 ///        `ghpackages_execute_packages_cleanup`'s, with `skipped`: each
 ///        planned deletion not made (`package`, `version_id`, `name`,

@@ -879,6 +879,26 @@ static void test_packages_cleanup(ghpackages_client *client) {
                GHPACKAGES_OK, &error)) {
         CHECK(strstr(report, "\"restored\":4") != NULL, "four restored again");
     }
+    ghpackages_string_free(report);
+    report = NULL;
+
+    /* Applied again without the check before each deletion: the same four go. */
+    snprintf(options, sizeof options, "{\"journal\":\"%s\",\"check_each\":false}", journal);
+    if (expect("apply the saved plan without check_each",
+               ghpackages_apply_cleanup_plan(client, &org, plan, options, &report, &error),
+               GHPACKAGES_OK, &error)) {
+        CHECK(count_of(report, "\"deleted\":4") == 2, "four deleted without check_each");
+        CHECK(strstr(report, "\"skipped\"") == NULL, "nothing skipped without check_each");
+    }
+    ghpackages_string_free(report);
+    report = NULL;
+    expect("check_each that is not a boolean",
+           ghpackages_apply_cleanup_plan(client, &org, plan, "{\"check_each\":\"yes\"}", &report, &error),
+           GHPACKAGES_INVALID_INPUT, &error);
+    if (expect("undo the second applied plan", ghpackages_undo_cleanup(client, journal, NULL, &report, &error),
+               GHPACKAGES_OK, &error)) {
+        CHECK(strstr(report, "\"restored\":4") != NULL, "four restored a third time");
+    }
     CHECK(version_count(client, &org, container, "octo-app") == before, "all are back");
     unlink(journal);
     ghpackages_string_free(report);

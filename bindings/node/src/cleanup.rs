@@ -209,8 +209,11 @@ impl Owner {
     /// `ghpkg prune --plan-out`): rejects a plan of another owner, server or
     /// format version (`invalid_input`), then deletes only versions
     /// unchanged since the plan; the report's `skipped` says why for the others.
+    /// With `checkEach` (the default), each version is also read again just
+    /// before its deletion (one more request per deletion); `false` checks
+    /// only once, before the run.
     #[napi(
-        ts_args_type = "plan: PackagesPlan, options?: ExecuteCleanupOptions",
+        ts_args_type = "plan: PackagesPlan, options?: ApplyCleanupPlanOptions",
         ts_return_type = "Promise<PackagesReport>"
     )]
     pub fn apply_cleanup_plan<'env>(

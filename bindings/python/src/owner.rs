@@ -406,8 +406,11 @@ macro_rules! owner_class {
             /// of another owner, server or format version
             /// (`InvalidInputError`), then deletes only versions unchanged
             /// since the plan; the report's `skipped` lists the others, each
-            /// with its reason. Returns a `PackagesReport`.
-            #[pyo3(signature = (plan, *, journal=None, journal_file=true, concurrency=None, max_rate_limit_waits=None, budget=None, on_progress=None))]
+            /// with its reason. With `check_each` (the default), each version
+            /// is also read again just before its deletion (one more request
+            /// per deletion); `False` checks only once, before the run.
+            /// Returns a `PackagesReport`.
+            #[pyo3(signature = (plan, *, journal=None, journal_file=true, concurrency=None, max_rate_limit_waits=None, budget=None, check_each=true, on_progress=None))]
             #[allow(clippy::too_many_arguments)]
             fn apply_cleanup_plan(
                 &self,
@@ -418,10 +421,12 @@ macro_rules! owner_class {
                 concurrency: Option<i64>,
                 max_rate_limit_waits: Option<i64>,
                 budget: Option<BudgetArg>,
+                check_each: bool,
                 on_progress: Option<Bound<'_, PyAny>>,
             ) -> PyResult<Py<PyAny>> {
                 let on_progress = callback(on_progress)?;
-                let options = execute_options(journal, journal_file, concurrency, max_rate_limit_waits, budget)?;
+                let mut options = execute_options(journal, journal_file, concurrency, max_rate_limit_waits, budget)?;
+                options.check_each = check_each;
                 let owner = self.handle.package(PackageType::Container, "").owner;
                 $run(py, cleanup::apply_plan(owner, self.handle.client().clone(), plan.get().0.clone(), options, on_progress))
             }

@@ -338,7 +338,7 @@ async fn a_saved_plan_applied_under_a_budget_stops_and_the_same_apply_finishes_i
 
     let journal = dir.path().join("apply.jsonl");
     let journal_arg = journal.to_str().unwrap();
-    let apply = |max: &'static str| {
+    let apply = |extra: &'static [&'static str]| {
         let emulator = &emulator;
         async move {
             let mut args = vec![
@@ -350,27 +350,38 @@ async fn a_saved_plan_applied_under_a_budget_stops_and_the_same_apply_finishes_i
                 journal_arg,
             ];
             args.extend(["--secondary-limit", SECONDARY]);
-            if !max.is_empty() {
-                args.extend(["--max-requests", max]);
-            }
+            args.extend_from_slice(extra);
             ghpkg(emulator, &args).await
         }
     };
-    let first = apply("50").await;
+    // Each deletion is checked with a GET first: 50 requests are 25 deletions.
+    let first = apply(&["--max-requests", "50"]).await;
     assert_eq!(first.status.code(), Some(6), "{}", text(&first.stderr));
     let report = &serde_json::from_slice::<Value>(&first.stdout).unwrap()["report"];
-    assert_eq!(report["deleted"].as_u64(), Some(50), "{report}");
+    assert_eq!(report["deleted"].as_u64(), Some(25), "{report}");
     assert_eq!(report["stopped"]["reason"], "max_requests", "{report}");
-    assert_eq!(report["stopped"]["left"].as_u64(), Some(70), "{report}");
-    assert_eq!(deleted(&journal).len(), 50);
+    assert_eq!(report["stopped"]["requests"].as_u64(), Some(50), "{report}");
+    assert_eq!(report["stopped"]["left"].as_u64(), Some(95), "{report}");
+    assert_eq!(deleted(&journal).len(), 25);
 
-    // The same apply again: what the first deleted is gone since the plan
-    // (skipped, not deleted again), the rest is deleted.
-    let second = apply("").await;
-    assert_eq!(second.status.code(), Some(0), "{}", text(&second.stderr));
+    // Without the check before each deletion, 50 requests are 50 deletions;
+    // what the first run deleted is gone since the plan (skipped, not
+    // deleted again).
+    let second = apply(&["--max-requests", "50", "--no-check-each"]).await;
+    assert_eq!(second.status.code(), Some(6), "{}", text(&second.stderr));
     let report = &serde_json::from_slice::<Value>(&second.stdout).unwrap()["report"];
-    assert_eq!(report["deleted"].as_u64(), Some(70), "{report}");
-    assert_eq!(report["skipped"].as_array().unwrap().len(), 50, "{report}");
+    assert_eq!(report["deleted"].as_u64(), Some(50), "{report}");
+    assert_eq!(report["skipped"].as_array().unwrap().len(), 25, "{report}");
+    assert_eq!(report["stopped"]["requests"].as_u64(), Some(50), "{report}");
+    assert_eq!(report["stopped"]["left"].as_u64(), Some(45), "{report}");
+    assert_eq!(deleted(&journal).len(), 75);
+
+    // The same apply again: the rest is deleted.
+    let third = apply(&[]).await;
+    assert_eq!(third.status.code(), Some(0), "{}", text(&third.stderr));
+    let report = &serde_json::from_slice::<Value>(&third.stdout).unwrap()["report"];
+    assert_eq!(report["deleted"].as_u64(), Some(45), "{report}");
+    assert_eq!(report["skipped"].as_array().unwrap().len(), 75, "{report}");
     assert!(report["stopped"].is_null(), "{report}");
     let all = deleted(&journal);
     assert_eq!(all.len(), 120);
@@ -382,12 +393,16 @@ async fn a_saved_plan_applied_under_a_budget_stops_and_the_same_apply_finishes_i
     let rejections = emulator.rejections();
     assert_eq!((rejections.primary(), rejections.secondary()), (0, 0));
 
-    // Budget flags without --yes are refused, as for prune.
-    let output = ghpkg(&emulator, &["apply", plan_arg, "--max-requests", "5"]).await;
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        text(&output.stderr).contains("--yes"),
-        "{}",
-        text(&output.stderr)
-    );
+    // Budget flags and --no-check-each without --yes are refused, as for prune.
+    for flags in [&["--max-requests", "5"][..], &["--no-check-each"]] {
+        let mut args = vec!["apply", plan_arg];
+        args.extend_from_slice(flags);
+        let output = ghpkg(&emulator, &args).await;
+        assert_eq!(output.status.code(), Some(2), "{flags:?}");
+        assert!(
+            text(&output.stderr).contains("--yes"),
+            "{flags:?}: {}",
+            text(&output.stderr)
+        );
+    }
 }
