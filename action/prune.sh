@@ -98,17 +98,22 @@ if [[ -n $INPUT_APPLY_PLAN ]]; then
     done
     args+=(apply "$INPUT_APPLY_PLAN")
     [[ -n $INPUT_CONCURRENCY ]] && args+=(--concurrency "$INPUT_CONCURRENCY")
+    check_each=true
+    flag check-each "${INPUT_CHECK_EACH:-true}" || check_each=false
     if flag dry-run "$INPUT_DRY_RUN"; then
         echo "dry run: nothing will be deleted (set dry-run: false to delete)"
     else
         journal=${INPUT_JOURNAL:-$RUNNER_TEMP/ghpkg-prune-$(date -u +%Y%m%dT%H%M%SZ).jsonl}
         args+=(--yes --journal "$journal")
+        [[ $check_each == true ]] || args+=(--no-check-each)
         budget_flags
     fi
     [[ -n $INPUT_SECONDARY_LIMIT ]] && args+=(--secondary-limit "$INPUT_SECONDARY_LIMIT")
     run_ghpkg
 fi
 
+# A prune deletes what it has just planned: there is no saved plan to check again.
+flag check-each "${INPUT_CHECK_EACH:-true}" || fail "input check-each is for apply-plan; a prune deletes what it has just planned"
 args+=(prune --type "$INPUT_PACKAGE_TYPE")
 # Multi-line inputs: one flag per non-blank line.
 lines() {

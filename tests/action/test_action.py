@@ -320,6 +320,8 @@ def test_a_run_stopped_at_its_budget_succeeds_and_the_next_run_continues(
         ({"older-than": "soon"}, "soon"),
         ({"max-requests": "0"}, "a budget of 0 requests cannot delete anything"),
         ({"wait-for-reset": "maybe"}, "input wait-for-reset must be true or false, not 'maybe'"),
+        ({"check-each": "false"}, "input check-each is for apply-plan"),
+        ({"check-each": "maybe"}, "input check-each must be true or false, not 'maybe'"),
     ],
 )
 def test_bad_inputs_fail_before_anything_is_deleted(
@@ -807,18 +809,21 @@ def test_a_reviewed_plan_is_applied(tmp_path: Path, api: Emulator) -> None:
     assert len(versions(api)) == len(kept) + len(planned)
 
     # A budget bounds an apply as it bounds a prune (a warning, not a
-    # failure); the same step again deletes the rest, the first one's
-    # deletions skipped as gone since the plan.
+    # failure): 2 requests, one deletion and the check before it. The same
+    # step again deletes the rest, the first one's deletions skipped as gone
+    # since the plan.
     applied = {"apply-plan": str(plan_file), "dry-run": "false"}
-    stopped = run(tmp_path, api, {**applied, "max-requests": "1"})
+    stopped = run(tmp_path, api, {**applied, "max-requests": "2"})
     assert not stopped.failed, stopped.log
+    assert "--no-check-each" not in stopped.step("prune").stdout
     assert stopped.outputs["deleted-count"] == "1", stopped.outputs
     assert stopped.outputs["left-count"] == "2", stopped.outputs
     assert "::warning::stopped at the request budget" in stopped.step("prune").stdout
     assert len(versions(api)) == len(kept) + 2
 
-    done = run(tmp_path, api, applied)
+    done = run(tmp_path, api, {**applied, "check-each": "false"})
     assert not done.failed, done.log
+    assert "--no-check-each" in done.step("prune").stdout
     assert done.outputs["deleted-count"] == "2" and Path(done.outputs["journal"]).exists()
     assert done.outputs["left-count"] == "0", done.outputs
     assert versions(api) == kept

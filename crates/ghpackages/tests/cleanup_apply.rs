@@ -377,7 +377,10 @@ async fn a_version_changed_during_the_apply_is_checked_just_before_its_deletion_
         delete_as_someone_else(&client, "svc", gone);
     })
     .await;
-    assert_eq!(reason_of(&report, tagged), "newly tagged since the plan: hotfix");
+    assert_eq!(
+        reason_of(&report, tagged),
+        "newly tagged since the plan: hotfix"
+    );
     assert_eq!(
         reason_of(&report, gone),
         "gone since the plan (deleted by someone else)"
@@ -393,7 +396,10 @@ async fn a_version_changed_during_the_apply_is_checked_just_before_its_deletion_
         (svc.len() - 2, svc.len() - 2, 0)
     );
     let now = active(&client, "svc").await;
-    assert!(now.contains(&tagged), "the version tagged during the run stays");
+    assert!(
+        now.contains(&tagged),
+        "the version tagged during the run stays"
+    );
     for id in svc.iter().filter(|id| **id != tagged) {
         assert!(!now.contains(id), "{id} was planned and unchanged");
     }

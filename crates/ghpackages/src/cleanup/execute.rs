@@ -194,7 +194,15 @@ pub async fn execute_with_progress(
         target: target.clone(),
         deletions: plan.deletions().cloned().collect(),
     };
-    let mut run = run(client, vec![batch], &target.name, options, None, on_progress).await?;
+    let mut run = run(
+        client,
+        vec![batch],
+        &target.name,
+        options,
+        None,
+        on_progress,
+    )
+    .await?;
     let mut report = run.reports.pop().expect("one report per batch");
     report.journal_entries = run.journal_entries;
     report.stopped = run.stopped;
@@ -483,6 +491,7 @@ impl Task<'_> {
             )
         };
         let result = loop {
+            let mut request = Request::Write;
             if let Some(recheck) = self.recheck {
                 if let Some(reason) = recheck.begin(index, &decision) {
                     return Ok(self.skipped(target, decision, reason));
@@ -511,6 +520,7 @@ impl Task<'_> {
                     Err(error)
                         if error.kind() == ErrorKind::RateLimited && waits < self.max_waits =>
                     {
+                        self.pacer.forgo_write();
                         waits += 1;
                         self.pacer
                             .pause(RateLimitReason::of(&error), rate_limit_wait(&error));
@@ -518,14 +528,22 @@ impl Task<'_> {
                     }
                     Err(error) if error.kind() == ErrorKind::NotFound => None,
                     // Not known to be unchanged: not deleted.
-                    Err(error) => break Err(error),
+                    Err(error) => {
+                        self.pacer.forgo_write();
+                        break Err(error);
+                    }
                     Ok(version) => Some(version).filter(|v| v.deleted_at.is_none()),
                 };
-                if let Some(reason) = recheck.changed(index, &decision, now.as_ref()).await? {
+                let changed = recheck.changed(index, &decision, now.as_ref()).await;
+                if !matches!(changed, Ok(None)) {
+                    self.pacer.forgo_write();
+                }
+                if let Some(reason) = changed? {
                     return Ok(self.skipped(target, decision, reason));
                 }
+                request = Request::CheckedWrite;
             }
-            if self.pacer.acquire(Request::Write).await.is_err() {
+            if self.pacer.acquire(request).await.is_err() {
                 if waits == 0 {
                     return Ok(None);
                 }
@@ -539,11 +557,8 @@ impl Task<'_> {
                     .append(self.entry(target, &decision, EntryState::Pending))
                     .await;
                 if let Err(error) = written {
-                    self.pacer.release(
-                        Request::Write,
-                        None,
-                        self.left.load(Ordering::Relaxed),
-                    );
+                    self.pacer
+                        .release(request, None, self.left.load(Ordering::Relaxed));
                     return Err(error);
                 }
                 journaled = true;
@@ -559,7 +574,7 @@ impl Task<'_> {
                 .await;
             let left = self.left.fetch_sub(1, Ordering::Relaxed).saturating_sub(1);
             self.pacer
-                .release(Request::Write, self.client.rate_limit().as_ref(), left);
+                .release(request, self.client.rate_limit().as_ref(), left);
             match result {
                 Err(error) if error.kind() == ErrorKind::RateLimited && waits < self.max_waits => {
                     waits += 1;

@@ -135,7 +135,7 @@ impl RateBudget {
     /// Points one request of this kind costs.
     fn cost(&self, request: Request) -> u32 {
         match request {
-            Request::Write => self.write_cost.max(1),
+            Request::Write | Request::CheckedWrite => self.write_cost.max(1),
             Request::Check => READ_COST,
         }
     }
@@ -166,9 +166,13 @@ const READ_COST: u32 = 1;
 pub(crate) enum Request {
     /// A write: a deletion or a restore.
     Write,
-    /// The read that checks a version just before its deletion, which
-    /// follows it.
+    /// The read that checks a version just before its deletion. It reserves
+    /// room under `max_requests` for that deletion: a `CheckedWrite`, or
+    /// given back with [`Pacer::forgo_write`].
     Check,
+    /// The write a `Check` reserved room for: sent even after `max_requests`
+    /// stopped the run, since the check was.
+    CheckedWrite,
 }
 
 #[derive(Debug)]
@@ -189,6 +193,8 @@ struct State {
     announced_until: Option<Instant>,
     /// Requests handed out so far.
     sent: u64,
+    /// Writes that checks handed out have reserved room for.
+    reserved: u64,
     /// Set once the budget ends the run.
     stopped: Option<StopReason>,
 }
@@ -221,6 +227,7 @@ impl Pacer {
                 primary: None,
                 announced_until: None,
                 sent: 0,
+                reserved: 0,
                 stopped: None,
             }),
         }
@@ -245,24 +252,31 @@ impl Pacer {
     /// when `max_requests` leaves no room for the write after it.
     pub(crate) async fn acquire(&self, request: Request) -> Result<(), StopReason> {
         let needed = match request {
-            Request::Write => 1,
-            Request::Check => 2,
+            Request::Write => Some(1),
+            Request::Check => Some(2),
+            // Its room is reserved.
+            Request::CheckedWrite => None,
         };
         let cost = self.budget.cost(request);
         loop {
             let (wait, reason) = {
                 let mut state = self.lock();
                 let now = Instant::now();
-                if let Some(reason) = state.stopped {
-                    return Err(reason);
+                match (state.stopped, needed) {
+                    (Some(StopReason::MaxRequests), None) => {}
+                    (Some(reason), _) => {
+                        if needed.is_none() {
+                            state.reserved = state.reserved.saturating_sub(1);
+                        }
+                        return Err(reason);
+                    }
+                    (None, _) => {}
                 }
-                if self
-                    .budget
-                    .max_requests
-                    .is_some_and(|max| state.sent + needed > max)
-                {
-                    state.stopped = Some(StopReason::MaxRequests);
-                    return Err(StopReason::MaxRequests);
+                if let (Some(max), Some(needed)) = (self.budget.max_requests, needed) {
+                    if state.sent + state.reserved + needed > max {
+                        state.stopped = Some(StopReason::MaxRequests);
+                        return Err(StopReason::MaxRequests);
+                    }
                 }
                 // What the hourly budget has left, less the requests in
                 // flight (the server may not have counted them yet).
@@ -292,6 +306,11 @@ impl Pacer {
                     state.in_flight += 1;
                     state.in_flight_points += cost;
                     state.sent += 1;
+                    match request {
+                        Request::Check => state.reserved += 1,
+                        Request::CheckedWrite => state.reserved = state.reserved.saturating_sub(1),
+                        Request::Write => {}
+                    }
                     state.next_send = now + state.spacing;
                     return Ok(());
                 } else if let Some((first, _)) = state.answered.front() {
@@ -327,6 +346,13 @@ impl Pacer {
         let expires = Instant::now() + self.budget.window() + self.budget.margin();
         state.answered.push_back((expires, cost));
         self.adapt(state, rate_limit, work_left);
+    }
+
+    /// Gives back the room a check reserved for its write, which is not sent
+    /// (the version changed, or the check failed or is retried).
+    pub(crate) fn forgo_write(&self) {
+        let mut state = self.lock();
+        state.reserved = state.reserved.saturating_sub(1);
     }
 
     /// Announces a wait of `wait` from now, unless an announced one already
@@ -558,7 +584,10 @@ mod tests {
             pacer.acquire(Request::Write).await.unwrap();
             pacer.release(Request::Write, None, 10);
         }
-        assert_eq!(pacer.acquire(Request::Write).await, Err(StopReason::MaxRequests));
+        assert_eq!(
+            pacer.acquire(Request::Write).await,
+            Err(StopReason::MaxRequests)
+        );
         let stop = pacer.stop(7).unwrap();
         assert_eq!(
             (stop.reason, stop.requests, stop.left),
@@ -579,7 +608,10 @@ mod tests {
         for _ in 0..3 {
             pacer.acquire(Request::Write).await.unwrap();
         }
-        assert_eq!(pacer.acquire(Request::Write).await, Err(StopReason::Reserve));
+        assert_eq!(
+            pacer.acquire(Request::Write).await,
+            Err(StopReason::Reserve)
+        );
         pacer.release(Request::Write, Some(&hourly(12)), 99);
         assert_eq!(
             pacer.acquire(Request::Write).await,
@@ -598,7 +630,8 @@ mod tests {
         };
         let pacer = Pacer::new(budget, WaitNotifier::default(), false);
         pacer.observe(Some(&hourly(5)), 100);
-        let waited = tokio::time::timeout(Duration::from_millis(200), pacer.acquire(Request::Write)).await;
+        let waited =
+            tokio::time::timeout(Duration::from_millis(200), pacer.acquire(Request::Write)).await;
         assert!(waited.is_err(), "held back until the reset, not stopped");
         assert!(pacer.stop(100).is_none());
     }
@@ -620,28 +653,43 @@ mod tests {
         for _ in 0..2 {
             pacer.acquire(Request::Check).await.unwrap();
             pacer.release(Request::Check, None, 2);
-            pacer.acquire(Request::Write).await.unwrap();
-            pacer.release(Request::Write, None, 1);
+            pacer.acquire(Request::CheckedWrite).await.unwrap();
+            pacer.release(Request::CheckedWrite, None, 1);
         }
-        let full = tokio::time::timeout(
-            Duration::from_millis(100),
-            pacer.acquire(Request::Check),
-        )
-        .await;
+        let full =
+            tokio::time::timeout(Duration::from_millis(100), pacer.acquire(Request::Check)).await;
         assert!(full.is_err(), "the window's 12 points are spent");
-        // A fifth request is allowed, but a check would leave none for its write.
-        let pacer = Pacer::new(budget, WaitNotifier::default(), true);
-        for _ in 0..2 {
-            pacer.acquire(Request::Check).await.unwrap();
-            pacer.release(Request::Check, None, 0);
-            pacer.acquire(Request::Write).await.unwrap();
-            pacer.release(Request::Write, None, 0);
-        }
+        // A fifth request is allowed, but a check would leave none for its
+        // write. Checks in flight at once each reserve their write's room.
+        let capped = RateBudget {
+            points: 0,
+            ..budget
+        };
+        let pacer = Pacer::new(capped, WaitNotifier::default(), true);
+        pacer.acquire(Request::Check).await.unwrap();
+        pacer.acquire(Request::Check).await.unwrap();
         assert_eq!(
             pacer.acquire(Request::Check).await,
             Err(StopReason::MaxRequests)
         );
+        for _ in 0..2 {
+            pacer.release(Request::Check, None, 0);
+            pacer.acquire(Request::CheckedWrite).await.unwrap();
+            pacer.release(Request::CheckedWrite, None, 0);
+        }
         assert_eq!(pacer.stop(1).unwrap().requests, 4);
+        // A check whose version changed gives its write's room back: two
+        // more checks and their writes fit the five requests.
+        let pacer = Pacer::new(capped, WaitNotifier::default(), true);
+        pacer.acquire(Request::Check).await.unwrap();
+        pacer.release(Request::Check, None, 1);
+        pacer.forgo_write();
+        pacer.acquire(Request::Check).await.unwrap();
+        pacer.acquire(Request::Check).await.unwrap();
+        pacer.acquire(Request::Check).await.unwrap_err();
+        pacer.acquire(Request::CheckedWrite).await.unwrap();
+        pacer.acquire(Request::CheckedWrite).await.unwrap();
+        assert_eq!(pacer.stop(0).unwrap().requests, 5);
     }
 
     #[test]
