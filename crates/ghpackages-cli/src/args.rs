@@ -103,8 +103,9 @@ pub enum Command {
     /// or of several packages' (--package GLOB, --all-packages) in one run.
     Prune(Box<PruneArgs>),
     /// Execute a plan saved by `prune --plan-out`, deleting only versions
-    /// unchanged since the plan (same name, same tags); the others are
-    /// skipped, each with its reason.
+    /// unchanged since the plan (same name, same tags), checked before the
+    /// deletions start and again just before each; the others are skipped,
+    /// each with its reason.
     Apply(ApplyArgs),
     /// Restore what a prune journal records as deleted (all of it, or what
     /// the filters select), on the server the journal names.

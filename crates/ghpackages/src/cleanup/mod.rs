@@ -20,7 +20,9 @@
 //!    every deletion under one pacer into one journal, reporting per
 //!    package and in total ([`PackagesReport`]). A [`PackagesPlan`] is also
 //!    the saved plan format (`docs/plan-format.md`): [`apply_plan`] executes
-//!    one later, skipping what changed since ([`check_plan`]).
+//!    one later, skipping what changed since ([`check_plan`]), and by
+//!    default checking each version again just before its deletion
+//!    ([`ExecuteOptions::check_each`]).
 //!    [`PlanOptions::keep`] keeps what is in use ([`read_references`],
 //!    [`KeepRef`]) with its manifest graph; [`keep_refs`] builds it from
 //!    files, tags and digests as the CLI and the bindings take them.
