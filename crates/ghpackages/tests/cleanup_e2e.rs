@@ -475,6 +475,15 @@ async fn bad_journals_and_options_are_refused() {
     let torn = dir.path().join("torn.jsonl");
     std::fs::write(&torn, format!("{entry}\n{}", &entry[..40])).unwrap();
     assert_eq!(read_journal(&torn).unwrap().len(), 1);
+    // A whole last entry without its newline counts.
+    let unterminated = dir.path().join("unterminated.jsonl");
+    std::fs::write(&unterminated, format!("{entry}\n{entry}")).unwrap();
+    assert_eq!(read_journal(&unterminated).unwrap().len(), 2);
+    // A cut line that a newline ends is no crash's doing: an error.
+    let cut = dir.path().join("cut.jsonl");
+    std::fs::write(&cut, format!("{entry}\n{}\n{entry}\n", &entry[..40])).unwrap();
+    let error = read_journal(&cut).unwrap_err();
+    assert!(error.to_string().contains("cut.jsonl:2"), "{error}");
 
     let client = Client::builder()
         .base_url("http://127.0.0.1:9")

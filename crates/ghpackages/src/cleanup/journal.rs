@@ -261,27 +261,45 @@ pub(crate) fn default_journal_path(
     Ok(dir.join(name))
 }
 
-/// Reads every entry of a journal. A last line cut short by a crash is
-/// ignored; any other malformed line is an error naming its number.
+/// Reads every entry of a journal. A last line without its newline (cut
+/// short by a crash, or still being written by a run in progress) ends the
+/// journal and is ignored unless it is a whole entry; any other malformed
+/// line is an error naming its number.
 pub fn read_journal(path: impl AsRef<Path>) -> Result<Vec<JournalEntry>> {
     let path = path.as_ref();
     let file = File::open(path).map_err(|e| io_error(path, "open", &e))?;
-    let mut lines = BufReader::new(file).lines().enumerate().peekable();
+    let mut reader = BufReader::new(file);
     let mut entries = Vec::new();
-    while let Some((index, line)) = lines.next() {
-        let line = line.map_err(|e| io_error(path, "read", &e))?;
-        if line.trim().is_empty() {
-            continue;
+    let mut line = String::new();
+    let mut number = 0;
+    loop {
+        line.clear();
+        let read = reader
+            .read_line(&mut line)
+            .map_err(|e| io_error(path, "read", &e))?;
+        if read == 0 {
+            break;
         }
-        match serde_json::from_str(&line) {
-            Ok(entry) => entries.push(entry),
-            Err(_) if lines.peek().is_none() && !line.ends_with('}') => {}
-            Err(e) => {
-                return Err(Error::invalid_input(
-                    "journal",
-                    format!("{}:{}: not a journal entry: {e}", path.display(), index + 1),
-                ))
+        number += 1;
+        // Lines are appended whole, newline included; a line without one
+        // is where the file ended when it was read. Reading on could return
+        // that line's rest as a line of its own, so the journal ends here.
+        let whole = line.ends_with('\n');
+        let text = line.trim();
+        if !text.is_empty() {
+            match serde_json::from_str(text) {
+                Ok(entry) => entries.push(entry),
+                Err(_) if !whole && !text.ends_with('}') => {}
+                Err(e) => {
+                    return Err(Error::invalid_input(
+                        "journal",
+                        format!("{}:{number}: not a journal entry: {e}", path.display()),
+                    ))
+                }
             }
+        }
+        if !whole {
+            break;
         }
     }
     Ok(entries)
