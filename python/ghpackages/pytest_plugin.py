@@ -5,10 +5,15 @@ The data is the demo data unless a test says otherwise, in order of
 precedence:
 
 - a marker: ``@pytest.mark.ghpackages_emulator(fixture, limits=..., time_factor=..., faults=...)``
-  takes the arguments of :class:`ghpackages.testing.Emulator`;
+  takes the arguments of :class:`ghpackages.testing.Emulator` (one positional
+  argument at most, the fixture; more are an error);
 - a fixture of your own named ``ghpackages_emulator_data`` returning a
   fixture dict, a path or ``"demo"`` (in a ``conftest.py`` it applies to a
   whole directory).
+
+A marker's fixture wins over ``ghpackages_emulator_data``; a marker without
+one (``@pytest.mark.ghpackages_emulator(limits=True)``) keeps that data and
+sets only the options.
 """
 
 from __future__ import annotations
@@ -49,6 +54,11 @@ def ghpackages_emulator(
     options: dict[str, Any] = {"fixture": ghpackages_emulator_data}
     marker = request.node.get_closest_marker(MARKER)
     if marker is not None:
+        if len(marker.args) > 1:
+            raise TypeError(
+                f"@pytest.mark.{MARKER} takes one positional argument (the fixture), "
+                f"not {len(marker.args)}; the options are keyword arguments"
+            )
         options.update(zip(["fixture"], marker.args))
         options.update(marker.kwargs)
     with Emulator(**options) as emulator:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -71,14 +73,43 @@ def test_client_token_can_be_chosen_and_the_environment_is_not_read(
 
 
 def test_async_with_and_async_client() -> None:
-    async def main() -> list[str]:
+    async def main() -> tuple[Emulator, str, list[str]]:
         async with Emulator(SMALL) as emulator:
             owner = emulator.async_client().user("carol")
             newest = emulator.versions("carol", "npm", "tiny")[0]
             await owner.delete_package_version("npm", "tiny", newest.id)
-            return names(emulator.versions("carol", "npm", "tiny"))
+            deleted = emulator.versions("carol", "npm", "tiny", state="deleted")
+            assert [v.id for v in deleted] == [newest.id]
+            return emulator, newest.name, names(emulator.versions("carol", "npm", "tiny"))
 
-    assert len(asyncio.run(main())) == 1
+    emulator, deleted, left = asyncio.run(main())
+    assert (deleted, left) == ("2.0.0", ["1.0.0"])
+    # Leaving the block stopped it: its control methods refuse, its url is closed.
+    with pytest.raises(RuntimeError, match="stopped"):
+        emulator.now()
+    with pytest.raises(ghpackages.TransportError):
+        ghpackages.Client(
+            "ghp_carol", base_url=emulator.url, retry=ghpackages.RetryPolicy.none()
+        ).user("carol").get_package("npm", "tiny")
+
+
+def test_async_client_with_a_token_of_its_own() -> None:
+    async def main() -> None:
+        async with Emulator() as emulator:
+            # A token the demo data does not hold is refused by the server.
+            stranger = emulator.async_client("ghp_not_in_the_fixture").org("octo-org")
+            with pytest.raises(ghpackages.AuthenticationError):
+                await stranger.get_package("container", "octo-app")
+            # A known token that may read but not delete.
+            readonly = emulator.async_client("ghp_demo_octocat_readonly").org("octo-org")
+            assert (await readonly.get_package("container", "octo-app")).id == 1001
+            with pytest.raises(ghpackages.PermissionDeniedError):
+                await readonly.delete_package_version("container", "octo-app", 100002)
+            assert [
+                v.id for v in emulator.versions("octo-org", "container", "octo-app", state="deleted")
+            ] == []
+
+    asyncio.run(main())
 
 
 def test_clock_moves_the_restore_window() -> None:
@@ -193,6 +224,40 @@ def test_plugin_marker_sets_data_and_options(ghpackages_emulator: Emulator) -> N
     assert ghpackages_emulator.default_token == "ghp_carol"
 
 
+@pytest.mark.ghpackages_emulator(limits=True, time_factor=60)
+def test_plugin_marker_limits_and_time_factor(ghpackages_emulator: Emulator) -> None:
+    client = ghpackages_emulator.client()
+    client.org("octo-org").get_package("container", "octo-app")
+    rate_limit = client.rate_limit
+    assert rate_limit is not None and rate_limit.limit == 5000
+    # At 60 times speed the hourly window that request opened closes a
+    # minute later on the emulator's clock (an hour at the default speed).
+    assert rate_limit.reset - ghpackages_emulator.now() <= timedelta(seconds=61)
+    assert ghpackages_emulator.default_token == "ghp_demo_octocat"
+
+
+def test_plugin_marker_with_more_than_one_positional_argument_is_an_error(
+    tmp_path: Path,
+) -> None:
+    test_file = tmp_path / "test_two_args.py"
+    test_file.write_text(
+        "import pytest\n"
+        "@pytest.mark.ghpackages_emulator('demo', True)\n"
+        "def test_it(ghpackages_emulator):\n"
+        "    pass\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(test_file)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "1 error" in run.stdout, run.stdout
+    assert "takes one positional argument (the fixture), not 2" in run.stdout, run.stdout
+
+
 class TestUserDataFixture:
     @pytest.fixture
     def ghpackages_emulator_data(self) -> dict[str, Any]:
@@ -202,3 +267,19 @@ class TestUserDataFixture:
         assert names(ghpackages_emulator.versions("carol", "npm", "tiny")) != []
         with pytest.raises(LookupError):
             ghpackages_emulator.versions("octo-org", "container", "octo-app")
+
+    @pytest.mark.ghpackages_emulator("demo")
+    def test_a_marker_fixture_wins_over_it(self, ghpackages_emulator: Emulator) -> None:
+        assert ghpackages_emulator.default_token == "ghp_demo_octocat"
+        assert len(ghpackages_emulator.versions("octo-org", "container", "octo-app")) == 8
+        with pytest.raises(LookupError):
+            ghpackages_emulator.versions("carol", "npm", "tiny")
+
+    @pytest.mark.ghpackages_emulator(faults={"error_rate": 1.0, "error_statuses": [503]})
+    def test_a_marker_without_a_fixture_keeps_it(self, ghpackages_emulator: Emulator) -> None:
+        assert ghpackages_emulator.default_token == "ghp_carol"
+        assert names(ghpackages_emulator.versions("carol", "npm", "tiny")) == ["2.0.0", "1.0.0"]
+        client = ghpackages_emulator.client(retry=ghpackages.RetryPolicy.none())
+        with pytest.raises(ghpackages.ServerError) as caught:
+            client.user("carol").get_package("npm", "tiny")
+        assert caught.value.status == 503
