@@ -105,4 +105,18 @@ describe('GitHub App authentication', () => {
       (error) => error.code === 'invalid_input',
     )
   })
+
+  test('a key given as privateKeyPath is refused without being echoed', () => {
+    const body = privateKey.split('\n')[1]
+    assert.throws(
+      () => appClient({ appId: 1001, privateKeyPath: privateKey, installationId: 4201 }),
+      (error) => {
+        assert.equal(error.code, 'invalid_input', error.message)
+        assert.ok(error.message.includes('looks like a private key itself'), error.message)
+        assert.ok(!error.message.includes('BEGIN'), error.message)
+        assert.ok(!error.message.includes(body), error.message)
+        return true
+      },
+    )
+  })
 })

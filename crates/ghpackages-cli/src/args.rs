@@ -58,7 +58,10 @@ pub struct Global {
     pub verbose: bool,
     /// Read the token from FILE (surrounding whitespace is ignored), before
     /// GITHUB_TOKEN, GH_TOKEN and `gh auth token`.
-    #[arg(long, global = true, value_name = "FILE")]
+    // A value that starts with `-` is still taken as the file, so a secret
+    // given in its place reaches the check that refuses to echo it instead
+    // of a parse error that would print it.
+    #[arg(long, global = true, value_name = "FILE", allow_hyphen_values = true)]
     pub token_file: Option<PathBuf>,
     #[command(flatten)]
     pub app: AppArgs,
@@ -72,7 +75,15 @@ pub struct AppArgs {
     #[arg(long, global = true, value_name = "ID", requires = "app_private_key")]
     pub app_id: Option<String>,
     /// The app's private key, a PEM file as GitHub hands it out.
-    #[arg(long, global = true, value_name = "FILE", requires = "app_id")]
+    // `allow_hyphen_values`: a PEM given in its place (`-----BEGIN ...`)
+    // must reach the check that refuses to echo it, not clap's parse error.
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        requires = "app_id",
+        allow_hyphen_values = true
+    )]
     pub app_private_key: Option<PathBuf>,
     /// The installation to act as.
     #[arg(
@@ -149,7 +160,7 @@ pub enum PackagesCommand {
         restore_token: Option<String>,
         /// Read the restore token from this file (surrounding whitespace
         /// is ignored); it takes precedence over --restore-token.
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
         restore_token_file: Option<PathBuf>,
     },
 }

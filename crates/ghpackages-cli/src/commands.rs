@@ -250,17 +250,17 @@ fn read_restore_token(path: &Path) -> Result<String> {
     let text = std::fs::read_to_string(path).map_err(|error| {
         Error::invalid_input(
             "restore_token_file",
-            format!(
-                "cannot read the restore token file {}: {error}",
-                path.display()
-            ),
+            ghpackages::unreadable_secret_file("restore token", path, &error),
         )
     })?;
     let token = text.trim();
     if token.is_empty() {
         return Err(Error::invalid_input(
             "restore_token_file",
-            format!("the restore token file {} is empty", path.display()),
+            format!(
+                "{} is empty",
+                ghpackages::secret_file_in_error("restore token", path)
+            ),
         ));
     }
     Ok(token.to_owned())

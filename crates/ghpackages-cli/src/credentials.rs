@@ -76,14 +76,17 @@ fn read_token_file(path: &Path) -> Result<String, Error> {
     let text = std::fs::read_to_string(path).map_err(|error| {
         Error::invalid_input(
             "--token-file",
-            format!("cannot read the token file {}: {error}", path.display()),
+            ghpackages::unreadable_secret_file("token", path, &error),
         )
     })?;
     let token = text.trim();
     if token.is_empty() {
         return Err(Error::invalid_input(
             "--token-file",
-            format!("the token file {} is empty", path.display()),
+            format!(
+                "{} is empty",
+                ghpackages::secret_file_in_error("token", path)
+            ),
         ));
     }
     Ok(token.to_owned())
@@ -152,6 +155,10 @@ fn is_executable(path: &Path) -> bool {
 pub fn describe(source: TokenSource, global: &Global) -> String {
     match source {
         TokenSource::Explicit => match &global.token_file {
+            // A file name that looks like a token is not echoed even here.
+            Some(path) if ghpackages::looks_like_secret(&path.to_string_lossy()) => {
+                "using the token from --token-file".to_owned()
+            }
             Some(path) => format!("using the token from --token-file {}", path.display()),
             None => "using the token from `gh auth token`".to_owned(),
         },

@@ -354,3 +354,58 @@ async fn bad_app_flags_are_clear_errors() {
         "{err}"
     );
 }
+
+/// A secret passed by mistake where a path goes (`--token-file "$TOKEN"`,
+/// `--app-private-key "$(cat key.pem)"`) fails as a usage error that says
+/// so, and echoes none of it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_secret_given_as_a_path_is_never_echoed() {
+    let emulator = demo().await;
+    let pem = std::fs::read_to_string(key("private-key.pem")).unwrap();
+    let body = pem.lines().nth(1).unwrap().to_owned();
+    let token = "ghp_0123456789abcdefghijABCDEFGHIJ012345";
+    let token_line = format!("{token}\n");
+    let cases: [(Vec<&str>, &str, &str); 3] = [
+        (vec!["--token-file", token], token, "as the token file path"),
+        (
+            vec!["--token-file", &token_line],
+            token,
+            "as the token file path",
+        ),
+        (
+            vec![
+                "--app-id",
+                "1001",
+                "--app-private-key",
+                &pem,
+                "--installation-id",
+                "4201",
+            ],
+            &body,
+            "--app-private-key: the value given as the private key file path",
+        ),
+    ];
+    for (flags, secret, flag) in cases {
+        let output = ghpkg(&emulator, &app_args(&flags)).await;
+        let err = text(&output.stderr);
+        let out = text(&output.stdout);
+        assert_eq!(output.status.code(), Some(2), "{err}");
+        assert!(err.contains(flag), "{err}");
+        assert!(err.contains("looks like a"), "{err}");
+        assert!(err.contains("pass the path of a file"), "{err}");
+        assert!(!err.contains(secret) && !out.contains(secret), "{err}");
+        assert!(
+            !err.contains("BEGIN") && !err.contains("0123456789"),
+            "{err}"
+        );
+    }
+    // A real path that cannot be read is still named.
+    let missing = key("missing.pem");
+    let output = ghpkg(&emulator, &app_args(&["--token-file", &missing])).await;
+    let err = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!("cannot read the token file {missing}")),
+        "{err}"
+    );
+}

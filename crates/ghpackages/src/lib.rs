@@ -104,7 +104,7 @@ pub use package_ref::{OwnerType, PackageRef};
 pub use pagination::{Links, ListPackagesOptions, ListVersionsOptions, Page};
 pub use rate_limit::RateLimit;
 pub use rate_limit_wait::{RateLimitReason, RateLimitWait};
-pub use secret::Secret;
+pub use secret::{looks_like_secret, secret_file_in_error, unreadable_secret_file, Secret};
 pub use types::{PackageType, VersionState, Visibility};
 
 /// The examples of the crate's README as doctests, so they stay true: the

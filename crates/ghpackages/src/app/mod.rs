@@ -20,7 +20,7 @@ use jsonwebtoken::EncodingKey;
 use serde::{Deserialize, Deserializer};
 
 use crate::error::{Error, Result};
-use crate::secret::Secret;
+use crate::secret::{secret_file_in_error, unreadable_secret_file, Secret};
 
 mod installation;
 mod jwt;
@@ -115,17 +115,18 @@ impl GitHubApp {
         let pem = std::fs::read_to_string(path).map_err(|error| {
             Error::invalid_input(
                 "private_key_path",
-                format!(
-                    "cannot read the private key file {}: {error}",
-                    path.display()
-                ),
+                unreadable_secret_file("private key", path, &error),
             )
         })?;
         GitHubApp::new(app_id, &pem, installation).map_err(|error| {
             if error.argument() == Some("private_key") {
                 Error::invalid_input(
                     "private_key_path",
-                    format!("{}: {}", path.display(), error.message()),
+                    format!(
+                        "{}: {}",
+                        secret_file_in_error("private key", path),
+                        error.message()
+                    ),
                 )
             } else {
                 error
