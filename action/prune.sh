@@ -41,12 +41,28 @@ if [[ -n $INPUT_APP_ID ]]; then
     key=$work/app-private-key.pem
     trap 'rm -f "$key"' EXIT
     (umask 077 && printf '%s\n' "$INPUT_APP_PRIVATE_KEY" >"$key")
+    # From here on the key is in the file only: not in the environment that
+    # ghpkg and jq inherit. The token is not used with an App: ghpkg does
+    # not get it either.
+    unset INPUT_APP_PRIVATE_KEY GITHUB_TOKEN GH_TOKEN
     args+=(--app-id "$INPUT_APP_ID" --app-private-key "$key")
     [[ -n $INPUT_INSTALLATION_ID ]] && args+=(--installation-id "$INPUT_INSTALLATION_ID")
     [[ -n $INPUT_APP_OWNER ]] && args+=(--app-owner "$INPUT_APP_OWNER")
 elif [[ -n $INPUT_APP_PRIVATE_KEY || -n $INPUT_INSTALLATION_ID || -n $INPUT_APP_OWNER ]]; then
     fail "inputs app-private-key, installation-id and app-owner need app-id"
 fi
+unset INPUT_APP_PRIVATE_KEY
+
+# `name<<DELIMITER` output lines for a value that may hold anything (a path
+# given as an input): a line break in it cannot start another output.
+output_block() {
+    local name=$1 value=$2 delimiter
+    delimiter=ghpkg_$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+    while [[ $value == *"$delimiter"* ]]; do
+        delimiter=ghpkg_$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+    done
+    printf '%s<<%s\n%s\n%s\n' "$name" "$delimiter" "$value" "$delimiter"
+}
 
 # Runs ghpkg with args, sets the outputs from its JSON, shows the summary;
 # exits with ghpkg's exit code (a budget stop: a warning, and success).
@@ -66,8 +82,8 @@ run_ghpkg() {
         echo "skipped-count=$(jq -r '.counts.skipped' "$result")"
         echo "planned-count=$(jq -r '.counts.planned' "$result")"
         echo "left-count=$(jq -r '.counts.left' "$result")"
-        echo "journal=$(jq -r '.report.journal // ""' "$result")"
-        echo "plan=$INPUT_PLAN_OUT"
+        output_block journal "$(jq -r '.report.journal // ""' "$result")"
+        output_block plan "$INPUT_PLAN_OUT"
     } >>"$GITHUB_OUTPUT"
     if [[ -f $summary ]]; then
         cat "$summary"

@@ -438,6 +438,60 @@ def test_a_github_app_prunes_without_a_token(tmp_path: Path, api: Emulator) -> N
     assert "PRIVATE KEY" not in result.log and "ghp_revoked" not in result.log
 
 
+def env_dumping(path: Path, real: str, dump: Path) -> Path:
+    """A stand-in for the program `real` that appends its environment to
+    `dump`, then runs it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'#!/bin/sh\n{{ env; echo ----; }} >>"{dump}"\nexec "{real}" "$@"\n')
+    path.chmod(0o755)
+    return path
+
+
+def test_ghpkg_and_jq_get_neither_the_key_nor_the_token_with_an_app(tmp_path: Path, api: Emulator) -> None:
+    pem = APP_KEY.read_text()
+    key_line = pem.splitlines()[1]
+    dump = tmp_path / "environments.txt"
+    stand_ins = tmp_path / "stand-ins"
+    env_dumping(stand_ins / "ghpkg", str(GHPKG), dump)
+    env_dumping(stand_ins / "jq", shutil.which("jq") or "jq", dump)
+    path = f"{stand_ins}{os.pathsep}{system_path()}"
+    # With a token: the dump shows it, so the stand-ins do see the environment.
+    result = run(tmp_path, api, APP_POLICY, env={"PATH": path}, ghpkg_on_path=False)
+    assert not result.failed, result.log
+    assert f"GITHUB_TOKEN={TOKEN}" in dump.read_text()
+    dump.unlink()
+    result = run(
+        tmp_path,
+        api,
+        {**APP_POLICY, "app-id": "1001", "app-private-key": pem, "token": "ghp_input_token"},
+        env={"PATH": path, "GITHUB_TOKEN": "ghp_job_token", "GH_TOKEN": "ghp_gh_token"},
+        ghpkg_on_path=False,
+    )
+    assert not result.failed, result.log
+    assert result.outputs["planned-count"] == "5"
+    environments = dump.read_text()
+    # ghpkg ran (--version in the install step, then the prune) and jq read its JSON.
+    assert environments.count("----") >= 3 and "INPUT_APP_ID=1001" in environments
+    for secret in ("PRIVATE KEY", key_line, "INPUT_APP_PRIVATE_KEY", "ghp_input_token"):
+        assert secret not in environments, secret
+    # The install step sees the job's environment, which is not the action's
+    # to change: the prune step's programs (those with INPUT_* variables)
+    # see no token at all.
+    prune_environments = [e for e in environments.split("----") if "INPUT_OWNER=" in e]
+    assert len(prune_environments) >= 2
+    for secret in ("ghp_job_token", "ghp_gh_token", "GITHUB_TOKEN=", "GH_TOKEN="):
+        assert not any(secret in e for e in prune_environments), secret
+
+
+def test_path_outputs_cannot_inject_other_outputs(tmp_path: Path, api: Emulator) -> None:
+    plan_out = tmp_path / "plan.json\ndeleted-count=999"
+    result = run(tmp_path, api, {**POLICY, "plan-out": str(plan_out)})
+    assert not result.failed, result.log
+    assert result.outputs["plan"] == str(plan_out)
+    assert result.outputs["deleted-count"] == "0"
+    assert plan_out.exists()
+
+
 def test_an_app_installation_can_be_named(tmp_path: Path, api: Emulator) -> None:
     pem = APP_KEY.read_text()
     # 4201 is the App's installation on octo-org.
