@@ -115,8 +115,9 @@ pub enum Command {
     Prune(Box<PruneArgs>),
     /// Execute a plan saved by `prune --plan-out`, deleting only versions
     /// unchanged since the plan (same name, same tags), checked before the
-    /// deletions start and again just before each; the others are skipped,
-    /// each with its reason.
+    /// deletions start and again just before each, and for containers none
+    /// that an image pushed since refers to; the others are skipped, each
+    /// with its reason.
     Apply(ApplyArgs),
     /// Restore what a prune journal records as deleted (all of it, or what
     /// the filters select), on the server the journal names.

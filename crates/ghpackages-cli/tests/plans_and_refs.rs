@@ -377,6 +377,83 @@ async fn a_saved_plan_is_reviewed_then_applied_to_what_did_not_change() {
 }
 
 #[tokio::test]
+async fn apply_keeps_what_an_index_pushed_after_the_plan_lists() {
+    let emulator = emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.json");
+    let plan_arg = plan.to_str().unwrap();
+    let written = ghpkg(
+        &emulator,
+        &[
+            "--org",
+            "octo-org",
+            "prune",
+            "-t",
+            "container",
+            "app",
+            "--keep-latest",
+            "1",
+            "--plan-out",
+            plan_arg,
+        ],
+    )
+    .await;
+    assert_eq!(written.status.code(), Some(0), "{written:?}");
+    // After the plan, a new index tagged v9 over v2's platform manifests
+    // (as `docker buildx imagetools create` makes one), which the plan deletes.
+    let pushed: Vec<ghpackages_emulator::VersionFixture> = serde_json::from_value(json!([
+        {"name": digest(900), "id": 900, "tags": ["v9"],
+         "manifest": {"children": [digest(301), digest(302)]}}
+    ]))
+    .unwrap();
+    emulator
+        .add_versions("octo-org", "container".parse().unwrap(), "app", &pushed)
+        .unwrap();
+    let dry = ghpkg(&emulator, &["apply", plan_arg]).await;
+    assert_eq!(dry.status.code(), Some(0), "{dry:?}");
+    let text = stdout(&dry);
+    assert!(
+        text.contains(&format!(
+            "listed by {}, pushed after the plan (version 900)",
+            digest(900)
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("run again with --yes to delete 14 versions (2 skipped)"),
+        "{text}"
+    );
+    let journal = dir.path().join("apply.jsonl");
+    let applied = ghpkg(
+        &emulator,
+        &[
+            "--json",
+            "apply",
+            plan_arg,
+            "--yes",
+            "--journal",
+            journal.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert_eq!(applied.status.code(), Some(0), "{applied:?}");
+    let report = &json_of(&applied)["report"];
+    assert_eq!(report["deleted"], 14);
+    let mut skipped: Vec<u64> = report["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["version_id"].as_u64().unwrap())
+        .collect();
+    skipped.sort();
+    assert_eq!(skipped, [301, 302]);
+    let mut expected: Vec<u64> = image(500).into_iter().chain([301, 302, 900]).collect();
+    expected.sort();
+    assert_eq!(active_ids(&emulator), expected);
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
 async fn bad_plan_files_and_plans_for_another_owner_are_refused() {
     let emulator = emulator().await;
     let dir = tempfile::tempdir().unwrap();

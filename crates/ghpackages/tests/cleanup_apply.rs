@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use std::sync::{Mutex, Once};
 
 use ghpackages::cleanup::{
-    self, Action, ExecuteOptions, PackagesPlan, PackagesReport, PlanOptions, Policy, Progress,
-    SkippedVersion,
+    self, validate_package, Action, ExecuteOptions, PackagesPlan, PackagesReport, PlanOptions,
+    Policy, Progress, SkippedVersion, ValidateOptions,
 };
 use ghpackages::{Client, ErrorKind, ListVersionsOptions, Owner, PackageType};
 use ghpackages_emulator::{
@@ -27,7 +27,10 @@ fn digest(n: u32) -> String {
 /// the older one untagged; `relisted`: an untagged image (299), an untagged
 /// index (300) older than the platform manifests it lists (301, 302) and a
 /// signature of it (303), and a tagged image (400), so that applying its
-/// plan oldest first checks the index before what it holds.
+/// plan oldest first checks the index before what it holds; `rebuilt`: an
+/// untagged old index (500) of two platform manifests (501, 502), a
+/// signature of 501 (503), an untagged image (504) and a tagged one (510),
+/// so that its plan deletes 500 to 504.
 fn fixture() -> Fixture {
     let image = |base: u32, tag: Option<&str>, hour: u32| {
         let at = |minute: u32| format!("2025-02-01T{hour:02}:{minute:02}:00Z");
@@ -60,6 +63,18 @@ fn fixture() -> Fixture {
                       "artifact_type": "application/vnd.dev.cosign.artifact.sig.v1+json"}},
         {"name": digest(400), "id": 400, "created_at": at(4, 0), "tags": ["latest"]}
     ]);
+    let rebuilt = json!([
+        {"name": digest(501), "id": 501, "created_at": at(5, 0)},
+        {"name": digest(502), "id": 502, "created_at": at(5, 0)},
+        {"name": digest(500), "id": 500, "created_at": at(5, 1),
+         "manifest": {"children": [digest(501), digest(502)]}},
+        {"name": digest(503), "id": 503, "created_at": at(5, 2),
+         "tags": [format!("sha256-{}.sig", &digest(501)[7..])],
+         "manifest": {"subject": digest(501),
+                      "artifact_type": "application/vnd.dev.cosign.artifact.sig.v1+json"}},
+        {"name": digest(504), "id": 504, "created_at": at(5, 3)},
+        {"name": digest(510), "id": 510, "created_at": at(6, 0), "tags": ["latest"]}
+    ]);
     let fixture = json!({
         "users": [{"login": "octocat", "id": 583231}],
         "orgs": [{"login": "octo-org", "id": 6811672,
@@ -74,7 +89,9 @@ fn fixture() -> Fixture {
             {"owner": "octo-org", "package_type": "container", "name": "multi",
              "versions": multi},
             {"owner": "octo-org", "package_type": "container", "name": "relisted",
-             "versions": relisted}
+             "versions": relisted},
+            {"owner": "octo-org", "package_type": "container", "name": "rebuilt",
+             "versions": rebuilt}
         ]
     });
     Fixture::from_json(&fixture.to_string()).unwrap()
@@ -514,4 +531,128 @@ async fn check_each_costs_one_get_per_deletion() {
     // One listing of svc (one page) up front, then per deletion a GET and a
     // DELETE, or the DELETE alone.
     assert_eq!(spent, [1 + 2 * 12, 1 + 12]);
+}
+
+/// Pushes versions to `package` as a registry push would.
+fn push(emulator: &RunningEmulator, package: &str, versions: Value) {
+    let versions: Vec<VersionFixture> = serde_json::from_value(versions).unwrap();
+    emulator
+        .add_versions("octo-org", "container".parse().unwrap(), package, &versions)
+        .unwrap();
+}
+
+/// A signature (cosign tag and OCI subject) of manifest `signed`.
+fn signature(id: u32, signed: u32) -> Value {
+    json!({"name": digest(id), "id": id,
+           "tags": [format!("sha256-{}.sig", &digest(signed)[7..])],
+           "manifest": {"subject": digest(signed),
+                        "artifact_type": "application/vnd.dev.cosign.artifact.sig.v1+json"}})
+}
+
+/// Plans `rebuilt` (and `svc`), lets `after_plan` push, and applies the plan.
+async fn apply_rebuilt(after_plan: impl Fn(&RunningEmulator)) -> (RunningEmulator, PackagesReport) {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let plan = saved_plan_of(&client, &["rebuilt", "svc"]).await;
+    assert_eq!(
+        planned(&plan, "rebuilt")
+            .into_iter()
+            .collect::<BTreeSet<_>>(),
+        BTreeSet::from([500, 501, 502, 503, 504])
+    );
+    after_plan(&emulator);
+    let checked = cleanup::check_plan(&client, &plan).await.unwrap();
+    let options = ExecuteOptions {
+        journal_file: false,
+        ..ExecuteOptions::default()
+    };
+    let report = cleanup::apply_plan(&client, &plan, &options).await.unwrap();
+    assert_eq!(report.skipped, checked);
+    assert_eq!(report.failed + report.already_gone, 0);
+    (emulator, report)
+}
+
+#[tokio::test]
+async fn what_a_version_pushed_after_the_plan_refers_to_is_not_deleted() {
+    // Control: with nothing pushed, the plan deletes 500 to 504.
+    let (emulator, report) = apply_rebuilt(|_| {}).await;
+    assert!(report.skipped.is_empty(), "{:#?}", report.skipped);
+    assert_eq!(report.deleted, 5 + 12);
+    let now = active(&client(&emulator), "rebuilt").await;
+    assert_eq!(now, BTreeSet::from([510]));
+    emulator.shutdown().await;
+
+    // After the plan: a new tagged index over planned platform manifest 501
+    // and a new one (601), and a new signature of planned 502.
+    let (emulator, report) = apply_rebuilt(|emulator| {
+        push(
+            emulator,
+            "rebuilt",
+            json!([
+                {"name": digest(601), "id": 601},
+                {"name": digest(600), "id": 600, "tags": ["v2"],
+                 "manifest": {"children": [digest(501), digest(601)]}},
+                signature(602, 502)
+            ]),
+        );
+    })
+    .await;
+    let (index, signed) = (digest(600), digest(501));
+    assert_eq!(
+        reason_of(&report, 501),
+        format!("listed by {index}, pushed after the plan (version 600)")
+    );
+    assert_eq!(
+        reason_of(&report, 503),
+        format!("refers to {signed}, which version 600 pushed after the plan refers to")
+    );
+    assert_eq!(
+        reason_of(&report, 502),
+        format!(
+            "referred to by {}, pushed after the plan (version 602)",
+            digest(602)
+        )
+    );
+    assert_eq!(report.skipped.len(), 3, "{:#?}", report.skipped);
+    // The old index and the unrelated image go; svc, with nothing pushed, is whole.
+    assert_eq!(report.deleted, 2 + 12);
+    let client = client(&emulator);
+    let now = active(&client, "rebuilt").await;
+    assert_eq!(now, BTreeSet::from([501, 502, 503, 510, 600, 601, 602]));
+    let validation = validate_package(&client, &org(), "rebuilt", &ValidateOptions::default())
+        .await
+        .unwrap();
+    assert!(validation.is_complete(), "{validation:#?}");
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_version_pushed_after_the_plan_that_cannot_be_read_keeps_the_package_whole() {
+    let (emulator, report) = apply_rebuilt(|emulator| {
+        push(
+            emulator,
+            "rebuilt",
+            json!([{"name": digest(700), "id": 700, "tags": ["v3"],
+                    "manifest": {"unreadable": true}}]),
+        );
+    })
+    .await;
+    let skipped: BTreeSet<u64> = report.skipped.iter().map(|s| s.version_id).collect();
+    assert_eq!(skipped, BTreeSet::from([500, 501, 502, 503, 504]));
+    for skip in &report.skipped {
+        assert!(
+            skip.reason.starts_with(
+                "manifest graph unreadable with the versions pushed after the plan, \
+                 nothing deleted here: "
+            ) && skip.reason.contains(&digest(700)),
+            "{skip:?}"
+        );
+    }
+    // The other package's plan stands.
+    assert_eq!(report.deleted, 12);
+    assert_eq!(
+        active(&client(&emulator), "rebuilt").await,
+        BTreeSet::from([500, 501, 502, 503, 504, 510, 700])
+    );
+    emulator.shutdown().await;
 }

@@ -7,6 +7,8 @@ use futures::stream::{self, StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 
 use crate::cleanup::execute::{self, Batch, ExecuteOptions};
+use crate::cleanup::graph::{GraphStatus, ManifestGraph};
+use crate::cleanup::package::read_graph;
 use crate::cleanup::packages::{PackagePlan, PackagesPlan, PackagesReport, PLAN_FORMAT_VERSION};
 use crate::cleanup::plan::{version_tags, Action, Decision};
 use crate::cleanup::progress::Progress;
@@ -71,8 +73,14 @@ impl PackagesPlan {
 /// version is gone or changed since the plan (another name, tags added or
 /// removed), and, in a container package, what such a version holds
 /// (platform manifests, signatures: their holder is no longer deleted with
-/// them). Reads each package's versions once (and for a container package
-/// with a changed version, the manifests of its planned deletions).
+/// them). In a container package planned with its manifest graph, versions
+/// pushed after the plan (in none of its decisions) are read too, and what
+/// they refer to is kept, transitively: the manifests a new index lists, the
+/// manifest a new signature or attestation refers to, and what those hold;
+/// if the graph cannot be read then, nothing in the package is deleted.
+/// Reads each package's versions once (and for a container package with a
+/// changed version, the manifests of its planned deletions; with a pushed
+/// one, also the pushed manifests, each fetch a download on GitHub).
 pub async fn check_plan(client: &Client, plan: &PackagesPlan) -> Result<Vec<SkippedVersion>> {
     let owner = plan.owner()?;
     let owner = &owner;
@@ -123,8 +131,59 @@ async fn check_package(
         .copied()
         .filter(|d| skipped.contains_key(&d.version_id) && now.contains_key(&d.version_id))
         .collect();
-    if package_type == PackageType::Container && !changed.is_empty() {
-        let held = held_by_changed(client, owner, &package.package, &planned, &changed).await?;
+    let pushed = if skipped.len() < planned.len() {
+        pushed_since(package, versions)
+    } else {
+        Vec::new()
+    };
+    if package_type == PackageType::Container && (!changed.is_empty() || !pushed.is_empty()) {
+        let repository = repository_of(client, owner, &package.package).await?;
+        let registry = RegistryClient::new(client);
+        let graph = if pushed.is_empty() {
+            read_links(&registry, &repository, &planned).await
+        } else {
+            // What the new versions refer to, through what the plan deletes:
+            // read as the planner reads a graph, failing closed.
+            let present: Vec<(u64, &str)> = pushed
+                .iter()
+                .copied()
+                .chain(
+                    planned
+                        .iter()
+                        .filter_map(|d| now.get(&d.version_id).copied()),
+                )
+                .map(|v| (v.id, v.name.as_str()))
+                .collect();
+            read_graph(&registry, &repository, &present).await
+        };
+        let held = match &graph.unreadable {
+            Some(error) => planned
+                .iter()
+                .map(|d| {
+                    (
+                        d.version_id,
+                        format!(
+                            "manifest graph unreadable with the versions pushed after the plan, \
+                             nothing deleted here: {error}"
+                        ),
+                    )
+                })
+                .collect(),
+            None => {
+                let roots: Vec<Root<'_>> = changed
+                    .iter()
+                    .map(|d| Root {
+                        name: &d.name,
+                        pushed: None,
+                    })
+                    .chain(pushed.iter().map(|v| Root {
+                        name: &v.name,
+                        pushed: Some(v),
+                    }))
+                    .collect();
+                held_by(&graph, &planned, &roots)
+            }
+        };
         for (id, reason) in held {
             skipped.entry(id).or_insert(reason);
         }
@@ -140,6 +199,27 @@ async fn check_package(
             })
         })
         .collect())
+}
+
+/// The container versions of `package` pushed since its plan (in none of
+/// its decisions), when the plan used the manifest graph: what they refer
+/// to must not be deleted.
+fn pushed_since<'a>(
+    package: &PackagePlan,
+    versions: &'a [PackageVersion],
+) -> Vec<&'a PackageVersion> {
+    let used_graph = package
+        .graph
+        .as_ref()
+        .is_some_and(|g| g.status == GraphStatus::Read);
+    if !used_graph {
+        return Vec::new();
+    }
+    let known: BTreeSet<u64> = package.decisions.iter().map(|d| d.version_id).collect();
+    versions
+        .iter()
+        .filter(|v| v.deleted_at.is_none() && !known.contains(&v.id))
+        .collect()
 }
 
 /// Why the planned deletion `decision` must not be made, now that its
@@ -167,18 +247,8 @@ fn tags_changed(decision: &Decision, now: &[String]) -> Option<String> {
     }
 }
 
-/// The planned deletions (of container package `package`) that changed
-/// versions hold, transitively: the manifests a changed index lists, the
-/// signatures and attestations that refer to a changed manifest. Reads the
-/// manifests of `planned` (which includes `changed`): before an apply, every
-/// planned deletion; during one, those not yet begun.
-async fn held_by_changed(
-    client: &Client,
-    owner: &Owner,
-    package: &str,
-    planned: &[&Decision],
-    changed: &[&Decision],
-) -> Result<Vec<(u64, String)>> {
+/// The registry repository of container package `package`.
+async fn repository_of(client: &Client, owner: &Owner, package: &str) -> Result<String> {
     let login = match owner {
         Owner::Org(login) | Owner::User(login) => login.clone(),
         Owner::AuthenticatedUser => client
@@ -188,57 +258,106 @@ async fn held_by_changed(
             .map(|o| o.login)
             .unwrap_or_default(),
     };
-    let registry = RegistryClient::new(client);
-    let repository = repository_name(&login, package);
+    Ok(repository_name(&login, package))
+}
+
+/// The links of the manifests of `planned` that could be read: one that
+/// cannot be read links nothing, and its own check stands.
+async fn read_links(
+    registry: &RegistryClient,
+    repository: &str,
+    planned: &[&Decision],
+) -> ManifestGraph {
     let digests: Vec<String> = planned.iter().map(|d| d.name.clone()).collect();
-    let mut children: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut subject: BTreeMap<String, String> = BTreeMap::new();
-    for (digest, manifest) in registry.manifests(&repository, &digests).await {
-        // A manifest that cannot be read links nothing; its own check stands.
+    let mut graph = ManifestGraph::default();
+    for (_, manifest) in registry.manifests(repository, &digests).await {
         if let Ok(manifest) = manifest {
-            children.insert(
-                digest.clone(),
-                manifest.children.iter().map(|c| c.digest.clone()).collect(),
-            );
-            if let Some(of) = &manifest.subject {
-                subject.insert(digest, of.clone());
-            }
+            graph.insert(&manifest);
         }
     }
+    graph
+}
+
+/// A version whose images an apply must not break: one changed since the
+/// plan, or one pushed after it (`pushed`).
+struct Root<'a> {
+    /// Its digest.
+    name: &'a str,
+    /// The version, when it was pushed after the plan.
+    pushed: Option<&'a PackageVersion>,
+}
+
+/// The planned deletions (of a container package) that `roots` hold,
+/// transitively, and why: the manifests an index lists, the signatures and
+/// attestations that refer to a manifest, and for a version pushed after
+/// the plan also the manifest it refers to itself (a new signature keeps
+/// what it signs).
+fn held_by(graph: &ManifestGraph, planned: &[&Decision], roots: &[Root<'_>]) -> Vec<(u64, String)> {
     let by_name: BTreeMap<&str, &Decision> =
         planned.iter().map(|d| (d.name.as_str(), *d)).collect();
-    let mut held = Vec::new();
-    let mut seen: BTreeSet<&str> = changed.iter().map(|d| d.name.as_str()).collect();
-    let mut work: Vec<&str> = seen.iter().copied().collect();
-    while let Some(holder) = work.pop() {
-        let listed = children
-            .get(holder)
+    let subject_of = |name: &str, tags: &[String]| -> Vec<String> {
+        let links = graph.manifests.get(name);
+        links
+            .and_then(|l| l.subject.clone())
             .into_iter()
-            .flatten()
-            .map(|c| (c.as_str(), "listed by"));
-        let referrers = planned
-            .iter()
-            .filter(|d| {
-                subject.get(&d.name).map(String::as_str) == Some(holder)
-                    || d.tags
-                        .iter()
-                        .any(|t| referrer_tag_subject(t).as_deref() == Some(holder))
-            })
-            .map(|d| (d.name.as_str(), "refers to"));
-        for (name, link) in listed.chain(referrers).collect::<Vec<_>>() {
-            let Some(decision) = by_name.get(name) else {
-                continue;
-            };
-            if seen.insert(decision.name.as_str()) {
-                held.push((
-                    decision.version_id,
-                    format!("{link} {holder}, which changed since the plan"),
-                ));
-                work.push(decision.name.as_str());
-            }
+            .chain(tags.iter().filter_map(|t| referrer_tag_subject(t)))
+            .collect()
+    };
+    let mut referrers: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for decision in planned {
+        for subject in subject_of(&decision.name, &decision.tags) {
+            referrers.entry(subject).or_default().push(&decision.name);
         }
     }
-    Ok(held)
+    let mut held = Vec::new();
+    let mut seen: BTreeSet<&str> = roots.iter().map(|r| r.name).collect();
+    // Each holder with the root it was reached from.
+    let mut work: Vec<(&str, &Root<'_>)> = roots.iter().map(|r| (r.name, r)).collect();
+    while let Some((holder, root)) = work.pop() {
+        let mut links: Vec<(String, &str)> = graph
+            .manifests
+            .get(holder)
+            .into_iter()
+            .flat_map(|l| l.children.iter().map(|c| (c.clone(), "listed by")))
+            .collect();
+        links.extend(
+            referrers
+                .get(holder)
+                .into_iter()
+                .flatten()
+                .map(|name| ((*name).to_owned(), "refers to")),
+        );
+        if let Some(version) = root.pushed.filter(|v| v.name == holder) {
+            let tags = version_tags(version).unwrap_or_default();
+            links.extend(
+                subject_of(holder, &tags)
+                    .into_iter()
+                    .map(|s| (s, "referred to by")),
+            );
+        }
+        for (name, link) in links {
+            let Some(decision) = by_name.get(name.as_str()) else {
+                continue;
+            };
+            if !seen.insert(decision.name.as_str()) {
+                continue;
+            }
+            let reason = match root.pushed {
+                None => format!("{link} {holder}, which changed since the plan"),
+                Some(version) if version.name == holder => format!(
+                    "{link} {holder}, pushed after the plan (version {})",
+                    version.id
+                ),
+                Some(version) => format!(
+                    "{link} {holder}, which version {} pushed after the plan refers to",
+                    version.id
+                ),
+            };
+            held.push((decision.version_id, reason));
+            work.push((decision.name.as_str(), root));
+        }
+    }
+    held
 }
 
 /// The check an apply makes immediately before each deletion (`check_each`),
@@ -298,9 +417,14 @@ impl Recheck<'_> {
                     .collect()
             };
             if remaining.len() > 1 {
-                let held =
-                    held_by_changed(self.client, &self.owner, package, &remaining, &[decision])
-                        .await?;
+                let repository = repository_of(self.client, &self.owner, package).await?;
+                let graph =
+                    read_links(&RegistryClient::new(self.client), &repository, &remaining).await;
+                let root = Root {
+                    name: &decision.name,
+                    pushed: None,
+                };
+                let held = held_by(&graph, &remaining, &[root]);
                 let mut state = self.lock();
                 for (id, why) in held {
                     // One begun meanwhile (concurrency above 1) is not recalled.
@@ -328,8 +452,9 @@ pub async fn apply_plan(
 /// does, deleting only what is unchanged: first refuses a plan of another
 /// format version or server ([`PackagesPlan::check_target`]), then reads
 /// every planned package afresh ([`check_plan`]) and skips each deletion
-/// whose version is gone or changed, or is held by a changed one; the
-/// report's `skipped` says why for each.
+/// whose version is gone or changed, or is held by a changed one or by a
+/// container version pushed after the plan; the report's `skipped` says why
+/// for each.
 ///
 /// With `options.check_each` (the default), each version is also read again
 /// immediately before its deletion, through the same pacer (one more
@@ -337,8 +462,9 @@ pub async fn apply_plan(
 /// it changed during the run; a changed container version then also keeps
 /// what it holds among the deletions not yet begun. GitHub has no
 /// conditional delete: a change between that read and the deletion is not
-/// seen. Those skips follow the up-front ones in `skipped`, and leave the
-/// progress counts' `planned`.
+/// seen, and neither is a version pushed once the run has begun. Those
+/// skips follow the up-front ones in `skipped`, and leave the progress
+/// counts' `planned`.
 pub async fn apply_plan_with_progress(
     client: &Client,
     plan: &PackagesPlan,

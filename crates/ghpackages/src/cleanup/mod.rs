@@ -20,7 +20,8 @@
 //!    every deletion under one pacer into one journal, reporting per
 //!    package and in total ([`PackagesReport`]). A [`PackagesPlan`] is also
 //!    the saved plan format (`docs/plan-format.md`): [`apply_plan`] executes
-//!    one later, skipping what changed since ([`check_plan`]), and by
+//!    one later, skipping what changed since, and in a container package
+//!    what a version pushed since refers to ([`check_plan`]), and by
 //!    default checking each version again just before its deletion
 //!    ([`ExecuteOptions::check_each`]).
 //!    [`PlanOptions::keep`] keeps what is in use ([`read_references`],

@@ -13,7 +13,7 @@ use crate::cleanup::plan::{plan_with, plan_with_graph, PackageFacts, Plan};
 use crate::cleanup::policy::Policy;
 use crate::client::Client;
 use crate::error::Result;
-use crate::models::{Package, PackageVersion};
+use crate::models::Package;
 use crate::owner::Owner;
 use crate::pagination::ListVersionsOptions;
 use crate::registry::{is_digest, repository_name, RegistryClient, DEFAULT_REGISTRY_CONCURRENCY};
@@ -122,7 +122,8 @@ pub(crate) async fn plan_package_at(
     }
     let registry = RegistryClient::new(client).with_concurrency(options.concurrency);
     let repository = repository_name(owner_login(owner, &package), &package.name);
-    let graph = read_graph(&registry, &repository, &versions).await;
+    let named: Vec<(u64, &str)> = versions.iter().map(|v| (v.id, v.name.as_str())).collect();
+    let graph = read_graph(&registry, &repository, &named).await;
     let mut plan = plan_with_graph(
         &versions,
         &facts,
@@ -146,23 +147,25 @@ pub(crate) fn owner_login<'a>(owner: &'a Owner, package: &'a Package) -> &'a str
     }
 }
 
-/// The manifest of every version, by its digest (the version's name); the
-/// first failure makes the whole graph unreadable.
-async fn read_graph(
+/// The manifest of every version (id and name), by its digest (the
+/// version's name); the first failure makes the whole graph unreadable.
+pub(crate) async fn read_graph(
     registry: &RegistryClient,
     repository: &str,
-    versions: &[PackageVersion],
+    versions: &[(u64, &str)],
 ) -> ManifestGraph {
-    if let Some(bad) = versions.iter().find(|v| !is_digest(&v.name)) {
+    if let Some((id, name)) = versions.iter().find(|(_, name)| !is_digest(name)) {
         return ManifestGraph::unreadable(format!(
-            "version {} is named {:?}, not a manifest digest",
-            bad.id, bad.name
+            "version {id} is named {name:?}, not a manifest digest"
         ));
     }
     if repository.starts_with('/') {
         return ManifestGraph::unreadable("the package's owner is unknown");
     }
-    let digests: Vec<String> = versions.iter().map(|v| v.name.clone()).collect();
+    let digests: Vec<String> = versions
+        .iter()
+        .map(|(_, name)| (*name).to_owned())
+        .collect();
     let mut graph = ManifestGraph::default();
     for (_, fetched) in registry.manifests(repository, &digests).await {
         match fetched {

@@ -288,7 +288,8 @@ pub struct PackagesReport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stopped: Option<BudgetStop>,
     /// Applying a saved plan: the planned deletions not made because their
-    /// version is gone or changed since the plan, and why.
+    /// version is gone or changed since the plan (or, in a container
+    /// package, held by a version changed or pushed since), and why.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skipped: Vec<SkippedVersion>,
 }
