@@ -311,15 +311,17 @@ pub struct PruneArgs {
 pub struct BudgetArgs {
     /// Send at most N API requests, then stop with exit code 6 and say what
     /// is left; the same command run again continues. A prune counts its
-    /// planning too; an apply counts its deletions and the check before each
-    /// (2 requests a deletion; its check of the plan reads one listing per
-    /// package first).
+    /// planning too; an apply its check of the plan (one listing per
+    /// package), then its deletions and the check before each (2 requests a
+    /// deletion). When planning or that check alone needs N or more, nothing
+    /// is deleted and the run fails (exit code 2): give a larger N.
     #[arg(long, value_name = "N", requires = "yes", allow_hyphen_values = true, value_parser = at_least_one)]
     pub max_requests: Option<u64>,
     /// Leave at least N requests of the token's hourly budget (read from
     /// X-RateLimit-Remaining) for other jobs: stop there with exit code 6, or
     /// with --wait-for-reset wait for the hourly reset. The run also stops
-    /// (or waits) when the hourly budget is spent without --reserve.
+    /// (or waits) when the hourly budget is spent without --reserve. It
+    /// governs the deletions and their checks, not planning.
     #[arg(long, value_name = "N", requires = "yes", allow_hyphen_values = true, value_parser = whole_number)]
     pub reserve: Option<u64>,
     /// When the hourly budget is spent (down to --reserve), wait for its

@@ -197,6 +197,9 @@ pub async fn prune(ctx: &Context, args: PruneArgs, summary_md: Option<&Path>) ->
     }
     let policy = policy_from_args(&args)?;
     let client = &ctx.client;
+    // No request past --max-requests, planning's included; the budget of
+    // the deletions below stops the run before the cap is reached.
+    client.limit_requests(args.budget.max_requests);
     let options = PlanOptions {
         manifest_graph: !args.no_manifest_graph,
         delete_referenced: !args.keep_referenced,
@@ -219,12 +222,9 @@ pub async fn prune(ctx: &Context, args: PruneArgs, summary_md: Option<&Path>) ->
         &policy,
         &options,
     )
-    .await?;
-    // --max-requests counts the planning's requests too.
-    let max_requests = args
-        .budget
-        .max_requests
-        .map(|max| max.saturating_sub(client.requests_sent()));
+    .await
+    .map_err(|e| planning_failed(ctx, &args.budget, e))?;
+    let max_requests = after_planning(ctx, &args, plan.delete_count())?;
     if !ctx.json {
         plan_table(&plan).print();
         if let Some(line) = crate::graph::graph_line(&plan) {
@@ -266,27 +266,6 @@ pub async fn prune(ctx: &Context, args: PruneArgs, summary_md: Option<&Path>) ->
         return Ok(Status::Ok);
     }
     let budget = budget(&args.budget, max_requests);
-    if let Some(stop) = spent_before_deleting(ctx, &budget, plan.delete_count()) {
-        let run = PackageRun {
-            target: &target,
-            plan: &plan,
-            report: None,
-            stopped: Some(&stop),
-            changed: Vec::new(),
-        };
-        if ctx.json {
-            let counts = Counts::of(&run);
-            print_json(
-                &json!({"target": target, "plan": plan, "report": null, "stopped": stop, "counts": counts}),
-            );
-        } else {
-            out!("{}", stop_line(&stop, &args.budget));
-        }
-        if let Some(path) = summary_md {
-            summary::write(path, std::slice::from_ref(&run))?;
-        }
-        return Ok(Status::Stopped);
-    }
     let journal =
         (plan.delete_count() > 0).then(|| args.journal.clone().unwrap_or_else(default_journal));
     let options = ExecuteOptions {
@@ -456,12 +435,21 @@ pub async fn apply(ctx: &Context, args: ApplyArgs, summary_md: Option<&Path>) ->
         }
         return Ok(Status::Ok);
     }
+    // No request past --max-requests, the plan's check included.
+    ctx.client.limit_requests(args.budget.max_requests);
     let journal =
         (plan.delete_count() > 0).then(|| args.journal.clone().unwrap_or_else(default_journal));
     let options = ExecuteOptions {
         concurrency: args.concurrency,
         journal,
-        budget: budget(&args.budget, args.budget.max_requests),
+        // The requests before (none as a rule) count too; the core counts
+        // the plan's check and the token's.
+        budget: budget(
+            &args.budget,
+            args.budget
+                .max_requests
+                .map(|max| max.saturating_sub(ctx.client.requests_sent()).max(1)),
+        ),
         check_each: !args.no_check_each,
         ..ExecuteOptions::default()
     };
@@ -475,7 +463,7 @@ pub async fn apply(ctx: &Context, args: ApplyArgs, summary_md: Option<&Path>) ->
     };
     let report = cleanup::apply_plan_with_progress(&ctx.client, &plan, &options, on_progress).await;
     display.finish();
-    let report = report?;
+    let report = report.map_err(|e| check_failed(ctx, &args.budget, e))?;
     let runs = package_runs(&targets, &plans, Some(&report), None, &report.skipped);
     if ctx.json {
         let counts = Counts::total(&runs);
@@ -527,20 +515,72 @@ fn budget(args: &BudgetArgs, max_requests: Option<u64>) -> RateBudget {
     }
 }
 
-/// The stop of a run whose `--max-requests` planning spent entirely, while
-/// `left` deletions are planned.
-fn spent_before_deleting(ctx: &Context, budget: &RateBudget, left: usize) -> Option<BudgetStop> {
-    if budget.max_requests != Some(0) || left == 0 {
-        return None;
+/// What `--max-requests` leaves for deleting `deletions` versions once
+/// planning is done (the planning's requests count too): `None` without a
+/// cap. A cap planning left no room under fails as a usage error: the same
+/// command run again would plan again and stop there again.
+fn after_planning(ctx: &Context, args: &PruneArgs, deletions: usize) -> Result<Option<u64>> {
+    let Some(max) = args.budget.max_requests else {
+        return Ok(None);
+    };
+    let spent = ctx.client.requests_sent();
+    if spent >= max && deletions > 0 && args.yes {
+        return Err(too_small_to_plan(max, Some(spent)));
     }
-    let rate_limit = ctx.client.rate_limit();
-    Some(BudgetStop {
-        reason: StopReason::MaxRequests,
-        requests: 0,
-        left,
-        remaining: rate_limit.as_ref().map(|limit| limit.remaining),
-        reset_at: rate_limit.map(|limit| limit.reset),
-    })
+    // 1 when nothing is left: there is nothing to delete, or nothing runs.
+    Ok(Some(max.saturating_sub(spent).max(1)))
+}
+
+/// The error of a planning the `--max-requests` cap cut short, in the
+/// terms of that flag; any other error as it is.
+fn planning_failed(ctx: &Context, args: &BudgetArgs, error: Error) -> Error {
+    match args.max_requests {
+        Some(max)
+            if error.argument() == Some("max_requests") && ctx.client.requests_sent() >= max =>
+        {
+            too_small_to_plan(max, None)
+        }
+        _ => error,
+    }
+}
+
+/// The error of an apply whose check of the plan the `--max-requests` cap
+/// cut short, in the terms of that flag; any other error as it is.
+fn check_failed(ctx: &Context, args: &BudgetArgs, error: Error) -> Error {
+    match args.max_requests {
+        Some(max)
+            if error.argument() == Some("max_requests") && ctx.client.requests_sent() >= max =>
+        {
+            Error::invalid_input(
+                "max_requests",
+                format!(
+                    "--max-requests {max} is too small: checking the plan (one listing of each \
+                     package) needs more than {max} requests, which leaves none for deleting; \
+                     nothing was deleted. Give a larger --max-requests"
+                ),
+            )
+        }
+        _ => error,
+    }
+}
+
+/// `--max-requests max` spent on planning: `spent` requests when the plan was
+/// complete, more than `max` when it was not.
+fn too_small_to_plan(max: u64, spent: Option<u64>) -> Error {
+    let needs = match spent {
+        Some(spent) => format!("planning took {spent} requests"),
+        None => format!(
+            "planning needs more than {max} requests (all were sent and the plan is not complete)"
+        ),
+    };
+    Error::invalid_input(
+        "max_requests",
+        format!(
+            "--max-requests {max} is too small: {needs}, which leaves none for deleting; \
+             nothing was deleted. Give a larger --max-requests (the same command with this one \
+             would stop here again)"
+        ),
+    )
 }
 
 /// `ghpkg prune --package GLOB... | --all-packages`: every matching package
@@ -565,12 +605,9 @@ async fn prune_packages(
         policy,
         options,
     )
-    .await?;
-    // --max-requests counts the planning's requests too.
-    let max_requests = args
-        .budget
-        .max_requests
-        .map(|max| max.saturating_sub(ctx.client.requests_sent()));
+    .await
+    .map_err(|e| planning_failed(ctx, &args.budget, e))?;
+    let max_requests = after_planning(ctx, args, plan.delete_count())?;
     if !ctx.json {
         print_packages_plan(&plan);
     }
@@ -604,18 +641,6 @@ async fn prune_packages(
         return Ok(Status::Ok);
     }
     let budget = budget(&args.budget, max_requests);
-    if let Some(stop) = spent_before_deleting(ctx, &budget, plan.delete_count()) {
-        if ctx.json {
-            let counts = Counts::total(&runs(None, Some(&stop)));
-            print_json(&json!({"plan": plan, "report": null, "stopped": stop, "counts": counts}));
-        } else {
-            out!("{}", stop_line(&stop, &args.budget));
-        }
-        if let Some(path) = summary_md {
-            summary::write(path, &runs(None, Some(&stop)))?;
-        }
-        return Ok(Status::Stopped);
-    }
     let journal =
         (plan.delete_count() > 0).then(|| args.journal.clone().unwrap_or_else(default_journal));
     let execute = ExecuteOptions {

@@ -74,6 +74,14 @@ async fn ghpkg(emulator: &RunningEmulator, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// Runs `ghpkg` as [`ghpkg`] does, with the API requests the emulator
+/// received from it (all it counts against the hourly budget).
+async fn ghpkg_counted(emulator: &RunningEmulator, args: &[&str]) -> (Output, u64) {
+    let before = emulator.rejections().admitted();
+    let output = ghpkg(emulator, args).await;
+    (output, emulator.rejections().admitted() - before)
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -128,7 +136,11 @@ async fn three_budgeted_runs_finish_a_backlog_bigger_than_the_hourly_budget() {
             args.push("--json");
         }
         args.extend(prune_args(journal_arg, &["--max-requests", "950"]));
-        let output = ghpkg(&emulator, &args).await;
+        let (output, received) = ghpkg_counted(&emulator, &args).await;
+        assert!(
+            received <= 950,
+            "run {run}: the server received {received} requests"
+        );
         let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
         let deleted_now = deleted(&journal);
         if run < 2 {
@@ -354,34 +366,77 @@ async fn a_saved_plan_applied_under_a_budget_stops_and_the_same_apply_finishes_i
             ghpkg(emulator, &args).await
         }
     };
-    // Each deletion is checked with a GET first: 50 requests are 25 deletions.
-    let first = apply(&["--max-requests", "50"]).await;
+    let counted = |extra: &'static [&'static str]| {
+        let emulator = &emulator;
+        let apply = &apply;
+        async move {
+            let before = emulator.rejections().admitted();
+            let output = apply(extra).await;
+            (output, emulator.rejections().admitted() - before)
+        }
+    };
+    // The check of the plan (a listing of the package) counts, then each
+    // deletion is checked with a GET first: 2 requests a deletion.
+    let (first, received) = counted(&["--max-requests", "50"]).await;
     assert_eq!(first.status.code(), Some(6), "{}", text(&first.stderr));
     let report = &serde_json::from_slice::<Value>(&first.stdout).unwrap()["report"];
-    assert_eq!(report["deleted"].as_u64(), Some(25), "{report}");
+    assert!(
+        (49..=50).contains(&received),
+        "the server received {received}"
+    );
     assert_eq!(report["stopped"]["reason"], "max_requests", "{report}");
-    assert_eq!(report["stopped"]["requests"].as_u64(), Some(50), "{report}");
-    assert_eq!(report["stopped"]["left"].as_u64(), Some(95), "{report}");
-    assert_eq!(deleted(&journal).len(), 25);
+    assert_eq!(
+        report["stopped"]["requests"].as_u64(),
+        Some(received),
+        "{report}"
+    );
+    let first_deleted = report["deleted"].as_u64().unwrap();
+    let listing = received - 2 * first_deleted;
+    assert!(
+        (1..=5).contains(&listing),
+        "{listing} listing requests; {report}"
+    );
+    assert_eq!(
+        report["stopped"]["left"].as_u64(),
+        Some(120 - first_deleted),
+        "{report}"
+    );
+    assert_eq!(deleted(&journal).len() as u64, first_deleted);
 
-    // Without the check before each deletion, 50 requests are 50 deletions;
-    // what the first run deleted is gone since the plan (skipped, not
-    // deleted again).
-    let second = apply(&["--max-requests", "50", "--no-check-each"]).await;
+    // Without the check before each deletion, 50 requests are the listing
+    // and a deletion each; what the first run deleted is gone since the
+    // plan (skipped, not deleted again).
+    let (second, received) = counted(&["--max-requests", "50", "--no-check-each"]).await;
     assert_eq!(second.status.code(), Some(6), "{}", text(&second.stderr));
     let report = &serde_json::from_slice::<Value>(&second.stdout).unwrap()["report"];
-    assert_eq!(report["deleted"].as_u64(), Some(50), "{report}");
-    assert_eq!(report["skipped"].as_array().unwrap().len(), 25, "{report}");
+    assert_eq!(received, 50, "{report}");
+    let second_deleted = report["deleted"].as_u64().unwrap();
+    // Its listing: no more pages than the first, of more versions.
+    assert!((1..=listing).contains(&(50 - second_deleted)), "{report}");
+    assert_eq!(
+        report["skipped"].as_array().unwrap().len() as u64,
+        first_deleted,
+        "{report}"
+    );
     assert_eq!(report["stopped"]["requests"].as_u64(), Some(50), "{report}");
-    assert_eq!(report["stopped"]["left"].as_u64(), Some(45), "{report}");
-    assert_eq!(deleted(&journal).len(), 75);
+    let done = first_deleted + second_deleted;
+    assert_eq!(
+        report["stopped"]["left"].as_u64(),
+        Some(120 - done),
+        "{report}"
+    );
+    assert_eq!(deleted(&journal).len() as u64, done);
 
     // The same apply again: the rest is deleted.
     let third = apply(&[]).await;
     assert_eq!(third.status.code(), Some(0), "{}", text(&third.stderr));
     let report = &serde_json::from_slice::<Value>(&third.stdout).unwrap()["report"];
-    assert_eq!(report["deleted"].as_u64(), Some(45), "{report}");
-    assert_eq!(report["skipped"].as_array().unwrap().len(), 75, "{report}");
+    assert_eq!(report["deleted"].as_u64(), Some(120 - done), "{report}");
+    assert_eq!(
+        report["skipped"].as_array().unwrap().len() as u64,
+        done,
+        "{report}"
+    );
     assert!(report["stopped"].is_null(), "{report}");
     let all = deleted(&journal);
     assert_eq!(all.len(), 120);
@@ -405,4 +460,100 @@ async fn a_saved_plan_applied_under_a_budget_stops_and_the_same_apply_finishes_i
             text(&output.stderr)
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_budget_planning_alone_spends_is_refused_without_going_past_it() {
+    let emulator = emulator(450, SPEED).await;
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("small.jsonl");
+    let journal_arg = journal.to_str().unwrap();
+    // What planning costs: a dry run plans and sends nothing else.
+    let dry = ["prune", "-t", "npm", "backlog", "--keep-latest", "10"];
+    let (output, planning) = ghpkg_counted(&emulator, &dry).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(
+        planning >= 5,
+        "450 versions are 5 pages or more: {planning}"
+    );
+
+    // Too small to finish planning: refused as a usage error, with no
+    // request past the budget, and nothing deleted.
+    let (output, received) = ghpkg_counted(
+        &emulator,
+        &prune_args(journal_arg, &["--max-requests", "3"]),
+    )
+    .await;
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(received <= 3, "the server received {received}");
+    assert!(
+        stderr.contains("--max-requests 3 is too small: planning needs more than 3 requests"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("Give a larger --max-requests"), "{stderr}");
+
+    // Exactly what planning takes: it plans, then refuses, deleting nothing.
+    let max = planning.to_string();
+    let (output, received) = ghpkg_counted(
+        &emulator,
+        &prune_args(journal_arg, &["--max-requests", &max]),
+    )
+    .await;
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(received, planning);
+    assert!(
+        stderr.contains(&format!("planning took {planning} requests")),
+        "{stderr}"
+    );
+    assert!(deleted(&journal).is_empty());
+
+    // Three more: three deletions, and a stop the next run continues from.
+    let max = (planning + 3).to_string();
+    let (output, received) = ghpkg_counted(
+        &emulator,
+        &prune_args(journal_arg, &["--max-requests", &max]),
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(6), "{}", text(&output.stderr));
+    assert_eq!(received, planning + 3);
+    assert_eq!(deleted(&journal).len(), 3);
+
+    // An apply whose check of the plan does not fit is refused the same way.
+    let plan = dir.path().join("plan.json");
+    let plan_arg = plan.to_str().unwrap();
+    let mut args = dry.to_vec();
+    args.extend(["--plan-out", plan_arg]);
+    let output = ghpkg(&emulator, &args).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let cases = [
+        (
+            "2".to_owned(),
+            "checking the plan (one listing of each package) needs more than 2 requests",
+        ),
+        (planning.to_string(), "leave no room for one"),
+    ];
+    for (max, message) in &cases {
+        let args = [
+            "apply",
+            plan_arg,
+            "--yes",
+            "--journal",
+            journal_arg,
+            "--max-requests",
+            max,
+        ];
+        let (output, received) = ghpkg_counted(&emulator, &args).await;
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{max}: {stderr}");
+        assert!(
+            received <= max.parse().unwrap(),
+            "{max}: received {received}: {stderr}"
+        );
+        assert!(stderr.contains(message), "{max}: {stderr}");
+    }
+    assert_eq!(deleted(&journal).len(), 3);
+    let rejections = emulator.rejections();
+    assert_eq!((rejections.primary(), rejections.secondary()), (0, 0));
 }

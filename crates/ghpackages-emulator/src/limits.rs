@@ -231,11 +231,13 @@ pub struct Admission {
 }
 
 /// Requests refused by the rate limits since the emulator started (changes
-/// of limits keep the count), so that a test can say none was.
+/// of limits keep the count), so that a test can say none was; and those
+/// let through, so that it can count what a client sent.
 #[derive(Debug, Default)]
 pub struct Rejections {
     primary: AtomicU64,
     secondary: AtomicU64,
+    admitted: AtomicU64,
 }
 
 impl Rejections {
@@ -245,6 +247,12 @@ impl Rejections {
             Rejection::Secondary { .. } => &self.secondary,
         };
         counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Requests the limits let through (each counted against its client's
+    /// hourly budget), while limits are on.
+    pub fn admitted(&self) -> u64 {
+        self.admitted.load(Ordering::Relaxed)
     }
 
     /// Refusals for a spent hourly budget.
@@ -423,8 +431,11 @@ impl Limiter {
         clock_ms: i64,
     ) -> Result<Admission, Rejection> {
         let admitted = self.decide(client, method, endpoint, clock_ms);
-        if let Err(rejection) = &admitted {
-            self.rejections.count(rejection);
+        match &admitted {
+            Ok(_) => {
+                self.rejections.admitted.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(rejection) => self.rejections.count(rejection),
         }
         admitted
     }

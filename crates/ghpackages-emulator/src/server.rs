@@ -147,7 +147,8 @@ impl RunningEmulator {
         &self.clock
     }
 
-    /// The requests its rate limits have refused so far.
+    /// The requests its rate limits have refused so far (and let through:
+    /// [`Rejections::admitted`]).
     pub fn rejections(&self) -> Arc<Rejections> {
         Arc::clone(self.state.limiter().rejections())
     }

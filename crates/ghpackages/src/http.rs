@@ -31,6 +31,9 @@ pub(crate) struct Http {
     pub(crate) waits: WaitNotifier,
     /// Requests sent, every attempt counted.
     pub(crate) sent: AtomicU64,
+    /// The most requests `sent` may reach (`u64::MAX`: no cap); an attempt
+    /// beyond it fails without being sent.
+    pub(crate) limit: AtomicU64,
     /// A GitHub App's installation tokens, when the client authenticates
     /// as one; `None` with a plain token (a default header) or none.
     pub(crate) app: Option<Arc<AppAuth>>,
@@ -135,7 +138,19 @@ impl Http {
         url: &Url,
         authorization: Option<&HeaderValue>,
     ) -> Result<Reply> {
-        self.sent.fetch_add(1, Ordering::Relaxed);
+        let limit = self.limit.load(Ordering::Relaxed);
+        if self
+            .sent
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |sent| {
+                (sent < limit).then_some(sent + 1)
+            })
+            .is_err()
+        {
+            return Err(crate::Error::invalid_input(
+                "max_requests",
+                format!("the client's cap of {limit} requests is spent: this request was not sent"),
+            ));
+        }
         let mut request = self.client.request(method.clone(), url.clone());
         if let Some(authorization) = authorization {
             request = request.header(AUTHORIZATION, authorization.clone());

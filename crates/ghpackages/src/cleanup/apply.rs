@@ -465,6 +465,11 @@ pub async fn apply_plan(
 /// seen, and neither is a version pushed once the run has begun. Those
 /// skips follow the up-front ones in `skipped`, and leave the progress
 /// counts' `planned`.
+///
+/// `options.budget.max_requests` counts the listings that check the plan
+/// too (requests this client and its clones send meanwhile count as well):
+/// when they leave no room for a deletion, the apply fails with an
+/// `invalid_input` error (argument `budget`) before deleting anything.
 pub async fn apply_plan_with_progress(
     client: &Client,
     plan: &PackagesPlan,
@@ -472,7 +477,10 @@ pub async fn apply_plan_with_progress(
     on_progress: impl Fn(&Progress) + Send + Sync,
 ) -> Result<PackagesReport> {
     plan.check_target(client, None)?;
+    let sent_at_start = client.requests_sent();
     let skipped = check_plan(client, plan).await?;
+    // The check's listings count against `max_requests`.
+    let spent = client.requests_sent().saturating_sub(sent_at_start);
     let skip: BTreeSet<(&str, u64)> = skipped
         .iter()
         .map(|s| (s.package.as_str(), s.version_id))
@@ -512,6 +520,7 @@ pub async fn apply_plan_with_progress(
         &label,
         options,
         recheck.as_ref(),
+        spent,
         on_progress,
     )
     .await?;

@@ -200,6 +200,7 @@ pub async fn execute_with_progress(
         &target.name,
         options,
         None,
+        0,
         on_progress,
     )
     .await?;
@@ -241,15 +242,19 @@ enum Done {
 /// batch order, each package's oldest first. `label` names a new default
 /// journal file (a package's name, or what the packages are). With a
 /// `recheck`, each version is read just before its deletion (under the same
-/// pacer) and skipped if it changed.
+/// pacer) and skipped if it changed. `spent` requests were sent before
+/// (checking a saved plan): they count against `max_requests`, as do those
+/// `run` sends before its first deletion.
 pub(crate) async fn run(
     client: &Client,
     batches: Vec<Batch>,
     label: &str,
     options: &ExecuteOptions,
     recheck: Option<&Recheck<'_>>,
+    spent: u64,
     on_progress: impl Fn(&Progress) + Send + Sync,
 ) -> Result<Run> {
+    let sent_at_start = client.requests_sent();
     if options.concurrency == 0 {
         return Err(Error::invalid_input(
             "concurrency",
@@ -274,6 +279,20 @@ pub(crate) async fn run(
     if let Some(first) = batches.iter().find(|b| !b.deletions.is_empty()) {
         require_scope(client, &first.target, "delete:packages").await?;
     }
+    let spent = spent + client.requests_sent().saturating_sub(sent_at_start);
+    let per_deletion = 1 + u64::from(recheck.is_some());
+    if let Some(max) = options.budget.max_requests.filter(|_| planned > 0) {
+        if spent + per_deletion > max {
+            return Err(Error::invalid_input(
+                "budget",
+                format!(
+                    "max_requests {max} is too small: the {spent} requests sent before the first \
+                     deletion (checking the plan and the token) leave no room for one, which \
+                     takes {per_deletion}; nothing was deleted"
+                ),
+            ));
+        }
+    }
     if options.journal.is_some() && !options.journal_file {
         return Err(Error::invalid_input(
             "journal",
@@ -295,6 +314,7 @@ pub(crate) async fn run(
         client.rate_limit_waits().clone(),
         recheck.is_some(),
     );
+    pacer.count_spent(spent);
     pacer.observe(client.rate_limit().as_ref(), planned);
     let left = AtomicUsize::new(planned);
     let mut tracker = Tracker::new(batches.iter().map(|b| b.deletions.len()));

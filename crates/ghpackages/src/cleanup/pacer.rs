@@ -42,10 +42,16 @@ pub struct RateBudget {
     /// Points one write (`DELETE`, `POST`) costs. A read (the `GET` an apply
     /// checks a version with before deleting it) costs 1.
     pub write_cost: u32,
-    /// The most requests the run sends: its writes, and the `GET` before each
+    /// The most requests the run sends: its writes, the `GET` before each
     /// deletion of an apply that checks each (every attempt counts, a retry
-    /// after a rate limit too); the run stops there. At least 1. A check is
-    /// not sent without room left for the deletion it precedes.
+    /// after a rate limit too), and what it sends before the first deletion
+    /// (the token-scope check when the scopes are not yet known; for
+    /// [`apply_plan`](crate::cleanup::apply_plan), the listings that check
+    /// the plan); the run stops there. At least 1. A check is not sent
+    /// without room left for the deletion it precedes. A run whose
+    /// requests before the first deletion leave no room for one fails with
+    /// an `invalid_input` error (argument `budget`) instead of stopping: run
+    /// again, it would stop there again.
     pub max_requests: Option<u64>,
     /// Requests of the hourly budget (`X-RateLimit-Remaining`) to leave for
     /// other jobs sharing the token: the run waits for the reset (or stops,
@@ -95,7 +101,10 @@ impl StopReason {
 pub struct BudgetStop {
     /// Which budget ended the run.
     pub reason: StopReason,
-    /// Requests the run sent: writes, and the checks before them.
+    /// Requests the run sent against `max_requests`: writes, the checks
+    /// before them, and what the run sent before its first deletion (the
+    /// token's scopes; for [`apply_plan`](crate::cleanup::apply_plan), the
+    /// listings that check the plan).
     pub requests: u64,
     /// Planned writes left undone.
     pub left: usize,
@@ -346,6 +355,12 @@ impl Pacer {
         let expires = Instant::now() + self.budget.window() + self.budget.margin();
         state.answered.push_back((expires, cost));
         self.adapt(state, rate_limit, work_left);
+    }
+
+    /// Counts `requests` the run sent outside the pacer (checking a saved
+    /// plan, the token's scopes) against `max_requests`, as if handed out.
+    pub(crate) fn count_spent(&self, requests: u64) {
+        self.lock().sent += requests;
     }
 
     /// Gives back the room a check reserved for its write, which is not sent

@@ -355,6 +355,6 @@ pub async fn execute_packages_with_progress(
         })
         .collect::<Result<Vec<_>>>()?;
     let label = format!("{}-packages", plan.package_type);
-    let run = execute::run(client, batches, &label, options, None, on_progress).await?;
+    let run = execute::run(client, batches, &label, options, None, 0, on_progress).await?;
     Ok(PackagesReport::from_run(run))
 }

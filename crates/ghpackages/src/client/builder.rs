@@ -1,7 +1,7 @@
 //! [`ClientBuilder`]: the settings of a client, their defaults and checks.
 
 use std::fmt;
-use std::sync::atomic::AtomicI64;
+use std::sync::atomic::{AtomicI64, AtomicU64};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -301,6 +301,7 @@ impl ClientBuilder {
                     scopes: Mutex::new(None),
                     waits: WaitNotifier::new(self.on_rate_limit.clone()),
                     sent: Default::default(),
+                    limit: AtomicU64::new(u64::MAX),
                     app: app.map(|app| Arc::new(AppAuth::new(app))),
                     server_offset: AtomicI64::new(0),
                 }),

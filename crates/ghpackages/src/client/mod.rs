@@ -199,6 +199,21 @@ impl Client {
             .load(std::sync::atomic::Ordering::Relaxed)
     }
 
+    /// Caps the requests this client and its clones send, counted as
+    /// [`requests_sent`](Client::requests_sent) counts them (from when the
+    /// client was built): once `max` were sent, any further attempt fails
+    /// with an `invalid_input` error (argument `max_requests`) without being
+    /// sent. `None` lifts the cap. For a hard bound on a whole run (the CLI's
+    /// `--max-requests`): a cleanup's own budget
+    /// ([`RateBudget::max_requests`](crate::cleanup::RateBudget)) stops it
+    /// cleanly, the cap only makes sure nothing goes past it.
+    pub fn limit_requests(&self, max: Option<u64>) {
+        self.inner.http.limit.store(
+            max.unwrap_or(u64::MAX),
+            std::sync::atomic::Ordering::Relaxed,
+        );
+    }
+
     /// The classic scopes of the token (`X-OAuth-Scopes`) as last reported by
     /// GitHub; `None` until a response carried the header.
     pub fn token_scopes(&self) -> Option<Vec<String>> {
