@@ -80,9 +80,15 @@ impl Http {
         }
     }
 
+    /// How far the server's clock is ahead of ours, in seconds, as its last
+    /// `Date` header told.
+    pub(crate) fn server_offset(&self) -> i64 {
+        self.server_offset.load(Ordering::Relaxed)
+    }
+
     /// The server's time now, as far as its `Date` headers tell.
     pub(crate) fn server_now(&self) -> DateTime<Utc> {
-        Utc::now() + chrono::Duration::seconds(self.server_offset.load(Ordering::Relaxed))
+        Utc::now() + chrono::Duration::seconds(self.server_offset())
     }
 
     /// Sends `method url` (with `authorization` instead of the default

@@ -182,6 +182,42 @@ async fn an_expired_token_is_renewed_once_after_the_401() {
 }
 
 #[tokio::test]
+async fn a_first_jwt_dated_on_a_wrong_local_clock_is_signed_again_once() {
+    let emulator = demo().await;
+    // Two hours ahead on the emulator's clock: a fresh client's first JWT,
+    // dated on the local clock, expired long ago there, and is refused. The
+    // refusal's Date header tells the client the server's time: the JWT
+    // signed again on it is accepted, with no request of the caller's failing.
+    advance_clock(&emulator, 7_200).await;
+    let by_id = client(&emulator, app(AppInstallation::Id(4201)));
+    by_id
+        .org("octo-org")
+        .get_package(PackageType::Container, "octo-app")
+        .await
+        .unwrap();
+    assert_eq!(tokens_issued(&emulator, 4201).await, 1);
+    // Found by its owner: the lookup is the first request refused.
+    let by_owner = client(&emulator, app(AppInstallation::Owner("octo-org".into())));
+    by_owner
+        .org("octo-org")
+        .get_package(PackageType::Container, "octo-app")
+        .await
+        .unwrap();
+    assert_eq!(tokens_issued(&emulator, 4201).await, 2);
+    // A wrong key is refused on either clock: signed again once, then final.
+    let wrong_key = std::fs::read_to_string(key_path("other-private-key.pem")).unwrap();
+    let wrong = GitHubApp::new(APP_ID, &wrong_key, AppInstallation::Id(4201)).unwrap();
+    let wrong = client(&emulator, wrong);
+    let error = wrong
+        .org("octo-org")
+        .get_package(PackageType::Container, "octo-app")
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Unauthorized, "{error}");
+    assert_eq!(wrong.requests_sent(), 2);
+}
+
+#[tokio::test]
 async fn a_token_is_renewed_before_it_expires() {
     let emulator = demo().await;
     // A margin of the token's whole lifetime: every token is due for
@@ -280,12 +316,15 @@ async fn a_jwt_signed_with_another_key_is_refused() {
     let emulator = demo().await;
     let wrong_key = std::fs::read_to_string(key_path("other-private-key.pem")).unwrap();
     let app = GitHubApp::new(APP_ID, &wrong_key, AppInstallation::Id(4201)).unwrap();
-    let error = client(&emulator, app)
+    let client = client(&emulator, app);
+    let error = client
         .org("octo-org")
         .get_package(PackageType::Container, "octo-app")
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Unauthorized, "{error}");
+    // The clocks agree: the refusal is final, the JWT is not signed again.
+    assert_eq!(client.requests_sent(), 1);
     assert_eq!(
         error.github_message(),
         Some("A JSON web token could not be decoded")

@@ -15,6 +15,12 @@ use crate::http_error;
 use crate::paths::encode_segment;
 use crate::secret::Secret;
 
+/// How far (in seconds) the server's clock, as a refusal's `Date` tells it,
+/// must differ from the one a refused JWT was dated on for the JWT to be
+/// signed again: well under the JWT's 60 s of backdating, well over the
+/// `Date` header's one-second resolution.
+const CLOCK_CORRECTION_SECS: i64 = 30;
+
 /// A GitHub App's authentication state on one client.
 pub(crate) struct AppAuth {
     app: GitHubApp,
@@ -168,16 +174,43 @@ impl AppAuth {
 
     /// A request authenticated as the app itself (with a JWT); the body and
     /// the server's time when it answered.
+    ///
+    /// The first JWT of a client is dated on the local clock. When the
+    /// server refuses it (401) and that answer's `Date` shows the clocks
+    /// differ by more than [`CLOCK_CORRECTION_SECS`] from what the JWT
+    /// assumed, the request is sent once more with a JWT dated on the
+    /// server's clock; any other 401 (a wrong key, an unknown app) is final.
     async fn app_request(
         &self,
         http: &Http,
         method: Method,
         path: &str,
     ) -> Result<(Vec<u8>, DateTime<Utc>)> {
-        let jwt = jwt::sign(&self.app.app_id, &self.app.key, http.server_now())?;
         let url = http.base.join(path)?;
-        let reply = http.send_as(method, &url, Some(&bearer(&jwt)?)).await?;
-        Ok((reply.body, http.server_now()))
+        let mut corrected = false;
+        loop {
+            let offset = http.server_offset();
+            let jwt = jwt::sign(&self.app.app_id, &self.app.key, http.server_now())?;
+            match http
+                .send_as(method.clone(), &url, Some(&bearer(&jwt)?))
+                .await
+            {
+                Ok(reply) => return Ok((reply.body, http.server_now())),
+                Err(error)
+                    if error.status() == Some(401)
+                        && !corrected
+                        && (http.server_offset() - offset).abs() > CLOCK_CORRECTION_SECS =>
+                {
+                    tracing::debug!(
+                        path = url.path(),
+                        offset_secs = http.server_offset(),
+                        "JWT refused; signing it again on the server's clock"
+                    );
+                    corrected = true;
+                }
+                Err(error) => return Err(error),
+            }
+        }
     }
 }
 
