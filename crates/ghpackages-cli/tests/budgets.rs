@@ -82,6 +82,25 @@ async fn ghpkg_counted(emulator: &RunningEmulator, args: &[&str]) -> (Output, u6
     (output, emulator.rejections().admitted() - before)
 }
 
+/// Fails the test unless the plan file satisfies docs/plan.schema.json.
+fn assert_schema_valid(path: &Path) {
+    let schema: Value =
+        serde_json::from_str(include_str!("../../../docs/plan.schema.json")).unwrap();
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the plan schema compiles");
+    let plan: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&plan)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "plan does not match the schema: {errors:#?}"
+    );
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -347,6 +366,7 @@ async fn a_saved_plan_applied_under_a_budget_stops_and_the_same_apply_finishes_i
     )
     .await;
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_schema_valid(&plan);
 
     let journal = dir.path().join("apply.jsonl");
     let journal_arg = journal.to_str().unwrap();
@@ -527,6 +547,7 @@ async fn a_budget_planning_alone_spends_is_refused_without_going_past_it() {
     args.extend(["--plan-out", plan_arg]);
     let output = ghpkg(&emulator, &args).await;
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_schema_valid(&plan);
     let cases = [
         (
             "2".to_owned(),

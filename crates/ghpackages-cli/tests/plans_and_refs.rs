@@ -538,3 +538,73 @@ async fn bad_plan_files_and_plans_for_another_owner_are_refused() {
     );
     emulator.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_plan_with_every_kind_of_keep_and_filter_matches_the_schema() {
+    let emulator = emulator().await;
+    let host = emulator.base_url().trim_start_matches("http://").to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    let refs = dir.path().join("refs");
+    std::fs::create_dir_all(&refs).unwrap();
+    std::fs::write(
+        refs.join("values.yaml"),
+        format!("image: {host}/octo-org/app:v2\n"),
+    )
+    .unwrap();
+    let plan = dir.path().join("plan.json");
+    let excluded = format!("{}*", &digest(401)[..70]);
+    let output = ghpkg(
+        &emulator,
+        &[
+            "--org",
+            "octo-org",
+            "prune",
+            "-t",
+            "container",
+            "app",
+            "--keep-latest",
+            "1",
+            "--keep-tag",
+            "v0",
+            "--keep-refs-from",
+            refs.to_str().unwrap(),
+            "--include",
+            "sha256:*",
+            "--exclude",
+            &excluded,
+            "--include-regex",
+            "^sha256:[0-9a-f]+$",
+            "--older-than",
+            "1d",
+            "--plan-out",
+            plan.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert_schema_valid(&plan);
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
+    let policy = &saved["policy"];
+    assert_eq!(policy["older_than"], "1d", "{policy}");
+    assert_eq!(policy["include"].as_array().unwrap().len(), 2, "{policy}");
+    assert_eq!(policy["exclude"].as_array().unwrap().len(), 1, "{policy}");
+    let decisions: Vec<&Value> = saved["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["decisions"].as_array().unwrap())
+        .collect();
+    let find = |id: u64| *decisions.iter().find(|d| d["version_id"] == id).unwrap();
+    assert_eq!(find(100)["rule"], "in_use");
+    assert_eq!(find(100)["kept_by"], json!(["--keep-tag"]));
+    assert_eq!(find(300)["rule"], "in_use");
+    assert_eq!(
+        find(300)["kept_by"],
+        json!([format!("{}/values.yaml:1", refs.display())])
+    );
+    assert_eq!(find(401)["rule"], "excluded");
+    assert!(decisions.iter().any(|d| d["action"] == "delete"));
+    // Nothing was deleted.
+    assert_eq!(active_ids(&emulator).len(), 20);
+    emulator.shutdown().await;
+}

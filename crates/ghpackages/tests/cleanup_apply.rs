@@ -299,6 +299,32 @@ async fn plans_that_are_not_plans_or_not_for_this_client_are_refused() {
     value["packages"][0]["decisions"][0]["action"] = json!("shred");
     assert!(refused(&value.to_string()).contains("packages[0].decisions[0].action"));
     value["packages"][0]["decisions"][0]["action"] = json!("keep");
+    // A decision the schema refuses: deleted by a rule that only keeps.
+    let kept = value["packages"][0]["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|d| d["action"] == "keep" && d["rule"] != "in_use")
+        .expect("the plan keeps a version");
+    let decision = value["packages"][0]["decisions"][kept].clone();
+    let mut bent = value.clone();
+    bent["packages"][0]["decisions"][kept]["action"] = json!("delete");
+    let message = refused(&bent.to_string());
+    assert!(
+        message.contains(&format!(
+            "{} version {} ({}) is to be deleted by rule {}",
+            value["packages"][0]["package"].as_str().unwrap(),
+            decision["version_id"],
+            decision["name"].as_str().unwrap(),
+            decision["rule"].as_str().unwrap()
+        )),
+        "{message}"
+    );
+    let mut bent = value.clone();
+    bent["packages"][0]["decisions"][kept]["rule"] = json!("in_use");
+    assert!(refused(&bent.to_string()).contains("kept as in use without kept_by"));
+    bent["packages"][0]["decisions"][kept]["kept_by"] = json!(["deploy/app.yaml:3"]);
+    PackagesPlan::from_json(&bent.to_string()).expect("in use, and where");
     value["surprise"] = json!(true);
     assert!(refused(&value.to_string()).contains("surprise"));
     // Another owner, another server.

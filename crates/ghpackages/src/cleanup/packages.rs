@@ -12,7 +12,7 @@ use crate::cleanup::apply::SkippedVersion;
 use crate::cleanup::execute::{self, Batch, ExecuteOptions, ExecutionReport, Run};
 use crate::cleanup::journal::JournalEntry;
 use crate::cleanup::package::{plan_package_at, PlanOptions};
-use crate::cleanup::plan::{Action, Decision, Plan};
+use crate::cleanup::plan::{Action, Decision, Plan, Rule};
 use crate::cleanup::policy::{Pattern, Policy};
 use crate::cleanup::progress::Progress;
 use crate::cleanup::{BudgetStop, GraphSummary};
@@ -141,6 +141,10 @@ impl PackagesPlan {
     /// Reads a saved plan. Fails with `invalid_input` (argument `plan`) on
     /// text that is not a plan, naming what is wrong, and on a format
     /// version this library does not know.
+    ///
+    /// Refuses, as the schema does, a `delete` decision whose rule is not
+    /// `policy` or `orphaned_reference`, and an `in_use` one without
+    /// `kept_by`, naming the package and version.
     pub fn from_json(text: &str) -> Result<PackagesPlan> {
         let bad = |message: String| Error::invalid_input("plan", message);
         let value: serde_json::Value =
@@ -162,6 +166,32 @@ impl PackagesPlan {
         let plan: PackagesPlan = serde_path_to_error::deserialize(value)
             .map_err(|e| bad(format!("invalid plan at {}: {}", e.path(), e.inner())))?;
         plan.owner()?;
+        // What docs/plan.schema.json refuses in a decision and serde lets by.
+        for package in &plan.packages {
+            for decision in &package.decisions {
+                let version = || {
+                    format!(
+                        "{} version {} ({})",
+                        package.package, decision.version_id, decision.name
+                    )
+                };
+                let deletes = matches!(decision.rule, Rule::Policy | Rule::OrphanedReference);
+                if decision.action == Action::Delete && !deletes {
+                    return Err(bad(format!(
+                        "invalid plan: {} is to be deleted by rule {}, which only keeps \
+                         (a deletion's rule is policy or orphaned_reference)",
+                        version(),
+                        decision.rule.name()
+                    )));
+                }
+                if decision.rule == Rule::InUse && decision.kept_by.is_empty() {
+                    return Err(bad(format!(
+                        "invalid plan: {} is kept as in use without kept_by",
+                        version()
+                    )));
+                }
+            }
+        }
         Ok(plan)
     }
 
