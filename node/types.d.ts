@@ -487,11 +487,11 @@ export interface RateBudget {
   windowMs?: number
   /** Points one write costs (default 5). */
   writeCost?: number
-  /** The most write requests a cleanup sends (at least 1); it stops there, with the report's `stopped` set. */
+  /** The most requests a cleanup sends (at least 1): its deletions, the `GET` before each with `checkEach`, and what it sends before the first deletion (the token's scopes; an apply's listings that check the plan). It stops there, with the report's `stopped` set; one whose requests before the first deletion leave no room for one is refused (`InvalidInputError`). */
   maxRequests?: number
   /** Requests of the hourly budget (`X-RateLimit-Remaining`) to leave for other jobs (default 0). */
   reserve?: number
-  /** When the hourly budget is down to `reserve`: wait for its reset (default `true`) or stop the cleanup. */
+  /** When the hourly budget is down to `reserve`: wait for its reset (default `true`, unlike `ghpkg`, which stops by default) or stop the cleanup. */
   waitForReset?: boolean
 }
 

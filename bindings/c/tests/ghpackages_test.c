@@ -899,6 +899,49 @@ static void test_packages_cleanup(ghpackages_client *client) {
                GHPACKAGES_OK, &error)) {
         CHECK(strstr(report, "\"restored\":4") != NULL, "four restored a third time");
     }
+    ghpackages_string_free(report);
+    report = NULL;
+
+    /* A budget of 3 requests: three deletions, and `stopped` says one is
+     * left; planned again, the next run deletes it and finishes. */
+    char budgeted[192];
+    snprintf(budgeted, sizeof budgeted,
+             "{\"journal\":\"%s\",\"budget\":{\"max_requests\":3,\"wait_for_reset\":false}}",
+             journal);
+    if (expect("execute packages under a budget",
+               ghpackages_execute_packages_cleanup(client, plan, budgeted, &report, &error),
+               GHPACKAGES_OK, &error)) {
+        CHECK(count_of(report, "\"deleted\":3") == 2, "three deleted under a budget of 3");
+        CHECK(strstr(report, "\"reason\":\"max_requests\"") != NULL, "stopped at max_requests");
+        CHECK(strstr(report, "\"requests\":3") != NULL, "three requests sent");
+        CHECK(strstr(report, "\"left\":1") != NULL, "one deletion left");
+    }
+    ghpackages_string_free(report);
+    report = NULL;
+    CHECK(version_count(client, &org, container, "octo-app") == before - 3, "three are gone");
+    char *rest = NULL;
+    if (expect("plan the rest",
+               ghpackages_plan_packages_cleanup(client, &org, container, "[\"octo-a*\"]", untagged,
+                                                NULL, &rest, &error),
+               GHPACKAGES_OK, &error)) {
+        CHECK(count_of(rest, "\"action\":\"delete\"") == 1, "one left to delete");
+        if (expect("execute the rest under the same budget",
+                   ghpackages_execute_packages_cleanup(client, rest, budgeted, &report, &error),
+                   GHPACKAGES_OK, &error)) {
+            CHECK(count_of(report, "\"deleted\":1") == 2, "the last one deleted");
+            CHECK(strstr(report, "\"stopped\"") == NULL, "the second run finished");
+        }
+        ghpackages_string_free(report);
+        report = NULL;
+    }
+    ghpackages_string_free(rest);
+    CHECK(version_count(client, &org, container, "octo-app") == before - 4, "the four are gone");
+    if (expect("undo the budgeted runs", ghpackages_undo_cleanup(client, journal, NULL, &report, &error),
+               GHPACKAGES_OK, &error)) {
+        CHECK(strstr(report, "\"restored\":4") != NULL, "four restored a fourth time");
+    }
+    ghpackages_string_free(report);
+    report = NULL;
     CHECK(version_count(client, &org, container, "octo-app") == before, "all are back");
     unlink(journal);
     ghpackages_string_free(report);
