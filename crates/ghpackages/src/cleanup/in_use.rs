@@ -3,6 +3,7 @@
 //! manifests, compose files, Helm values, workflows — or given one by one,
 //! which a cleanup keeps with their manifest graph.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -134,18 +135,29 @@ pub fn find_references(text: &str, registry: &str, source: &str) -> Vec<KeepRef>
 }
 
 /// The image references to `registry` in every file of `paths` (files, or
-/// directories read recursively in name order; files holding a NUL byte
-/// are taken for binary and skipped). A path that cannot be read is an
+/// directories read recursively in name order, following symbolic links,
+/// each directory once however many links lead to it; files holding a NUL
+/// byte are taken for binary and skipped). A path that cannot be read is an
 /// `invalid_input` error naming it.
 pub fn read_references(paths: &[PathBuf], registry: &str) -> Result<Vec<KeepRef>> {
     let mut found = Vec::new();
+    let mut seen = BTreeSet::new();
     for path in paths {
-        scan(path, registry, &mut found)?;
+        scan(path, registry, &mut seen, &mut found)?;
     }
     Ok(found)
 }
 
-fn scan(path: &Path, registry: &str, found: &mut Vec<KeepRef>) -> Result<()> {
+/// Scans `path` into `found`; `seen` holds the directories read so far (by
+/// canonical path), so that a symbolic link back up the tree (or to a
+/// directory read already) is not followed again: each directory is read
+/// once, under the first name met.
+fn scan(
+    path: &Path,
+    registry: &str,
+    seen: &mut BTreeSet<PathBuf>,
+    found: &mut Vec<KeepRef>,
+) -> Result<()> {
     let unreadable = |e: std::io::Error| {
         Error::invalid_input(
             "keep_refs_from",
@@ -154,6 +166,9 @@ fn scan(path: &Path, registry: &str, found: &mut Vec<KeepRef>) -> Result<()> {
     };
     let metadata = std::fs::metadata(path).map_err(unreadable)?;
     if metadata.is_dir() {
+        if !seen.insert(std::fs::canonicalize(path).map_err(unreadable)?) {
+            return Ok(());
+        }
         let mut entries = std::fs::read_dir(path)
             .map_err(unreadable)?
             .map(|entry| entry.map(|e| e.path()))
@@ -161,7 +176,7 @@ fn scan(path: &Path, registry: &str, found: &mut Vec<KeepRef>) -> Result<()> {
             .map_err(unreadable)?;
         entries.sort();
         for entry in entries {
-            scan(&entry, registry, found)?;
+            scan(&entry, registry, seen, found)?;
         }
         return Ok(());
     }
@@ -181,6 +196,34 @@ fn scan(path: &Path, registry: &str, found: &mut Vec<KeepRef>) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_loop_is_read_once() {
+        let root = std::env::temp_dir().join(format!(
+            "ghpackages-in-use-loop-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("deploy")).unwrap();
+        std::fs::write(
+            root.join("deploy/app.yaml"),
+            "image: ghcr.io/octo-org/app:v1\n",
+        )
+        .unwrap();
+        // deploy/up -> .. and deploy/self -> . : loops, read once.
+        std::os::unix::fs::symlink("..", root.join("deploy/up")).unwrap();
+        std::os::unix::fs::symlink(".", root.join("deploy/self")).unwrap();
+        let found = read_references(std::slice::from_ref(&root), "ghcr.io").unwrap();
+        std::fs::remove_dir_all(&root).unwrap();
+        let sources: Vec<&str> = found.iter().map(|r| r.source.as_str()).collect();
+        assert_eq!(
+            sources,
+            [format!("{}/deploy/app.yaml:1", root.display())],
+            "{found:?}"
+        );
+    }
 
     const DIGEST: &str = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
