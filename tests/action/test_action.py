@@ -863,11 +863,11 @@ def test_a_reviewed_plan_is_applied(tmp_path: Path, api: Emulator) -> None:
     assert len(versions(api)) == len(kept) + len(planned)
 
     # A budget bounds an apply as it bounds a prune (a warning, not a
-    # failure): 2 requests, one deletion and the check before it. The same
-    # step again deletes the rest, the first one's deletions skipped as gone
-    # since the plan.
+    # failure): 3 requests, the listing that checks the plan, then one
+    # deletion and the check before it. The same step again deletes the
+    # rest, the first one's deletions skipped as gone since the plan.
     applied = {"apply-plan": str(plan_file), "dry-run": "false"}
-    stopped = run(tmp_path, api, {**applied, "max-requests": "2"})
+    stopped = run(tmp_path, api, {**applied, "max-requests": "3"})
     assert not stopped.failed, stopped.log
     assert "--no-check-each" not in stopped.step("prune").stdout
     assert stopped.outputs["deleted-count"] == "1", stopped.outputs
