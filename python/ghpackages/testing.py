@@ -29,11 +29,21 @@ from typing import Any, Optional, Union
 from ._native import (
     AsyncClient,
     Client,
-    InProcessEmulator,
     PackageType,
     PackageVersion,
     VersionState,
 )
+
+try:
+    from ._native import InProcessEmulator
+except ImportError:
+    raise ImportError(
+        "ghpackages.testing needs the emulator, and this build of ghpackages was "
+        "compiled without it (cargo feature `testing` of bindings/python off); "
+        "the released wheel carries it: install that one, or build with the "
+        "default features",
+        name=__name__,
+    ) from None
 
 #: Data to start with: a fixture as a dict, a path to a fixture JSON file,
 #: or ``"demo"`` for the demo data.

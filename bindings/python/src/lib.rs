@@ -14,6 +14,7 @@ mod models;
 mod owner;
 mod pages;
 mod runtime;
+#[cfg(feature = "testing")]
 mod testing;
 mod waits;
 
@@ -43,6 +44,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<pages::ItemIterator>()?;
     module.add_class::<pages::AsyncItemIterator>()?;
     cleanup::register(module)?;
+    #[cfg(feature = "testing")]
     testing::register(module)?;
     Ok(())
 }
