@@ -248,3 +248,60 @@ async fn bad_globs_empty_selections_and_no_match_are_clear_errors() {
     );
     emulator.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_eta_counts_the_wait_for_a_full_window() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let plan = cleanup::plan_packages(
+        &client,
+        &org(),
+        PackageType::Container,
+        &["svc-web".to_owned()],
+        &policy(),
+        &PlanOptions::default(),
+    )
+    .await
+    .unwrap();
+    // Ten deletions a window: the eleventh waits for the first one's
+    // points to leave the window.
+    let per_window = 10;
+    let window_ms = 4_000;
+    assert!(plan.delete_count() > per_window, "{}", plan.delete_count());
+    let execute = ExecuteOptions {
+        journal_file: false,
+        concurrency: 1,
+        budget: cleanup::RateBudget {
+            points: 5 * per_window as u32,
+            window_ms,
+            ..cleanup::RateBudget::default()
+        },
+        ..ExecuteOptions::default()
+    };
+    let events = std::sync::Mutex::new(Vec::new());
+    let report = cleanup::execute_packages_with_progress(&client, &plan, &execute, |progress| {
+        events.lock().unwrap().push(progress.clone());
+    })
+    .await
+    .unwrap();
+    assert_eq!(report.deleted, plan.delete_count());
+    let events = events.into_inner().unwrap();
+    assert_eq!(events.len(), plan.delete_count());
+    // The tenth outcome fills the window. Its points were spent after the
+    // run started, so the next deletion is at least a window after that
+    // start: whatever the rate so far, the ETA covers that wait.
+    let full = &events[per_window - 1];
+    assert_eq!(full.total.done, per_window);
+    assert!(full.total.left > 0);
+    let wait_at_least = (window_ms - full.elapsed_ms) as f64 / 1000.0;
+    let eta = full.eta_secs.unwrap();
+    assert!(
+        eta >= wait_at_least,
+        "ETA {eta} s with {} left, the window frees in {wait_at_least} s or later",
+        full.total.left
+    );
+    assert!(full.package_eta_secs.unwrap() >= wait_at_least);
+    let last = events.last().unwrap();
+    assert_eq!((last.total.left, last.eta_secs), (0, Some(0.0)));
+    emulator.shutdown().await;
+}

@@ -412,22 +412,70 @@ impl Pacer {
     }
 
     /// The least time the limits allow for `writes` more writes (with their
-    /// checks): the secondary budget's pace and, when the hour has fewer
-    /// requests left (above the reserve) than that and the run waits for the
-    /// reset, that wait.
+    /// checks), those in flight among them: the secondary budget's pace from
+    /// where the current window stands (the points its requests still hold,
+    /// and a pause under way) and, when the hour has fewer requests left
+    /// (above the reserve) than that and the run waits for the reset, that
+    /// wait and the pace of the rest after it.
     pub(crate) fn least_time_for(&self, writes: usize) -> Duration {
-        let paced = if self.budget.points > 0 && writes > 0 {
-            let per_window = (self.budget.points / self.points_per_write()).max(1) as usize;
-            self.budget.window() * ((writes - 1) / per_window) as u32
-        } else {
+        self.least_time_at(writes, Instant::now(), Utc::now())
+    }
+
+    /// [`least_time_for`](Self::least_time_for) as of `now` (and `wall`, the
+    /// same instant on the clock `X-RateLimit-Reset` is read against).
+    fn least_time_at(&self, writes: usize, now: Instant, wall: DateTime<Utc>) -> Duration {
+        let state = self.lock();
+        let per_write = self.points_per_write();
+        let paused = state
+            .paused_until
+            .map_or(Duration::ZERO, |until| until.saturating_duration_since(now));
+        // Every request's points stay spent one window (and the margin)
+        // after its answer; a request in flight is not answered yet.
+        let spent_for = self.budget.window() + self.budget.margin();
+        // Writes in flight are sent: only the others wait for room.
+        let unsent = writes.saturating_sub((state.in_flight_points / per_write) as usize);
+        let paced = if unsent == 0 {
             Duration::ZERO
+        } else if self.budget.points == 0 {
+            paused
+        } else {
+            let mut held: Vec<(Duration, u32)> = state
+                .answered
+                .iter()
+                .filter(|(expires, _)| *expires > now)
+                .map(|(expires, points)| (*expires - now, *points))
+                .collect();
+            if state.in_flight_points > 0 {
+                held.push((spent_for, state.in_flight_points));
+            }
+            nth_send(
+                SlidingWindow {
+                    points: self.budget.points,
+                    cost: per_write,
+                    spent_for,
+                },
+                paused,
+                &held,
+                unsent,
+            )
         };
         let requests = writes * self.requests_per_write();
-        let state = self.lock();
         let reset = state.primary.and_then(|(reset, remaining)| {
             let usable = remaining.saturating_sub(self.budget.reserve) as usize;
-            let until_reset = (reset - Utc::now()).to_std().ok()?;
-            (self.budget.wait_for_reset && requests > usable).then_some(until_reset)
+            let until_reset = (reset - wall).to_std().ok()?;
+            if !self.budget.wait_for_reset || requests <= usable {
+                return None;
+            }
+            // What the hour allows goes before the reset; the rest after
+            // it, paced from an empty window.
+            let after = (requests - usable).div_ceil(self.requests_per_write());
+            let pace = if self.budget.points == 0 {
+                Duration::ZERO
+            } else {
+                let per_window = (self.budget.points / per_write).max(1) as usize;
+                spent_for * ((after - 1) / per_window) as u32
+            };
+            Some(until_reset + RESET_MARGIN + pace)
         });
         paced.max(reset.unwrap_or_default())
     }
@@ -471,6 +519,78 @@ impl Pacer {
             state.spacing = until_reset / usable as u32;
         } else {
             state.spacing = Duration::ZERO;
+        }
+    }
+}
+
+/// A secondary-limit budget, as the pacer keeps it.
+#[derive(Debug, Clone, Copy)]
+struct SlidingWindow {
+    /// Points allowed in the window.
+    points: u32,
+    /// Points one unit of work costs.
+    cost: u32,
+    /// How long a unit's points stay spent after it is sent.
+    spent_for: Duration,
+}
+
+/// When the `n`-th (from 1) of the units of work to come can be sent under
+/// `window`, from now: none before `start`, and `held` points (each until its
+/// expiry, from now) already spent. The pacer sends a unit as soon as its
+/// points fit (or the window is empty), so the sends are simulated up to the
+/// one where the held points are gone and a whole window of units has gone
+/// after them; from there every unit goes one window after the unit a
+/// window's worth before it.
+fn nth_send(
+    window: SlidingWindow,
+    start: Duration,
+    held: &[(Duration, u32)],
+    n: usize,
+) -> Duration {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+
+    let per_window = (window.points / window.cost).max(1) as usize;
+    // (expiry, points, whether held from before)
+    let mut spent: BinaryHeap<Reverse<(Duration, u32, bool)>> = held
+        .iter()
+        .map(|&(expires, points)| Reverse((expires, points, true)))
+        .collect();
+    let mut held_left = held.len();
+    let mut used: u32 = held.iter().map(|(_, points)| points).sum();
+    let mut sends: Vec<Duration> = Vec::new();
+    let mut after_held = 0;
+    let mut now = start;
+    loop {
+        while let Some(&Reverse((expires, points, was_held))) = spent.peek() {
+            if expires > now {
+                break;
+            }
+            spent.pop();
+            used -= points;
+            held_left -= usize::from(was_held);
+        }
+        while used == 0 || used + window.cost <= window.points {
+            sends.push(now);
+            used += window.cost;
+            spent.push(Reverse((now + window.spent_for, window.cost, false)));
+            if sends.len() == n {
+                return now;
+            }
+            if held_left == 0 {
+                after_held += 1;
+                if after_held == per_window {
+                    // Periodic from here: unit i goes one window after unit
+                    // i - per_window.
+                    let beyond = n - sends.len() - 1;
+                    let base = sends[sends.len() - per_window + beyond % per_window];
+                    return base + window.spent_for * (beyond / per_window + 1) as u32;
+                }
+            }
+        }
+        match spent.peek() {
+            Some(&Reverse((expires, _, _))) => now = expires,
+            None => unreachable!("a full window holds points"),
         }
     }
 }
@@ -707,12 +827,15 @@ mod tests {
         assert_eq!(pacer.stop(0).unwrap().requests, 5);
     }
 
+    /// One window and the pacer's margin: 61.205 s for a minute.
+    const MINUTE: Duration = Duration::from_millis(61_205);
+
     #[test]
     fn checks_slow_the_least_time_to_six_points_and_two_requests_a_deletion() {
         let pacer = Pacer::new(budget(180, 60_000), WaitNotifier::default(), true);
         // 900 points a minute: 150 deletions with their checks.
         assert_eq!(pacer.least_time_for(150), Duration::ZERO);
-        assert_eq!(pacer.least_time_for(151), Duration::from_secs(60));
+        assert_eq!(pacer.least_time_for(151), MINUTE);
         // 100 requests left in the hour: 50 deletions with their checks.
         pacer.observe(Some(&hourly(100)), 50);
         assert_eq!(pacer.least_time_for(50), Duration::ZERO);
@@ -736,11 +859,96 @@ mod tests {
     fn the_least_time_is_the_secondary_pace_or_the_wait_for_the_reset() {
         let pacer = Pacer::new(budget(180, 60_000), WaitNotifier::default(), false);
         assert_eq!(pacer.least_time_for(180), Duration::ZERO);
-        assert_eq!(pacer.least_time_for(181), Duration::from_secs(60));
-        assert_eq!(pacer.least_time_for(540), Duration::from_secs(120));
+        assert_eq!(pacer.least_time_for(181), MINUTE);
+        assert_eq!(pacer.least_time_for(540), MINUTE * 2);
         pacer.observe(Some(&hourly(100)), 540);
+        // 100 deletions before the reset, 440 after it: three windows more.
         let waited = pacer.least_time_for(540);
-        assert!(waited > Duration::from_secs(590) && waited <= Duration::from_secs(600));
+        assert!(waited > Duration::from_secs(590) + MINUTE * 2);
+        assert!(waited <= Duration::from_secs(601) + MINUTE * 2);
         assert_eq!(pacer.least_time_for(90), Duration::ZERO);
+    }
+
+    /// A pacer whose window holds the answers of `answered` writes, each
+    /// `ago` before `now`, and `in_flight` writes not answered yet.
+    fn mid_window(
+        budget: RateBudget,
+        now: Instant,
+        answered: &[(Duration, usize)],
+        in_flight: usize,
+    ) -> Pacer {
+        let pacer = Pacer::new(budget, WaitNotifier::default(), false);
+        {
+            let mut state = pacer.lock();
+            for &(ago, writes) in answered {
+                let expires = now - ago + budget.window() + budget.margin();
+                for _ in 0..writes {
+                    state.answered.push_back((expires, budget.write_cost));
+                }
+            }
+            state.in_flight = in_flight;
+            state.in_flight_points = in_flight as u32 * budget.write_cost;
+        }
+        pacer
+    }
+
+    #[test]
+    fn the_least_time_counts_the_points_the_window_already_holds() {
+        let now = Instant::now();
+        let wall = Utc::now();
+        let window = budget(180, 60_000);
+        // 100 writes answered 16 s ago and 4 just now: 76 fit now, the
+        // 77th waits for the first hundred's points, 61.205 - 16 s away.
+        let pacer = mid_window(
+            window,
+            now,
+            &[(Duration::from_secs(16), 100), (Duration::ZERO, 4)],
+            0,
+        );
+        assert_eq!(pacer.least_time_at(76, now, wall), Duration::ZERO);
+        let first_expiry = MINUTE - Duration::from_secs(16);
+        assert_eq!(pacer.least_time_at(77, now, wall), first_expiry);
+        assert_eq!(pacer.least_time_at(176, now, wall), first_expiry);
+        // The 177th waits for the four answered just now.
+        assert_eq!(pacer.least_time_at(177, now, wall), MINUTE);
+        // Past the held points, a window's worth every window: the 257th
+        // goes one window after the 77th.
+        assert_eq!(pacer.least_time_at(257, now, wall), first_expiry + MINUTE);
+
+        // The window full (180 writes answered 16 s ago): with 76 left,
+        // nothing goes before those points expire, about 45 s from now.
+        let full = mid_window(window, now, &[(Duration::from_secs(16), 180)], 0);
+        assert_eq!(full.least_time_at(1, now, wall), first_expiry);
+        assert_eq!(full.least_time_at(76, now, wall), first_expiry);
+        assert_eq!(full.least_time_at(181, now, wall), first_expiry + MINUTE);
+
+        // Writes in flight are sent already, and hold their points until a
+        // window after their answer.
+        let flying = mid_window(window, now, &[(Duration::from_secs(16), 172)], 8);
+        assert_eq!(flying.least_time_at(8, now, wall), Duration::ZERO);
+        assert_eq!(flying.least_time_at(9, now, wall), first_expiry);
+        assert_eq!(flying.least_time_at(8 + 173, now, wall), MINUTE);
+
+        // A pause under way (a Retry-After) delays the first write.
+        let paused = mid_window(window, now, &[], 0);
+        paused.lock().paused_until = Some(now + Duration::from_secs(30));
+        assert_eq!(paused.least_time_at(1, now, wall), Duration::from_secs(30));
+        assert_eq!(
+            paused.least_time_at(181, now, wall),
+            Duration::from_secs(30) + MINUTE
+        );
+    }
+
+    #[test]
+    fn a_write_dearer_than_the_window_goes_alone() {
+        let now = Instant::now();
+        let window = RateBudget {
+            points: 3,
+            ..budget(1, 1_000)
+        };
+        let pacer = mid_window(window, now, &[(Duration::ZERO, 1)], 0);
+        let period = window.window() + window.margin();
+        assert_eq!(pacer.least_time_at(1, now, Utc::now()), period);
+        assert_eq!(pacer.least_time_at(3, now, Utc::now()), period * 3);
     }
 }

@@ -69,8 +69,10 @@ pub struct Progress {
     pub rate_per_sec: f64,
     /// Seconds until the run's last deletion: what is left at the rate so
     /// far, and never less than the rate limits allow for it (the secondary
-    /// limit's pace; with too few requests left in the hour, the wait for
-    /// its reset). `None` until the first outcome gives a rate.
+    /// limit's pace from where its current window stands: the points the
+    /// requests of the last window still hold come back only as they
+    /// expire; with too few requests left in the hour, the wait for its
+    /// reset). `None` until the first outcome gives a rate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eta_secs: Option<f64>,
     /// Seconds until the package's last deletion, by the same measure, as
