@@ -2,10 +2,12 @@
 //! `GITHUB_TOKEN`, `GH_TOKEN` (the last two read by the core), then the
 //! GitHub CLI's `gh auth token`.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
-use ghpackages::{AppConfig, ClientBuilder, Error, Owner, Secret, TokenSource};
+use ghpackages::{AppConfig, ClientBuilder, Error, ErrorKind, Owner, Secret, TokenSource};
 
 use crate::args::Global;
 
@@ -92,26 +94,81 @@ fn read_token_file(path: &Path) -> Result<String, Error> {
     Ok(token.to_owned())
 }
 
+/// How long `gh auth token` may take before ghpkg gives up on it.
+const GH_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// The token `gh auth token` prints for the API's host, when the GitHub CLI
-/// is on PATH and logged in; `None` otherwise.
-pub fn gh_auth_token(api_base: &str) -> Option<Secret> {
-    let gh = find_on_path("gh")?;
-    let mut command = Command::new(gh);
+/// is on PATH and logged in; `None` otherwise. A `gh` that does not answer
+/// within ten seconds, or prints something that cannot be a token, is an
+/// error naming `gh` as the source (the output itself is never shown).
+pub fn gh_auth_token(api_base: &str) -> Result<Option<Secret>, Error> {
+    let Some(gh) = find_on_path("gh") else {
+        return Ok(None);
+    };
+    let mut command = Command::new(&gh);
     command.args(["auth", "token"]);
     if let Some(host) = gh_hostname(api_base) {
         command.args(["--hostname", &host]);
     }
-    let output = command
+    let Ok(mut child) = command
         .stdin(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::null())
-        .output()
-        .ok()?;
-    if !output.status.success() {
-        return None;
+        .spawn()
+    else {
+        return Ok(None);
+    };
+    // Read on a thread so a gh that never closes its output cannot block us.
+    let mut stdout = child.stdout.take().expect("stdout is piped");
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = stdout.read_to_end(&mut bytes);
+        let _ = sender.send(bytes);
+    });
+    let deadline = Instant::now() + GH_TIMEOUT;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(Error::new(
+                    ErrorKind::Unauthorized,
+                    format!(
+                        "`{} auth token` did not answer within {} seconds; set GITHUB_TOKEN or GH_TOKEN, or use --token-file, instead",
+                        gh.display(),
+                        GH_TIMEOUT.as_secs()
+                    ),
+                ));
+            }
+            Err(_) => return Ok(None),
+        }
+    };
+    if !status.success() {
+        return Ok(None);
     }
-    let text = String::from_utf8(output.stdout).ok()?;
+    let bytes = receiver
+        .recv_timeout(Duration::from_secs(1))
+        .unwrap_or_default();
+    let unusable = || {
+        Error::invalid_input(
+            "token",
+            format!(
+                "the token `{} auth token` printed contains characters not allowed in a header (more than one line?); check `gh auth status`, or set GITHUB_TOKEN or GH_TOKEN",
+                gh.display()
+            ),
+        )
+    };
+    let text = String::from_utf8(bytes).map_err(|_| unusable())?;
     let token = text.trim();
-    (!token.is_empty()).then(|| Secret::new(token))
+    if token.chars().any(|c| !c.is_ascii_graphic()) {
+        return Err(unusable());
+    }
+    Ok((!token.is_empty()).then(|| Secret::new(token)))
 }
 
 /// The host `gh` knows the API by: none for github.com (gh's default),
@@ -173,9 +230,14 @@ pub fn describe(source: TokenSource, global: &Global) -> String {
                 (None, Some(owner)) => format!(
                     "authenticating as GitHub App {app_id}, its installation on {owner}"
                 ),
-                (None, None) => format!(
-                    "authenticating as GitHub App {app_id}, its installation on the --org/--user owner"
-                ),
+                (None, None) => match global.org.as_ref().or(global.user.as_ref()) {
+                    Some(owner) => format!(
+                        "authenticating as GitHub App {app_id}, its installation on {owner}"
+                    ),
+                    None => format!(
+                        "authenticating as GitHub App {app_id}, with no installation to find: give --installation-id, --app-owner, --org or --user"
+                    ),
+                },
             }
         }
         _ => "no token: GITHUB_TOKEN and GH_TOKEN are unset and `gh auth token` gave none; requests are anonymous".to_owned(),

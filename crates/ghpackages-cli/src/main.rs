@@ -71,7 +71,7 @@ impl Context {
         let builder = credentials::configure(builder, global, &owner)?;
         let mut client = builder.clone().build()?;
         if client.token_source() == TokenSource::None {
-            if let Some(token) = credentials::gh_auth_token(client.base_url()) {
+            if let Some(token) = credentials::gh_auth_token(client.base_url())? {
                 client = builder.token(token.expose()).build()?;
             }
         }

@@ -143,6 +143,45 @@ async fn tokens_come_from_the_file_the_environment_then_gh() {
     assert!(err.contains("using the token from --token-file"), "{err}");
 }
 
+/// A stand-in `gh` running `body` (a shell script's lines).
+fn scripted_gh(body: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("gh");
+    std::fs::write(&script, format!("#!/bin/sh\n{body}\n")).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    dir
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gh_that_hangs_or_prints_two_lines_is_named() {
+    let emulator = demo().await;
+    let base = emulator.base_url();
+    let args = get_octo_app(&[]);
+
+    // gh printing two lines: the error names gh, not the token.
+    let two_lines = scripted_gh("echo ghp_demo_mona_first\necho ghp_demo_mona_second");
+    let output = run(command(base, two_lines.path(), &args)).await;
+    let err = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(err.contains("auth token` printed"), "{err}");
+    assert!(err.contains("not allowed in a header"), "{err}");
+    assert!(!err.contains("ghp_demo_mona"), "{err}");
+
+    // gh that never answers: ghpkg gives up with a message instead of hanging.
+    let hangs = scripted_gh("PATH=/usr/bin:/bin exec sleep 600");
+    let output = run(command(base, hangs.path(), &args)).await;
+    let err = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains("auth token` did not answer within 10 seconds"),
+        "{err}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_long_installation_style_token_is_opaque() {
     let emulator = demo().await;
@@ -198,7 +237,7 @@ async fn a_github_app_by_installation_id_or_owner() {
             vec!["--app-owner", "octo-org"],
             "authenticating as GitHub App 1001, its installation on octo-org",
         ),
-        (vec![], "its installation on the --org/--user owner"),
+        (vec![], "its installation on octo-org"),
     ] {
         let mut flags = vec!["-v", "--app-id", "1001", "--app-private-key", &private_key];
         flags.extend(installation);
