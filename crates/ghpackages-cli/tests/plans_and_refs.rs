@@ -490,10 +490,53 @@ async fn bad_plan_files_and_plans_for_another_owner_are_refused() {
     );
     let malformed = dir.path().join("malformed.json");
     std::fs::write(&malformed, "{\"format_version\": 1, \"packages\": [").unwrap();
+    // Hand edits the format refuses: an unknown field in a decision and in
+    // the graph summary, the same package twice, a version decided twice.
+    let edited = |name: &str, edit: &dyn Fn(&mut Value)| {
+        let mut plan = saved.clone();
+        edit(&mut plan);
+        let path = dir.path().join(name);
+        std::fs::write(&path, plan.to_string()).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    let unknown = edited("unknown.json", &|p| {
+        p["packages"][0]["decisions"][0]["foo"] = json!(1)
+    });
+    let unknown_graph = edited("unknown_graph.json", &|p| {
+        p["packages"][0]["graph"]["foo"] = json!(1)
+    });
+    let twice = edited("twice.json", &|p| {
+        let package = p["packages"][0].clone();
+        p["packages"].as_array_mut().unwrap().push(package);
+    });
+    let decided_twice = edited("decided_twice.json", &|p| {
+        let decision = p["packages"][0]["decisions"][3].clone();
+        p["packages"][0]["decisions"]
+            .as_array_mut()
+            .unwrap()
+            .push(decision);
+    });
+    let repeated_id = saved["packages"][0]["decisions"][3]["version_id"].clone();
+    let decided_twice_message =
+        format!("invalid plan: app version {repeated_id} has more than one decision");
+    let before = active_ids(&emulator);
     saved["format_version"] = json!(7);
     let future = dir.path().join("future.json");
     std::fs::write(&future, saved.to_string()).unwrap();
     let cases = [
+        (
+            unknown.as_str(),
+            "invalid plan at packages[0].decisions[0].foo: unknown field `foo`",
+        ),
+        (
+            unknown_graph.as_str(),
+            "invalid plan at packages[0].graph.foo: unknown field `foo`",
+        ),
+        (
+            twice.as_str(),
+            "invalid plan: package app is listed more than once",
+        ),
+        (decided_twice.as_str(), decided_twice_message.as_str()),
         (malformed.to_str().unwrap(), "the plan is not JSON"),
         (
             future.to_str().unwrap(),
@@ -513,6 +556,11 @@ async fn bad_plan_files_and_plans_for_another_owner_are_refused() {
             stderr(&output)
         );
     }
+    assert_eq!(
+        active_ids(&emulator),
+        before,
+        "a refused plan deletes nothing"
+    );
     let both = ghpkg(
         &emulator,
         &[

@@ -72,6 +72,7 @@ pub enum GraphStatus {
 
 /// What a plan says about the manifest graph it used.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GraphSummary {
     /// Read, unreadable or not needed.
     pub status: GraphStatus,

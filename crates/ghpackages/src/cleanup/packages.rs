@@ -144,7 +144,9 @@ impl PackagesPlan {
     ///
     /// Refuses, as the schema does, a `delete` decision whose rule is not
     /// `policy` or `orphaned_reference`, and an `in_use` one without
-    /// `kept_by`, naming the package and version.
+    /// `kept_by`, naming the package and version. Refuses, which the schema
+    /// cannot express, a package listed twice and a version decided twice
+    /// in a package, naming them.
     pub fn from_json(text: &str) -> Result<PackagesPlan> {
         let bad = |message: String| Error::invalid_input("plan", message);
         let value: serde_json::Value =
@@ -167,8 +169,22 @@ impl PackagesPlan {
             .map_err(|e| bad(format!("invalid plan at {}: {}", e.path(), e.inner())))?;
         plan.owner()?;
         // What docs/plan.schema.json refuses in a decision and serde lets by.
+        let mut names = std::collections::HashSet::new();
         for package in &plan.packages {
+            if !names.insert(package.package.as_str()) {
+                return Err(bad(format!(
+                    "invalid plan: package {} is listed more than once",
+                    package.package
+                )));
+            }
+            let mut ids = std::collections::HashSet::new();
             for decision in &package.decisions {
+                if !ids.insert(decision.version_id) {
+                    return Err(bad(format!(
+                        "invalid plan: {} version {} has more than one decision",
+                        package.package, decision.version_id
+                    )));
+                }
                 let version = || {
                     format!(
                         "{} version {} ({})",

@@ -141,6 +141,7 @@ impl Rule {
 
 /// The fate of one version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Decision {
     /// The version's id.
     pub version_id: u64,
