@@ -760,7 +760,7 @@ enum ghpackages_status ghpackages_validate_container(const struct ghpackages_cli
  *        `started_at`, `finished_at`, `deleted`, `already_gone`, `failed`,
  *        `journal` (the file written), `journal_entries` (without a file),
  *        one entry per deletion in `outcomes`, and `stopped` when the run
- *        stopped at its budget (`reason`, `requests`, `left`, `remaining`,
+ *        stopped at its budget (`reason`, `requests` as `max_requests` counts them, `left`, `remaining`,
  *        `reset_at`) (the fields of Python's `CleanupReport` and Node's
  *        `CleanupReport`).
  * @param[out] error NULL, or receives an error object on failure.

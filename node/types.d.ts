@@ -498,7 +498,11 @@ export interface RateBudget {
 /** Why a cleanup stopped at its budget: run it again (planned afresh) to continue. */
 export interface BudgetStop {
   reason: 'max_requests' | 'reserve'
-  /** Write requests the run sent. */
+  /**
+   * Requests the run sent, as `maxRequests` counts them: the deletions, the check before
+   * each, and what the run sent before its first deletion (the token's scopes; for
+   * `applyCleanupPlan`, the listings that check the plan).
+   */
   requests: number
   /** Planned deletions left undone. */
   left: number
