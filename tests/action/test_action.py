@@ -30,7 +30,14 @@ sys.path.insert(0, str(ROOT / "scripts/lib"))
 from emulator import Emulator  # noqa: E402
 
 GHPKG = Path(os.environ.get("GHPKG", ROOT / "target/debug/ghpkg"))
-TOKEN = "ghp_demo_octocat"
+# What `github.token` is in a workflow of octo-org/octo-app with
+# `permissions: packages: write`: the GitHub Actions app's installation token
+# for that repository (the demo fixture's), which reaches the packages linked
+# to the repository and public ones.
+TOKEN = "ghs_DemoActionsOctoAppWrite0000000000000"
+# An organization admin's classic token: to look at the emulator's data, and
+# for the tests about packages the repository's token cannot reach.
+ADMIN_TOKEN = "ghp_demo_octocat"
 VERSION = re.search(
     r'^\[workspace\.package\][^\[]*?^version = "([^"]+)"', (ROOT / "Cargo.toml").read_text(), re.M | re.S
 ).group(1)  # type: ignore[union-attr]
@@ -104,7 +111,7 @@ def versions(api: Emulator, package: str = "octo-app", package_type: str = "cont
     for page in range(1, 100):
         request = urllib.request.Request(
             f"{api.url}/orgs/octo-org/packages/{package_type}/{package}/versions?per_page=100&page={page}",
-            headers={"Authorization": f"Bearer {TOKEN}"},
+            headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
         )
         with urllib.request.urlopen(request, timeout=30) as response:
             batch = {v["id"] for v in json.load(response)}
@@ -117,7 +124,7 @@ def versions(api: Emulator, package: str = "octo-app", package_type: str = "cont
 def version_objects(api: Emulator, package: str = "octo-app") -> list[dict[str, Any]]:
     request = urllib.request.Request(
         f"{api.url}/orgs/octo-org/packages/container/{package}/versions?per_page=100",
-        headers={"Authorization": f"Bearer {TOKEN}"},
+        headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
     )
     with urllib.request.urlopen(request, timeout=30) as response:
         return list(json.load(response))
@@ -129,7 +136,7 @@ def plan(api: Emulator, *policy: str) -> tuple[set[int], set[int]]:
 
     out = subprocess.run(
         [str(GHPKG), "--org", "octo-org", "--json", "prune", "-t", "container", "octo-app", *policy],
-        env={"PATH": system_path(), "GITHUB_TOKEN": TOKEN, "GITHUB_API_URL": api.url},
+        env={"PATH": system_path(), "GITHUB_TOKEN": ADMIN_TOKEN, "GITHUB_API_URL": api.url},
         capture_output=True,
         text=True,
         check=True,
@@ -268,7 +275,9 @@ def test_a_failed_deletion_fails_the_step_after_the_outputs_are_set(
     result = run(
         tmp_path,
         api,
-        {"package": "hello-world-npm", "package-type": "npm", "keep-latest": "1", "dry-run": "false"},
+        # hello-world-npm belongs to another repository: an admin's token.
+        {"package": "hello-world-npm", "package-type": "npm", "keep-latest": "1", "dry-run": "false",
+         "token": ADMIN_TOKEN},
     )
     assert result.failed
     assert result.step("prune").exit_code == 1, result.log
@@ -286,7 +295,9 @@ def test_a_run_stopped_at_its_budget_succeeds_and_the_next_run_continues(
     kept, planned = plan(api, "--untagged", "--keep-latest", "2")
     # Planning takes three requests (the package list, the versions, the
     # package): a budget of four deletes one version, then stops.
-    budget = {**POLICY, "dry-run": "false", "max-requests": "4", "secondary-limit": "0"}
+    # (With a classic token: with an installation token, ghpkg spends
+    # requests differently before its first deletion.)
+    budget = {**POLICY, "dry-run": "false", "max-requests": "4", "secondary-limit": "0", "token": ADMIN_TOKEN}
 
     first = run(tmp_path, api, budget)
     assert not first.failed, first.log
@@ -712,7 +723,7 @@ from runner import condition, substitute  # noqa: E402
 
 def example_run(
     tmp_path: Path, api: Emulator, name: str, github: dict[str, Any], inputs: dict[str, Any],
-    extra: dict[str, str] | None = None,
+    extra: dict[str, str] | None = None, secrets: dict[str, str] | None = None,
 ) -> tuple[RunResult, dict[str, Any]]:
     """Runs the example's step that uses this action, with its `with:` as the
     workflow gives it, then evaluates the upload step after it."""
@@ -725,9 +736,9 @@ def example_run(
     step = steps[index]
     ref = step["uses"].split("@", 1)[1]
     contexts: dict[str, Any] = {
-        "github": {"repository_owner": "octo-org", "run_id": "4242", **github},
+        "github": {"repository_owner": "octo-org", "run_id": "4242", "token": TOKEN, **github},
         "inputs": inputs,
-        "secrets": {"PACKAGES_ADMIN_TOKEN": TOKEN},
+        "secrets": {"PACKAGES_ADMIN_TOKEN": ADMIN_TOKEN} if secrets is None else secrets,
         "vars": {},
         "env": {},
         "steps": {},
@@ -747,10 +758,22 @@ def example_run(
     }
 
 
+SITE_TOKEN = "ghs_DemoActionsOctoSite0000000000000000"
+
+
 def test_the_pull_request_example_deletes_that_pull_requests_images(tmp_path: Path, api: Emulator) -> None:
+    # A private image of octo-org/octo-site, linked to that repository as a
+    # package its workflows publish is, and the GITHUB_TOKEN of a workflow
+    # run there with the example's `permissions: packages: write`.
+    api.admin("POST", "/fixture", {
+        "repositories": [{"owner": "octo-org", "name": "octo-site", "private": True}],
+        "actions_tokens": [
+            {"token": SITE_TOKEN, "repository": "octo-org/octo-site", "permissions": {"packages": "write"}}
+        ],
+    })
     digest = lambda n: f"sha256:{n:064d}"  # noqa: E731
     api.admin("POST", "/packages", {
-        "owner": "octo-org", "package_type": "container", "name": "octo-site",
+        "owner": "octo-org", "package_type": "container", "name": "octo-site", "repository": "octo-site",
         "versions": [
             {"name": digest(1), "tags": ["latest"]},
             {"name": digest(2), "tags": ["pr-7"]},
@@ -762,14 +785,36 @@ def test_the_pull_request_example_deletes_that_pull_requests_images(tmp_path: Pa
     before = versions(api, "octo-site")
     event = {"pull_request": {"number": 7}, "repository": {"name": "octo-site"}}
     result, upload = example_run(
-        tmp_path, api, "pull-request-closed.yml", {"event_name": "pull_request", "event": event}, {}
+        tmp_path, api, "pull-request-closed.yml",
+        {"event_name": "pull_request", "event": event, "token": SITE_TOKEN, "repository": "octo-org/octo-site"}, {},
     )
     assert not result.failed, result.log
+    assert SITE_TOKEN not in result.log
     assert result.outputs["deleted-count"] == "2"
     assert len(versions(api, "octo-site")) == len(before) - 2
     assert "| deleted | " in result.summary and "`pr-7`" in result.summary and "`pr-7-debug`" in result.summary
     assert upload["runs"] and Path(upload["path"]).exists()
     assert upload["name"] == "ghpkg-journal-pr-7"
+
+
+def test_the_pull_request_example_cannot_reach_another_repositorys_image(tmp_path: Path, api: Emulator) -> None:
+    # octo-web is private and linked to octo-app: octo-site's GITHUB_TOKEN
+    # does not see it, and nothing of it is deleted.
+    api.admin("POST", "/fixture", {
+        "repositories": [{"owner": "octo-org", "name": "octo-site", "private": True}],
+        "actions_tokens": [
+            {"token": SITE_TOKEN, "repository": "octo-org/octo-site", "permissions": {"packages": "write"}}
+        ],
+    })
+    before = versions(api, "octo-web")
+    event = {"pull_request": {"number": 7}, "repository": {"name": "octo-web"}}
+    result, _ = example_run(
+        tmp_path, api, "pull-request-closed.yml",
+        {"event_name": "pull_request", "event": event, "token": SITE_TOKEN, "repository": "octo-org/octo-site"}, {},
+    )
+    assert versions(api, "octo-web") == before
+    assert result.failed and result.outputs["deleted-count"] == ""
+    assert 'no container package of octo-org matches \\"octo-web\\"' in result.log, result.log
 
 
 @pytest.mark.parametrize(("event_name", "dry_run"), [("schedule", False), ("workflow_dispatch", True)])
@@ -793,6 +838,33 @@ def test_the_nightly_example_prunes_every_package(
         assert result.outputs["deleted-count"] == str(planned)
         assert upload["runs"] and Path(upload["path"]).exists()
         assert upload["name"] == "ghpkg-journal-4242"
+
+
+def test_the_nightly_example_with_only_github_token_prunes_the_repositorys_packages(
+    tmp_path: Path, api: Emulator
+) -> None:
+    # No PACKAGES_ADMIN_TOKEN secret: the example falls back to GITHUB_TOKEN,
+    # which sees the private images linked to octo-org/octo-app (graph-aware:
+    # the registry serves it their manifests) and public base-image, which it
+    # may not delete.
+    api.admin("PUT", "/limits", {"enabled": False})
+    # The policy (untagged, older than 14 days, beyond the 20 newest) finds
+    # versions to delete in nightly-builds, a private image of octo-app.
+    linked = ("nightly-builds", "octo-app", "octo-web")
+    before = {name: versions(api, name) for name in linked}
+    base = versions(api, "octo-org%2Fbase-image")
+    result, _ = example_run(
+        tmp_path, api, "nightly-prune.yml", {"event_name": "schedule", "token": TOKEN}, {},
+        {"secondary-limit": "0"}, secrets={},
+    )
+    after = {name: versions(api, name) for name in linked}
+    assert not result.failed, result.log
+    assert after["nightly-builds"] < before["nightly-builds"], result.log
+    deleted = sum(len(before[n] - after[n]) for n in linked)
+    assert int(result.outputs["deleted-count"]) == deleted
+    assert versions(api, "octo-org%2Fbase-image") == base
+    assert "graph_unreadable" not in result.summary
+    assert TOKEN not in result.log and ADMIN_TOKEN not in result.log
 
 
 def test_an_app_with_a_private_container_package(tmp_path: Path, api: Emulator) -> None:
@@ -866,7 +938,8 @@ def test_a_reviewed_plan_is_applied(tmp_path: Path, api: Emulator) -> None:
     # failure): 3 requests, the listing that checks the plan, then one
     # deletion and the check before it. The same step again deletes the
     # rest, the first one's deletions skipped as gone since the plan.
-    applied = {"apply-plan": str(plan_file), "dry-run": "false"}
+    # (A classic token, as in the budget test above.)
+    applied = {"apply-plan": str(plan_file), "dry-run": "false", "token": ADMIN_TOKEN}
     stopped = run(tmp_path, api, {**applied, "max-requests": "3"})
     assert not stopped.failed, stopped.log
     assert "--no-check-each" not in stopped.step("prune").stdout

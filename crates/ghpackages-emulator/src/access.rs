@@ -134,6 +134,12 @@ pub fn caller_rights(
     caller: Option<&TokenOwner>,
 ) -> StoreResult<Rights> {
     match caller.and_then(|c| c.installation.as_ref()) {
+        // GitHub Actions' token: public packages, and through
+        // [`package_rights`] those linked to its repository.
+        Some(grant) if grant.repository.is_some() => Ok(Rights {
+            see_private: false,
+            admin: false,
+        }),
         Some(grant) => {
             let installed = grant.account_id == owner.id;
             Ok(Rights {
@@ -174,11 +180,14 @@ pub fn rights(db: &Db<'_>, owner: &Account, caller: Option<&Account>) -> StoreRe
 /// The caller's rights over one package: `owner_rights` (see [`rights`])
 /// widened by a role granted to the caller on that package — any role
 /// reveals a private package, `admin` allows deleting and restoring it.
+/// GitHub Actions' token has the `admin` role on the packages linked to its
+/// repository (as GitHub gives a package's repository in its Actions access),
+/// used as far as its `packages` permission goes.
 pub fn package_rights(
     db: &Db<'_>,
     owner_rights: Rights,
     package_id: i64,
-    caller: Option<&Account>,
+    caller: Option<&TokenOwner>,
 ) -> StoreResult<Rights> {
     if owner_rights.admin {
         return Ok(owner_rights);
@@ -186,7 +195,17 @@ pub fn package_rights(
     let Some(caller) = caller else {
         return Ok(owner_rights);
     };
-    let granted = db.package_role(package_id, caller.id)?;
+    if let Some(grant) = caller.installation.as_ref() {
+        let Some(repository) = grant.repository else {
+            return Ok(owner_rights);
+        };
+        let linked = db.package_repository(package_id)? == Some(repository);
+        return Ok(Rights {
+            see_private: owner_rights.see_private || linked,
+            admin: linked && grant.packages >= Some(AppPermission::Write),
+        });
+    }
+    let granted = db.package_role(package_id, caller.user.id)?;
     Ok(Rights {
         see_private: owner_rights.see_private || granted.is_some(),
         admin: granted == Some(PackageRole::Admin),

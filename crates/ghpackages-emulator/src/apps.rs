@@ -56,6 +56,93 @@ pub struct Grant {
     pub account_id: i64,
     /// Its `packages` permission, if any.
     pub packages: Option<AppPermission>,
+    /// For GitHub Actions' `GITHUB_TOKEN`: the workflow's repository, the
+    /// only one whose packages (those linked to it) the token may reach.
+    pub repository: Option<i64>,
+}
+
+/// The login GitHub Actions' `GITHUB_TOKEN` acts as.
+pub const ACTIONS_BOT: &str = "github-actions[bot]";
+/// The GitHub Actions app's id on github.com.
+const ACTIONS_APP_ID: i64 = 15368;
+
+/// The bot user and grant of a GitHub Actions `GITHUB_TOKEN` of the fixture.
+pub fn actions_token_owner(db: &Db<'_>, token: &str) -> StoreResult<Option<TokenOwner>> {
+    let found: Option<(i64, i64, Option<String>)> = db
+        .conn()
+        .prepare_cached(
+            "SELECT t.repository_id, r.owner_id, t.packages FROM actions_tokens t \
+             JOIN repositories r ON r.id = t.repository_id WHERE t.token = ?1",
+        )?
+        .query_row([token], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+        .optional()?;
+    Ok(found.map(|(repository, account_id, packages)| TokenOwner {
+        user: Account {
+            id: BOT_ID_BASE + ACTIONS_APP_ID,
+            login: ACTIONS_BOT.to_owned(),
+            kind: AccountKind::User,
+            site_admin: false,
+        },
+        scopes: String::new(),
+        installation: Some(Grant {
+            installation_id: 0,
+            account_id,
+            packages: match packages.as_deref() {
+                Some("write") => Some(AppPermission::Write),
+                Some("read") => Some(AppPermission::Read),
+                _ => None,
+            },
+            repository: Some(repository),
+        }),
+    }))
+}
+
+/// Adds GitHub Actions tokens of the fixture to the store.
+pub(crate) fn load_actions_tokens(
+    db: &Db<'_>,
+    tokens: &[crate::fixture::ActionsTokenFixture],
+) -> Result<(), FixtureError> {
+    for token in tokens {
+        let invalid = |message: String| {
+            FixtureError::Invalid(format!(
+                "actions token for {:?}: {message}",
+                token.repository
+            ))
+        };
+        if token.token.trim().is_empty() {
+            return Err(invalid("token is empty".into()));
+        }
+        let (owner, name) = token
+            .repository
+            .split_once('/')
+            .ok_or_else(|| invalid("repository is OWNER/REPO".into()))?;
+        let repository: i64 = db
+            .conn()
+            .query_row(
+                "SELECT r.id FROM repositories r JOIN accounts a ON a.id = r.owner_id \
+                 WHERE a.login = ?1 AND r.name = ?2",
+                params![owner, name],
+                |row| row.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| invalid("unknown repository".into()))?;
+        let packages = match token.permissions.get("packages") {
+            None => None,
+            Some(AppPermission::Read) => Some("read"),
+            Some(AppPermission::Write) => Some("write"),
+            Some(AppPermission::Admin) => {
+                return Err(invalid("permissions.packages is read or write".into()))
+            }
+        };
+        db.conn()
+            .execute(
+                "INSERT OR REPLACE INTO actions_tokens (token, repository_id, packages) \
+                 VALUES (?1, ?2, ?3)",
+                params![token.token, repository, packages],
+            )
+            .map_err(|e| invalid(e.to_string()))?;
+    }
+    Ok(())
 }
 
 /// An installation as stored.
@@ -191,6 +278,7 @@ pub fn installation_token_owner(
             installation_id: installation.id,
             account_id: installation.account.id,
             packages: installation.permissions.get("packages").copied(),
+            repository: None,
         }),
     }))
 }

@@ -34,6 +34,35 @@ pub struct Fixture {
     /// GitHub Apps and their installations.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub apps: Vec<AppFixture>,
+    /// GitHub Actions `GITHUB_TOKEN`s of workflow runs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions_tokens: Vec<ActionsTokenFixture>,
+}
+
+/// The `GITHUB_TOKEN` of a workflow run: an installation token of the GitHub
+/// Actions app, scoped to the workflow's repository, with the `packages`
+/// permission of the workflow's `permissions:`.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionsTokenFixture {
+    /// The secret value (on GitHub, `ghs_…`).
+    pub token: String,
+    /// The workflow's repository, `OWNER/REPO`.
+    pub repository: String,
+    /// The workflow's permissions, e.g. `{"packages": "write"}`; only
+    /// `packages` (`read` or `write`) matters here.
+    #[serde(default)]
+    pub permissions: std::collections::BTreeMap<String, AppPermission>,
+}
+
+impl std::fmt::Debug for ActionsTokenFixture {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ActionsTokenFixture")
+            .field("token", &"<redacted>")
+            .field("repository", &self.repository)
+            .field("permissions", &self.permissions)
+            .finish()
+    }
 }
 
 /// A GitHub App: what its JWTs are checked against, and where it is installed.

@@ -95,6 +95,9 @@ fn caller(db: &Db<'_>, token: &str, now: i64) -> StoreResult<Caller> {
     if let Some(owner) = apps::installation_token_owner(db, token, now)? {
         return Ok(Caller::User(owner));
     }
+    if let Some(owner) = apps::actions_token_owner(db, token)? {
+        return Ok(Caller::User(owner));
+    }
     if apps::looks_like_jwt(token) {
         return Ok(match apps::verify_jwt(db, token, now) {
             Ok(app) => Caller::App(app),

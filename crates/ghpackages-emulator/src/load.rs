@@ -154,6 +154,7 @@ pub fn load(db: &Db<'_>, fixture: &Fixture, now: i64) -> Result<LoadSummary, Fix
     for app in &fixture.apps {
         crate::apps::load_app(db, app, now)?;
     }
+    crate::apps::load_actions_tokens(db, &fixture.actions_tokens)?;
     Ok(summary)
 }
 

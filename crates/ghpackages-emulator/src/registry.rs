@@ -322,9 +322,14 @@ async fn token(
                 .store
                 .read(|db| match db.token_owner(&token)? {
                     Some(owner) => Ok(Some(owner)),
-                    None => {
-                        crate::apps::installation_token_owner(db, &token, state.clock.now_secs())
-                    }
+                    None => match crate::apps::installation_token_owner(
+                        db,
+                        &token,
+                        state.clock.now_secs(),
+                    )? {
+                        Some(owner) => Ok(Some(owner)),
+                        None => crate::apps::actions_token_owner(db, &token),
+                    },
                 })
                 .map_err(RegistryError::internal)?
                 .ok_or_else(bad)?;
@@ -335,9 +340,15 @@ async fn token(
                 REST_DOCS,
             )
             .map_err(|e| RegistryError::new(StatusCode::FORBIDDEN, "DENIED", e.message))?;
-            Some(owner.user.id)
+            Some(owner)
         }
     };
+    // GitHub Actions' token pulls the packages linked to its repository.
+    let actions_repository = user
+        .as_ref()
+        .and_then(|u| u.installation.as_ref())
+        .and_then(|g| g.repository);
+    let user = user.map(|u| u.user.id);
     let token = format!(
         "emu_registry_{:016x}{:016x}",
         fastrand::u64(..),
@@ -355,7 +366,14 @@ async fn token(
                     repository,
                     state.clock.now_secs() + TOKEN_LIFETIME_SECS
                 ],
-            )
+            )?;
+            if let Some(repository) = actions_repository {
+                db.conn().execute(
+                    "INSERT INTO registry_actions_grants (token, repository_id) VALUES (?1, ?2)",
+                    params![token, repository],
+                )?;
+            }
+            Ok(())
         })
         .map_err(RegistryError::internal)?;
     Ok(axum::Json(
@@ -365,7 +383,9 @@ async fn token(
 }
 
 /// A live registry token's grant: its user (none: anonymous) and repository.
-fn grant(db: &Db<'_>, headers: &HeaderMap, now: i64) -> StoreResult<Option<(Option<i64>, String)>> {
+type RegistryGrant = (Option<i64>, String, Option<i64>);
+
+fn grant(db: &Db<'_>, headers: &HeaderMap, now: i64) -> StoreResult<Option<RegistryGrant>> {
     let Some(token) = headers
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -375,10 +395,12 @@ fn grant(db: &Db<'_>, headers: &HeaderMap, now: i64) -> StoreResult<Option<(Opti
     };
     db.conn()
         .prepare_cached(
-            "SELECT user_id, repository FROM registry_tokens WHERE token = ?1 AND expires_at > ?2",
+            "SELECT t.user_id, t.repository, g.repository_id FROM registry_tokens t \
+             LEFT JOIN registry_actions_grants g ON g.token = t.token \
+             WHERE t.token = ?1 AND t.expires_at > ?2",
         )?
         .query_row(params![token.trim(), now], |row| {
-            Ok((row.get(0)?, row.get(1)?))
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
         })
         .optional()
 }
@@ -424,7 +446,8 @@ async fn manifest(
     let count_download = method == Method::GET;
     let now = state.clock.now_secs();
     let (media_type, name, body) = state.store.write(|db| {
-        let Some((user_id, granted)) = grant(db, &headers, now).map_err(RegistryError::internal)?
+        let Some((user_id, granted, actions_repository)) =
+            grant(db, &headers, now).map_err(RegistryError::internal)?
         else {
             return Err(RegistryError::unauthorized(&headers, Some(&scope)));
         };
@@ -435,7 +458,8 @@ async fn manifest(
                 format!("the token grants access to {granted}, not {repository}"),
             ));
         }
-        let (version_id, name) = find_version(db, &repository, user_id, reference)?;
+        let (version_id, name) =
+            find_version(db, &repository, user_id, actions_repository, reference)?;
         let stored: Option<(String, Option<String>)> = db
             .conn()
             .prepare_cached("SELECT media_type, body FROM manifests WHERE version_id = ?1")
@@ -494,6 +518,7 @@ fn find_version(
     db: &Db<'_>,
     repository: &str,
     user_id: Option<i64>,
+    actions_repository: Option<i64>,
     reference: &str,
 ) -> Result<(i64, String), RegistryError> {
     let unknown_name = || {
@@ -508,11 +533,15 @@ fn find_version(
     let package = db
         .conn()
         .prepare_cached(
-            "SELECT id, visibility FROM packages WHERE owner_id = ?1 AND package_type = 'container' \
-             AND lower(name) = ?2 AND deleted_at IS NULL",
+            "SELECT id, visibility, repository_id FROM packages WHERE owner_id = ?1 \
+             AND package_type = 'container' AND lower(name) = ?2 AND deleted_at IS NULL",
         )?
         .query_row(params![owner.id, package_name], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<i64>>(2)?,
+            ))
         })
         .optional()?
         .ok_or_else(unknown_name)?;
@@ -527,7 +556,10 @@ fn find_version(
             .flatten(),
         None => None,
     };
-    let rights = access::rights(db, &owner, caller.as_ref())?;
+    let mut rights = access::rights(db, &owner, caller.as_ref())?;
+    if actions_repository.is_some() && package.2 == actions_repository {
+        rights.see_private = true;
+    }
     let visibility = if package.1 == "public" {
         crate::types::Visibility::Public
     } else {

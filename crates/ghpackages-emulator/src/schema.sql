@@ -121,3 +121,18 @@ CREATE TABLE IF NOT EXISTS installation_tokens (
     installation_id INTEGER NOT NULL REFERENCES installations(id),
     expires_at INTEGER NOT NULL
 );
+
+-- GitHub Actions' GITHUB_TOKEN of a workflow run: an installation token of
+-- the GitHub Actions app scoped to one repository, with the workflow's
+-- `packages` permission (NULL: none). It lasts as long as the fixture does.
+CREATE TABLE IF NOT EXISTS actions_tokens (
+    token TEXT PRIMARY KEY,
+    repository_id INTEGER NOT NULL REFERENCES repositories(id),
+    packages TEXT CHECK (packages IN ('read', 'write'))
+);
+
+-- The repository of the Actions token a registry token was handed out for.
+CREATE TABLE IF NOT EXISTS registry_actions_grants (
+    token TEXT PRIMARY KEY,
+    repository_id INTEGER NOT NULL
+);

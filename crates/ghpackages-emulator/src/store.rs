@@ -297,6 +297,15 @@ impl Db<'_> {
         }))
     }
 
+    /// The repository a package is linked to, if any.
+    pub fn package_repository(&self, package_id: i64) -> StoreResult<Option<i64>> {
+        self.conn
+            .prepare_cached("SELECT repository_id FROM packages WHERE id = ?1")?
+            .query_row([package_id], |row| row.get(0))
+            .optional()
+            .map(Option::flatten)
+    }
+
     /// The live package of a namespace.
     pub fn package(
         &self,
@@ -346,12 +355,14 @@ impl Db<'_> {
         visibility: Option<Visibility>,
         include_private: bool,
         grantee: Option<i64>,
+        actions_repository: Option<i64>,
         limit: i64,
         offset: i64,
     ) -> StoreResult<(i64, Vec<Package>)> {
         let filter = "p.owner_id = ?1 AND p.package_type = ?2 AND p.deleted_at IS NULL \
              AND (?3 IS NULL OR p.visibility = ?3) AND (?4 OR p.visibility = 'public' \
-             OR EXISTS (SELECT 1 FROM package_roles g WHERE g.package_id = p.id AND g.user_id = ?5))";
+             OR EXISTS (SELECT 1 FROM package_roles g WHERE g.package_id = p.id AND g.user_id = ?5) \
+             OR p.repository_id = ?8)";
         let vis = visibility.map(Visibility::as_str);
         let total: i64 = self
             .conn
@@ -362,7 +373,10 @@ impl Db<'_> {
                     package_type.as_str(),
                     vis,
                     include_private,
-                    grantee
+                    grantee,
+                    None::<i64>,
+                    None::<i64>,
+                    actions_repository
                 ],
                 |row| row.get(0),
             )?;
@@ -380,7 +394,8 @@ impl Db<'_> {
                     include_private,
                     grantee,
                     limit,
-                    offset
+                    offset,
+                    actions_repository
                 ],
                 package_from,
             )?
@@ -576,7 +591,7 @@ impl Db<'_> {
     /// Removes every row.
     pub fn clear(&self) -> StoreResult<()> {
         self.conn.execute_batch(
-            "DELETE FROM installation_tokens; DELETE FROM installations; DELETE FROM apps; \
+            "DELETE FROM registry_actions_grants; DELETE FROM actions_tokens; DELETE FROM installation_tokens; DELETE FROM installations; DELETE FROM apps; \
              DELETE FROM manifests; DELETE FROM registry_tokens; \
              DELETE FROM versions; DELETE FROM package_roles; DELETE FROM packages; DELETE FROM repositories; \
              DELETE FROM tokens; DELETE FROM memberships; DELETE FROM accounts;",

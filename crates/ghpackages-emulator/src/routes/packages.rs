@@ -35,6 +35,7 @@ pub async fn list(State(state): State<AppState>, call: Call) -> Result<Response,
                 filter.flatten(),
                 rights.see_private,
                 Some(user.user.id),
+                user.installation.as_ref().and_then(|g| g.repository),
                 paging.per_page,
                 paging.offset(),
             )?),
@@ -57,7 +58,7 @@ pub fn find(
     docs: &'static str,
 ) -> Result<(Package, Rights), ApiError> {
     let owner = call.owner(db, docs)?;
-    let caller = call.identity.account();
+    let caller = call.identity.user.as_deref();
     let owner_rights = caller_rights(db, &owner, call.identity.user.as_deref())?;
     let Some(package) = db.package(owner.id, package_type, call.param("package_name"))? else {
         return Err(ApiError::not_found("Package not found.", docs));
@@ -119,7 +120,7 @@ pub async fn restore(State(state): State<AppState>, call: Call) -> Result<Respon
         let deleted = db
             .deleted_package(owner.id, package_type, name, now - RESTORE_WINDOW_SECS)?
             .ok_or_else(|| ApiError::not_found("Package not found.", docs))?;
-        let rights = package_rights(db, owner_rights, deleted.id, Some(&user.user))?;
+        let rights = package_rights(db, owner_rights, deleted.id, Some(user))?;
         if !rights.can_see(deleted.visibility) {
             return Err(ApiError::not_found("Package not found.", docs));
         }
