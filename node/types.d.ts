@@ -528,6 +528,44 @@ export interface ExecuteCleanupOptions {
   budget?: RateBudget
   /** How often one deletion may wait for a rate limit before it counts as failed (default 10). */
   maxRateLimitWaits?: number
+  /**
+   * Called with a `CleanupProgress` after each deletion's outcome, on the JavaScript thread,
+   * without the run waiting for it. An exception it throws is caught and dropped: it does not
+   * stop the run or reject the Promise.
+   */
+  onProgress?: (progress: CleanupProgress) => void
+}
+
+/** Deletions of one package, or of the whole run, in a `CleanupProgress`. */
+export interface ProgressCounts {
+  /** Deletions planned, less those an apply's check before each deletion skipped. */
+  planned: number
+  /** Outcomes known: deleted, already gone or failed. */
+  done: number
+  deleted: number
+  already_gone: number
+  failed: number
+  /** Deletions still to do. */
+  left: number
+}
+
+/** One step of a cleanup, passed to `onProgress`: the outcome just known, with where its package and the whole run stand. */
+export interface CleanupProgress {
+  /** The package the outcome belongs to. */
+  target: CleanupTarget
+  outcome: CleanupOutcome
+  /** That package's deletions so far. */
+  package: ProgressCounts
+  /** The run's deletions so far, every package together. */
+  total: ProgressCounts
+  /** Milliseconds since the run started. */
+  elapsed_ms: number
+  /** Outcomes per second since the run started. */
+  rate_per_sec: number
+  /** Seconds until the run's last deletion: what is left at the rate so far, never less than the rate limits allow for it (the secondary limit's pace from where its current window stands; the hourly reset when the hour's requests will not do). */
+  eta_secs?: number
+  /** Seconds until the package's last deletion, by the same measure. */
+  package_eta_secs?: number
 }
 
 /** Options of `applyCleanupPlan`. */

@@ -105,3 +105,51 @@ test('bad globs, no match, bad plans and plans of another owner are refused', as
     code('invalid_input', /the plan is for organization octo-org, not other-org/),
   )
 })
+
+// onProgress is called without the run waiting: the last calls may still be
+// queued on the event loop when the Promise resolves.
+const settle = async (events, count) => {
+  for (let turn = 0; turn < 1000 && events.length < count; turn++) await new Promise(setImmediate)
+}
+
+test('onProgress reports each outcome with counts per package and in total', async () => {
+  const org = client().org('octo-org')
+  const plan = await org.planPackagesCleanup('container', ['octo-app', 'octo-w*'], POLICY)
+  const events = []
+  const report = await org.executePackagesCleanup(plan, { journalFile: false, onProgress: (p) => events.push(p) })
+  await settle(events, report.deleted)
+  assert.ok(report.deleted > 0)
+  assert.equal(events.length, report.deleted)
+  const last = events.reduce((a, b) => (b.total.done > a.total.done ? b : a))
+  assert.deepEqual([last.total.done, last.total.left, last.total.deleted], [report.deleted, 0, report.deleted])
+  for (const name of ['octo-app', 'octo-web']) {
+    const mine = events.filter((e) => e.target.package === name)
+    const expected = report.packages.find((r) => r.target.package === name).deleted
+    assert.equal(mine.length, expected)
+    assert.equal(Math.max(...mine.map((e) => e.package.done)), expected)
+    assert.ok(mine.every((e) => e.package.planned === expected && e.outcome.status === 'deleted'))
+  }
+  assert.ok(events.every((e) => typeof e.rate_per_sec === 'number' && e.eta_secs >= 0 && e.elapsed_ms >= 0))
+})
+
+test('a throwing onProgress does not stop executeCleanup or applyCleanupPlan', async () => {
+  const org = client().org('octo-org')
+  const plan = await org.planPackageCleanup('container', 'octo-app', POLICY)
+  const planned = plan.decisions.filter((d) => d.action === 'delete').length
+  let calls = 0
+  const onProgress = () => {
+    calls++
+    throw new Error('a broken progress bar')
+  }
+  const report = await org.executeCleanup('container', 'octo-app', plan, { journalFile: false, onProgress })
+  await settle({ get length() { return calls } }, planned)
+  assert.equal(report.deleted, planned)
+  assert.equal(calls, planned)
+  const saved = await org.planPackagesCleanup('container', ['octo-web'], POLICY)
+  const events = []
+  const applied = await org.applyCleanupPlan(saved, { journalFile: false, onProgress: (p) => { events.push(p); throw 'not even an Error' } })
+  await settle(events, applied.deleted)
+  assert.ok(applied.deleted > 0)
+  assert.equal(Math.max(...events.map((e) => e.total.done)), applied.deleted)
+  await assert.rejects(org.applyCleanupPlan(saved, { onProgress: 'yes' }), code('invalid_input', /onProgress must be a function/))
+})

@@ -6,10 +6,11 @@ use std::str::FromStr;
 
 use ghpackages::options::{self as core_options, KeyCase};
 use ghpackages::PackageType;
-use napi::bindgen_prelude::Unknown;
+use napi::bindgen_prelude::{Function, JsObjectValue, Object, Unknown};
+use napi::threadsafe_function::ThreadsafeFunction;
 use napi::{Env, ValueType};
 use serde::de::DeserializeOwned;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::errors::bad_argument;
 
@@ -82,4 +83,67 @@ pub fn version_id(env: &Env, value: Unknown) -> Result<u64> {
         return Ok(number as u64);
     }
     parse(env, ARGUMENT, value)
+}
+
+/// A JavaScript callback called with JSON from the runtime's threads; weak,
+/// so that holding one does not keep the process alive.
+pub type Callback = ThreadsafeFunction<Value, (), Value, napi::Status, false, true>;
+
+/// An options object without its function `name` (`onRateLimit`,
+/// `onProgress`), which is no setting the core decodes, and that function
+/// made callable from the runtime's threads. Anything but a function there
+/// is an `invalid_input` error.
+pub fn split_callback(
+    env: &Env,
+    options: Option<Unknown>,
+    name: &'static str,
+) -> Result<(Option<Value>, Option<Callback>)> {
+    let Some(options) = options else {
+        return Ok((None, None));
+    };
+    if matches!(
+        options.get_type(),
+        Ok(ValueType::Undefined | ValueType::Null)
+    ) {
+        return Ok((None, None));
+    }
+    if !matches!(options.get_type(), Ok(ValueType::Object)) {
+        return Ok((Some(parse(env, "options", options)?), None));
+    }
+    let napi_failed = |error: napi::Error| bad_argument("options", error.reason);
+    // SAFETY: the value was just checked to be an object.
+    let object: Object = unsafe { options.cast() }.map_err(napi_failed)?;
+    let mut settings = Map::new();
+    let mut callback = None;
+    let names = object.get_property_names().map_err(napi_failed)?;
+    for index in 0..names.get_array_length().map_err(napi_failed)? {
+        let key: String = names.get_element(index).map_err(napi_failed)?;
+        let value: Unknown = object
+            .get_named_property_unchecked(&key)
+            .map_err(napi_failed)?;
+        match (key == name, value.get_type()) {
+            (_, Ok(ValueType::Undefined)) => {}
+            (true, Ok(ValueType::Function)) => {
+                // SAFETY: the value was just checked to be a function.
+                let function: Function<Value, ()> = unsafe { value.cast() }.map_err(napi_failed)?;
+                let built = function
+                    .build_threadsafe_function::<Value>()
+                    .callee_handled::<false>()
+                    .weak::<true>()
+                    .build()
+                    .map_err(napi_failed)?;
+                callback = Some(built);
+            }
+            (true, _) => {
+                return Err(bad_argument(
+                    "options",
+                    format!("{name} must be a function"),
+                ));
+            }
+            (false, _) => {
+                settings.insert(key, parse(env, "options", value)?);
+            }
+        }
+    }
+    Ok((Some(Value::Object(settings)), callback))
 }

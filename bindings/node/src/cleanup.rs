@@ -8,9 +8,10 @@ use chrono::{DateTime, Utc};
 use ghpackages::cleanup::{
     self, ExecuteOptions, JournalEntry, PackageFacts, Plan, Policy, UndoOptions, ValidateOptions,
 };
-use ghpackages::options::KeyCase;
+use ghpackages::options::{self as core_options, KeyCase};
 use ghpackages::PackageVersion;
 use napi::bindgen_prelude::{PromiseRaw, Unknown};
+use napi::threadsafe_function::ThreadsafeFunctionCallMode;
 use napi::{Env, Result};
 use napi_derive::napi;
 use serde::Deserialize;
@@ -85,19 +86,25 @@ impl Owner {
             let package_type = args::package_type(env, package_type)?;
             let name = args::string(env, "packageName", package_name)?;
             let plan: Plan = args::parse(env, "plan", plan)?;
-            let options: ExecuteOptions = args::options(env, "options", options, &[])?;
+            let (options, on_progress) = execute_options(env, options)?;
             let target = self.handle().package(package_type, name);
-            Ok((target, plan, options))
+            Ok((target, plan, options, on_progress))
         })();
         let client = self.client().clone();
         spawn(env, async move {
-            let (target, plan, options) = prepared?;
+            let (target, plan, options, on_progress) = prepared?;
             // The core's execute future is not provably `Send` (a closure over
             // borrowed decisions), so it runs to completion on a blocking
             // thread of the runtime rather than as a task.
             let handle = tokio::runtime::Handle::current();
             tokio::task::spawn_blocking(move || {
-                handle.block_on(cleanup::execute(&client, &target, &plan, &options))
+                handle.block_on(cleanup::execute_with_progress(
+                    &client,
+                    &target,
+                    &plan,
+                    &options,
+                    progress(on_progress),
+                ))
             })
             .await
             .map_err(|error| {
@@ -105,6 +112,31 @@ impl Owner {
             })
             .and_then(|report| json(&report?))
         })
+    }
+}
+
+/// The options of `executeCleanup`, `executePackagesCleanup` and
+/// `applyCleanupPlan`, decoded by the core, and their `onProgress`.
+fn execute_options(
+    env: &Env,
+    options: Option<Unknown>,
+) -> ghpackages::Result<(ExecuteOptions, Option<args::Callback>)> {
+    let (options, on_progress) = args::split_callback(env, options, "onProgress")?;
+    let options = core_options::decode("options", options, KeyCase::Camel, &[])?;
+    Ok((options, on_progress))
+}
+
+/// Calls `callback`, if any, with each progress event as JSON, without
+/// waiting for it: the run never blocks on JavaScript. An exception it
+/// throws is caught and dropped, so it cannot stop the run.
+fn progress(callback: Option<args::Callback>) -> impl Fn(&cleanup::Progress) + Send + Sync {
+    move |progress| {
+        let (Some(callback), Ok(event)) = (&callback, serde_json::to_value(progress)) else {
+            return;
+        };
+        callback.call_with_return_value(event, ThreadsafeFunctionCallMode::NonBlocking, |_, _| {
+            Ok(())
+        });
     }
 }
 
@@ -190,15 +222,20 @@ impl Owner {
     ) -> Result<PromiseRaw<'env, Value>> {
         let prepared = (|| {
             let plan: cleanup::PackagesPlan = args::parse(env, "plan", plan)?;
-            let options: ExecuteOptions = args::options(env, "options", options, &[])?;
-            Ok((plan, options))
+            let (options, on_progress) = execute_options(env, options)?;
+            Ok((plan, options, on_progress))
         })();
         let client = self.client().clone();
         spawn(env, async move {
-            let (plan, options) = prepared?;
+            let (plan, options, on_progress) = prepared?;
             let handle = tokio::runtime::Handle::current();
             let report = on_blocking_thread(move || {
-                handle.block_on(cleanup::execute_packages(&client, &plan, &options))
+                handle.block_on(cleanup::execute_packages_with_progress(
+                    &client,
+                    &plan,
+                    &options,
+                    progress(on_progress),
+                ))
             })
             .await?;
             json(&report)
@@ -224,17 +261,22 @@ impl Owner {
     ) -> Result<PromiseRaw<'env, Value>> {
         let prepared = (|| {
             let plan: cleanup::PackagesPlan = args::parse(env, "plan", plan)?;
-            let options: ExecuteOptions = args::options(env, "options", options, &[])?;
-            Ok((plan, options))
+            let (options, on_progress) = execute_options(env, options)?;
+            Ok((plan, options, on_progress))
         })();
         let client = self.client().clone();
         let owner = self.owner().clone();
         spawn(env, async move {
-            let (plan, options) = prepared?;
+            let (plan, options, on_progress) = prepared?;
             plan.check_target(&client, Some(&owner))?;
             let handle = tokio::runtime::Handle::current();
             let report = on_blocking_thread(move || {
-                handle.block_on(cleanup::apply_plan(&client, &plan, &options))
+                handle.block_on(cleanup::apply_plan_with_progress(
+                    &client,
+                    &plan,
+                    &options,
+                    progress(on_progress),
+                ))
             })
             .await?;
             json(&report)

@@ -7,19 +7,15 @@ use ghpackages::options::{self as core_options, KeyCase};
 use ghpackages::{
     Client as CoreClient, ClientBuilder, ClientConfig, Owner as CoreOwner, RateLimit,
 };
-use napi::bindgen_prelude::{Function, JsObjectValue, Object, Unknown};
-use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
-use napi::{Env, Result, ValueType};
+use napi::bindgen_prelude::Unknown;
+use napi::threadsafe_function::ThreadsafeFunctionCallMode;
+use napi::{Env, Result};
 use napi_derive::napi;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use crate::args;
-use crate::errors::{self, bad_argument};
+use crate::errors;
 use crate::owner::Owner;
-
-/// `onRateLimit`, callable from any thread; weak, so that a client holding
-/// one does not keep the process alive.
-type OnRateLimit = ThreadsafeFunction<Value, (), Value, napi::Status, false, true>;
 
 /// A client of the GitHub Packages API. One client shares one connection pool
 /// and one rate-limit state; use it from any number of concurrent calls.
@@ -105,7 +101,7 @@ impl Client {
 }
 
 fn build(env: &Env, options: Option<Unknown>) -> ghpackages::Result<CoreClient> {
-    let (options, on_rate_limit) = split_on_rate_limit(env, options)?;
+    let (options, on_rate_limit) = args::split_callback(env, options, "onRateLimit")?;
     let config: ClientConfig = core_options::decode("options", options, KeyCase::Camel, &[])?;
     let mut builder =
         ClientBuilder::from_config(config).insecure_http_setting("allowInsecureHttp: true");
@@ -117,54 +113,6 @@ fn build(env: &Env, options: Option<Unknown>) -> ghpackages::Result<CoreClient> 
         });
     }
     builder.build()
-}
-
-/// The options object without its `onRateLimit` function, which is no
-/// setting the core decodes, and that function made callable from the
-/// runtime's threads.
-fn split_on_rate_limit(
-    env: &Env,
-    options: Option<Unknown>,
-) -> ghpackages::Result<(Option<Value>, Option<OnRateLimit>)> {
-    let Some(options) = options else {
-        return Ok((None, None));
-    };
-    if !matches!(options.get_type(), Ok(ValueType::Object)) {
-        return Ok((Some(args::parse(env, "options", options)?), None));
-    }
-    let napi_failed = |error: napi::Error| bad_argument("options", error.reason);
-    // SAFETY: the value was just checked to be an object.
-    let object: Object = unsafe { options.cast() }.map_err(napi_failed)?;
-    let mut settings = Map::new();
-    let mut on_rate_limit = None;
-    let names = object.get_property_names().map_err(napi_failed)?;
-    for index in 0..names.get_array_length().map_err(napi_failed)? {
-        let key: String = names.get_element(index).map_err(napi_failed)?;
-        let value: Unknown = object
-            .get_named_property_unchecked(&key)
-            .map_err(napi_failed)?;
-        match (key.as_str(), value.get_type()) {
-            (_, Ok(ValueType::Undefined)) => {}
-            ("onRateLimit", Ok(ValueType::Function)) => {
-                // SAFETY: the value was just checked to be a function.
-                let function: Function<Value, ()> = unsafe { value.cast() }.map_err(napi_failed)?;
-                let callback = function
-                    .build_threadsafe_function::<Value>()
-                    .callee_handled::<false>()
-                    .weak::<true>()
-                    .build()
-                    .map_err(napi_failed)?;
-                on_rate_limit = Some(callback);
-            }
-            ("onRateLimit", _) => {
-                return Err(bad_argument("options", "onRateLimit must be a function"));
-            }
-            _ => {
-                settings.insert(key, args::parse(env, "options", value)?);
-            }
-        }
-    }
-    Ok((Some(Value::Object(settings)), on_rate_limit))
 }
 
 /// A rate-limit snapshot; `reset` as an ISO 8601 string.
