@@ -167,6 +167,19 @@ typedef struct ghpackages_error {
 } ghpackages_error;
 
 /**
+ * Called after each deletion's outcome of a cleanup, with the progress
+ * event as JSON — `target` (the package), `outcome`, `package` and `total`
+ * (each `planned`, `done`, `deleted`, `already_gone`, `failed`, `left`),
+ * `elapsed_ms`, `rate_per_sec`, and `eta_secs` / `package_eta_secs`
+ * (seconds, never sooner than the rate limits allow for what is left) —
+ * and the data given with it. The string is borrowed for the call. It runs
+ * on a library thread, one event at a time, and the run waits for it:
+ * keep it short. It cannot stop the run.
+ */
+typedef void (*ghpackages_progress_callback)(const char *progress_json,
+                                             void *data);
+
+/**
  * Called before each wait for a rate limit (a refused request retried after
  * `Retry-After`, a spent hourly budget, a cleanup pacing its deletions),
  * with the wait as JSON — `{"reason": "secondary", "wait_ms": 1200,
@@ -855,6 +868,29 @@ enum ghpackages_status ghpackages_execute_packages_cleanup(const struct ghpackag
                                                            struct ghpackages_error **error);
 
 /**
+ * `ghpackages_execute_packages_cleanup`, calling `on_progress` (when not
+ * NULL) with `on_progress_data` after each deletion's outcome.
+ *
+ * @param on_progress called with each progress event as JSON (see
+ *        `ghpackages_progress_callback`), or NULL.
+ * @param on_progress_data passed to `on_progress` as is.
+ *
+ * The other parameters, the return value, ownership and thread safety are
+ * those of `ghpackages_execute_packages_cleanup`.
+ *
+ * # Safety
+ * Pointers are NULL or valid; strings are NUL-terminated; `on_progress`
+ * may be called with `on_progress_data` until the call returns.
+ */
+enum ghpackages_status ghpackages_execute_packages_cleanup_with_progress(const struct ghpackages_client *client,
+                                                                         const char *plan_json,
+                                                                         const char *options_json,
+                                                                         ghpackages_progress_callback on_progress,
+                                                                         void *on_progress_data,
+                                                                         char **report_json,
+                                                                         struct ghpackages_error **error);
+
+/**
  * Applies a saved plan of `owner` (`ghpackages_plan_packages_cleanup`, or
  * `ghpkg prune --plan-out`): refuses a plan of another owner, server or
  * format version, then deletes only versions unchanged since the plan (same
@@ -892,6 +928,30 @@ enum ghpackages_status ghpackages_apply_cleanup_plan(const struct ghpackages_cli
                                                      const char *options_json,
                                                      char **report_json,
                                                      struct ghpackages_error **error);
+
+/**
+ * `ghpackages_apply_cleanup_plan`, calling `on_progress` (when not NULL)
+ * with `on_progress_data` after each deletion's outcome.
+ *
+ * @param on_progress called with each progress event as JSON (see
+ *        `ghpackages_progress_callback`), or NULL.
+ * @param on_progress_data passed to `on_progress` as is.
+ *
+ * The other parameters, the return value, ownership and thread safety are
+ * those of `ghpackages_apply_cleanup_plan`.
+ *
+ * # Safety
+ * Pointers are NULL or valid; strings are NUL-terminated; `on_progress`
+ * may be called with `on_progress_data` until the call returns.
+ */
+enum ghpackages_status ghpackages_apply_cleanup_plan_with_progress(const struct ghpackages_client *client,
+                                                                   const struct ghpackages_owner *owner,
+                                                                   const char *plan_json,
+                                                                   const char *options_json,
+                                                                   ghpackages_progress_callback on_progress,
+                                                                   void *on_progress_data,
+                                                                   char **report_json,
+                                                                   struct ghpackages_error **error);
 
 /**
  * Undoes cleanups: restores what a journal records as deleted, within

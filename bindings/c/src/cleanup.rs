@@ -2,6 +2,7 @@
 //! in, the plan and the reports as JSON out, so C passes exactly what the
 //! other languages pass.
 
+use std::ffi::{c_void, CString};
 use std::os::raw::c_char;
 
 use sdk::cleanup::{
@@ -19,6 +20,48 @@ use crate::error::{ghpackages_error, ghpackages_status};
 use crate::runtime::block_on;
 use crate::strings::{free_string, opt_str_arg, str_arg, to_c};
 use crate::types::{ghpackages_owner, ghpackages_package_type, owner_arg, package_type_arg};
+
+/// Called after each deletion's outcome of a cleanup, with the progress
+/// event as JSON — `target` (the package), `outcome`, `package` and `total`
+/// (each `planned`, `done`, `deleted`, `already_gone`, `failed`, `left`),
+/// `elapsed_ms`, `rate_per_sec`, and `eta_secs` / `package_eta_secs`
+/// (seconds, never sooner than the rate limits allow for what is left) —
+/// and the data given with it. The string is borrowed for the call. It runs
+/// on a library thread, one event at a time, and the run waits for it:
+/// keep it short. It cannot stop the run.
+pub type ghpackages_progress_callback =
+    Option<unsafe extern "C" fn(progress_json: *const c_char, data: *mut c_void)>;
+
+/// A progress callback and its data, called from the runtime's threads as
+/// the caller agreed to by passing them.
+struct ProgressCallback {
+    callback: ghpackages_progress_callback,
+    data: *mut c_void,
+}
+
+// SAFETY: the caller's contract (documented on the callback type) is that
+// the callback may be called from a library thread with this data.
+unsafe impl Send for ProgressCallback {}
+unsafe impl Sync for ProgressCallback {}
+
+impl ProgressCallback {
+    fn new(callback: ghpackages_progress_callback, data: *mut c_void) -> ProgressCallback {
+        ProgressCallback { callback, data }
+    }
+
+    fn call(&self, progress: &cleanup::Progress) {
+        let Some(callback) = self.callback else {
+            return;
+        };
+        let json = serde_json::to_string(progress)
+            .ok()
+            .and_then(|j| CString::new(j).ok());
+        if let Some(json) = json {
+            // SAFETY: the callback was given for this; the string outlives the call.
+            unsafe { callback(json.as_ptr(), self.data) }
+        }
+    }
+}
 
 /// Parses a JSON argument; NULL means the type's default.
 ///
@@ -383,12 +426,52 @@ pub unsafe extern "C" fn ghpackages_execute_packages_cleanup(
     report_json: *mut *mut c_char,
     error: *mut *mut ghpackages_error,
 ) -> ghpackages_status {
+    ghpackages_execute_packages_cleanup_with_progress(
+        client,
+        plan_json,
+        options_json,
+        None,
+        std::ptr::null_mut(),
+        report_json,
+        error,
+    )
+}
+
+/// `ghpackages_execute_packages_cleanup`, calling `on_progress` (when not
+/// NULL) with `on_progress_data` after each deletion's outcome.
+///
+/// @param on_progress called with each progress event as JSON (see
+///        `ghpackages_progress_callback`), or NULL.
+/// @param on_progress_data passed to `on_progress` as is.
+///
+/// The other parameters, the return value, ownership and thread safety are
+/// those of `ghpackages_execute_packages_cleanup`.
+///
+/// # Safety
+/// Pointers are NULL or valid; strings are NUL-terminated; `on_progress`
+/// may be called with `on_progress_data` until the call returns.
+#[no_mangle]
+pub unsafe extern "C" fn ghpackages_execute_packages_cleanup_with_progress(
+    client: *const ghpackages_client,
+    plan_json: *const c_char,
+    options_json: *const c_char,
+    on_progress: ghpackages_progress_callback,
+    on_progress_data: *mut c_void,
+    report_json: *mut *mut c_char,
+    error: *mut *mut ghpackages_error,
+) -> ghpackages_status {
     call(error, || {
         let out = out_slot(report_json, "report_json")?;
         let client = &arg(client, "client")?.inner;
         let plan = PackagesPlan::from_json(str_arg(plan_json, "plan_json")?)?;
         let options: ExecuteOptions = json_arg(options_json, "options_json")?;
-        let report = block_on(cleanup::execute_packages(client, &plan, &options))??;
+        let on_progress = ProgressCallback::new(on_progress, on_progress_data);
+        let report = block_on(cleanup::execute_packages_with_progress(
+            client,
+            &plan,
+            &options,
+            |progress| on_progress.call(progress),
+        ))??;
         json_out(out, &report)
     })
 }
@@ -432,6 +515,43 @@ pub unsafe extern "C" fn ghpackages_apply_cleanup_plan(
     report_json: *mut *mut c_char,
     error: *mut *mut ghpackages_error,
 ) -> ghpackages_status {
+    ghpackages_apply_cleanup_plan_with_progress(
+        client,
+        owner,
+        plan_json,
+        options_json,
+        None,
+        std::ptr::null_mut(),
+        report_json,
+        error,
+    )
+}
+
+/// `ghpackages_apply_cleanup_plan`, calling `on_progress` (when not NULL)
+/// with `on_progress_data` after each deletion's outcome.
+///
+/// @param on_progress called with each progress event as JSON (see
+///        `ghpackages_progress_callback`), or NULL.
+/// @param on_progress_data passed to `on_progress` as is.
+///
+/// The other parameters, the return value, ownership and thread safety are
+/// those of `ghpackages_apply_cleanup_plan`.
+///
+/// # Safety
+/// Pointers are NULL or valid; strings are NUL-terminated; `on_progress`
+/// may be called with `on_progress_data` until the call returns.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn ghpackages_apply_cleanup_plan_with_progress(
+    client: *const ghpackages_client,
+    owner: *const ghpackages_owner,
+    plan_json: *const c_char,
+    options_json: *const c_char,
+    on_progress: ghpackages_progress_callback,
+    on_progress_data: *mut c_void,
+    report_json: *mut *mut c_char,
+    error: *mut *mut ghpackages_error,
+) -> ghpackages_status {
     call(error, || {
         let out = out_slot(report_json, "report_json")?;
         let client = &arg(client, "client")?.inner;
@@ -439,7 +559,13 @@ pub unsafe extern "C" fn ghpackages_apply_cleanup_plan(
         let plan = PackagesPlan::from_json(str_arg(plan_json, "plan_json")?)?;
         plan.check_target(client, Some(&owner))?;
         let options: ExecuteOptions = json_arg(options_json, "options_json")?;
-        let report = block_on(cleanup::apply_plan(client, &plan, &options))??;
+        let on_progress = ProgressCallback::new(on_progress, on_progress_data);
+        let report = block_on(cleanup::apply_plan_with_progress(
+            client,
+            &plan,
+            &options,
+            |progress| on_progress.call(progress),
+        ))??;
         json_out(out, &report)
     })
 }

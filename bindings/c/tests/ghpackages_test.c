@@ -804,6 +804,29 @@ static void test_cleanup(ghpackages_client *client) {
 /* Plans a prune of the untagged versions of every container package of
  * octo-org matching a glob, executes it in one run into one journal, undoes
  * it; then applies a saved plan; and refuses bad globs and plans. */
+/* Progress events of a cleanup: how many, whether each is whole, and the
+ * largest total.done seen. */
+struct progress_seen {
+    int calls;
+    int well_formed;
+    int last_done;
+};
+
+static void on_progress(const char *progress_json, void *data) {
+    struct progress_seen *seen = data;
+    seen->calls++;
+    int planned = -1, done = -1;
+    const char *total = strstr(progress_json, "\"total\":{");
+    if (total && sscanf(total, "\"total\":{\"planned\":%d,\"done\":%d", &planned, &done) == 2 &&
+        strstr(progress_json, "\"package\":\"octo-app\"") != NULL &&
+        strstr(progress_json, "\"rate_per_sec\":") != NULL && strstr(progress_json, "\"eta_secs\":") != NULL) {
+        seen->well_formed++;
+    }
+    if (done > seen->last_done) {
+        seen->last_done = done;
+    }
+}
+
 static void test_packages_cleanup(ghpackages_client *client) {
     ghpackages_owner org = {GHPACKAGES_OWNER_ORG, "octo-org"};
     ghpackages_owner other = {GHPACKAGES_OWNER_ORG, "other-org"};
@@ -850,12 +873,17 @@ static void test_packages_cleanup(ghpackages_client *client) {
     close(fd);
     char options[128];
     snprintf(options, sizeof options, "{\"journal\":\"%s\"}", journal);
+    struct progress_seen seen = {0, 0, 0};
     if (expect("execute packages",
-               ghpackages_execute_packages_cleanup(client, plan, options, &report, &error),
+               ghpackages_execute_packages_cleanup_with_progress(client, plan, options, on_progress, &seen,
+                                                                 &report, &error),
                GHPACKAGES_OK, &error)) {
         CHECK(strstr(report, "\"packages\":[") != NULL, "a report per package");
         CHECK(count_of(report, "\"deleted\":4") == 2, "four deleted, in the package and in total");
     }
+    CHECK(seen.calls == 4, "a progress event per deletion");
+    CHECK(seen.well_formed == 4, "each event has the package, the counts, the rate and the ETA");
+    CHECK(seen.last_done == 4, "the last event's total.done is the deletions");
     ghpackages_string_free(report);
     report = NULL;
     CHECK(version_count(client, &org, container, "octo-app") == before - 4, "four are gone");
@@ -867,9 +895,12 @@ static void test_packages_cleanup(ghpackages_client *client) {
     report = NULL;
 
     /* The same plan, saved and applied: the four are back, unchanged, and go. */
+    struct progress_seen applied = {0, 0, 0};
     if (expect("apply the saved plan",
-               ghpackages_apply_cleanup_plan(client, &org, plan, options, &report, &error),
+               ghpackages_apply_cleanup_plan_with_progress(client, &org, plan, options, on_progress, &applied,
+                                                           &report, &error),
                GHPACKAGES_OK, &error)) {
+        CHECK(applied.calls == 4 && applied.last_done == 4, "apply reports progress too");
         CHECK(count_of(report, "\"deleted\":4") == 2, "four deleted by the applied plan");
         CHECK(strstr(report, "\"skipped\"") == NULL, "nothing changed, nothing skipped");
     }
