@@ -195,6 +195,9 @@ pub async fn prune(ctx: &Context, args: PruneArgs, summary_md: Option<&Path>) ->
             "--concurrency must be at least 1",
         ));
     }
+    if let Some(path) = &args.plan_out {
+        plan_out_writable(path)?;
+    }
     let policy = policy_from_args(&args)?;
     let client = &ctx.client;
     // No request past --max-requests, planning's included; the budget of
@@ -350,6 +353,26 @@ fn keep_refs(client: &Client, args: &PruneArgs) -> Result<Vec<KeepRef>> {
         &args.keep_digest,
         sources,
     )
+}
+
+/// `--plan-out FILE` checked before planning (which may take long over an
+/// organization): its directory must exist.
+fn plan_out_writable(path: &Path) -> Result<()> {
+    let parent = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    if parent.is_dir() {
+        return Ok(());
+    }
+    Err(Error::invalid_input(
+        "plan_out",
+        format!(
+            "cannot write the plan to {}: directory {} does not exist (nothing was planned)",
+            path.display(),
+            parent.display()
+        ),
+    ))
 }
 
 /// `--plan-out FILE`: the plan saved for review and `ghpkg apply`.

@@ -317,7 +317,7 @@ async fn bad_budgets_are_refused_before_anything_is_deleted() {
         ),
         (
             &["--reserve", "5000"],
-            "a reserve of 5000 requests is the token's whole hourly budget (1000)",
+            "a reserve of 5000 requests exceeds the token's hourly budget (1000)",
         ),
     ];
     let dir = tempfile::tempdir().unwrap();

@@ -561,6 +561,36 @@ async fn bad_plan_files_and_plans_for_another_owner_are_refused() {
         before,
         "a refused plan deletes nothing"
     );
+    // --plan-out into a directory that does not exist fails before planning.
+    let nowhere = ghpkg(
+        &emulator,
+        &[
+            "--org",
+            "octo-org",
+            "prune",
+            "-t",
+            "container",
+            "app",
+            "--keep-latest",
+            "1",
+            "--plan-out",
+            "/nonexistent/dir/p.json",
+        ],
+    )
+    .await;
+    assert_eq!(nowhere.status.code(), Some(2), "{nowhere:?}");
+    assert!(
+        stderr(&nowhere).contains(
+            "cannot write the plan to /nonexistent/dir/p.json: directory /nonexistent/dir does not exist"
+        ),
+        "{}",
+        stderr(&nowhere)
+    );
+    assert_eq!(
+        stdout(&nowhere),
+        "",
+        "no plan was printed: nothing was planned"
+    );
     let both = ghpkg(
         &emulator,
         &[

@@ -266,10 +266,15 @@ pub(crate) async fn run(
         .rate_limit()
         .filter(|limit| options.budget.reserve > 0 && options.budget.reserve >= limit.limit)
     {
+        let against = if options.budget.reserve > limit.limit {
+            "exceeds the token's hourly budget"
+        } else {
+            "is the token's whole hourly budget"
+        };
         return Err(Error::invalid_input(
             "budget",
             format!(
-                "a reserve of {} requests is the token's whole hourly budget ({}): nothing could be deleted",
+                "a reserve of {} requests {against} ({}): nothing could be deleted",
                 options.budget.reserve, limit.limit
             ),
         ));
