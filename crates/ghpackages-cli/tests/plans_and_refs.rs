@@ -516,6 +516,9 @@ async fn bad_plan_files_and_plans_for_another_owner_are_refused() {
             .unwrap()
             .push(decision);
     });
+    let renamed = edited("renamed.json", &|p| {
+        p["packages"][0]["package"] = json!("ap")
+    });
     let repeated_id = saved["packages"][0]["decisions"][3]["version_id"].clone();
     let decided_twice_message =
         format!("invalid plan: app version {repeated_id} has more than one decision");
@@ -561,6 +564,19 @@ async fn bad_plan_files_and_plans_for_another_owner_are_refused() {
         before,
         "a refused plan deletes nothing"
     );
+    // A plan naming a package that does not exist (renamed, deleted, a
+    // typo): its versions are skipped as such, not as deleted by someone.
+    let missing = ghpkg(&emulator, &["apply", &renamed]).await;
+    assert_eq!(missing.status.code(), Some(0), "{missing:?}");
+    let text = stdout(&missing);
+    assert!(
+        text.contains(
+            "package ap not found (renamed or deleted since the plan, or misnamed in it)"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("deleted by someone else"), "{text}");
+    assert_eq!(active_ids(&emulator), before);
     // --plan-out into a directory that does not exist fails before planning.
     let nowhere = ghpkg(
         &emulator,

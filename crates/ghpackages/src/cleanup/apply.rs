@@ -13,7 +13,7 @@ use crate::cleanup::packages::{PackagePlan, PackagesPlan, PackagesReport, PLAN_F
 use crate::cleanup::plan::{version_tags, Action, Decision};
 use crate::cleanup::progress::Progress;
 use crate::client::Client;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::models::PackageVersion;
 use crate::owner::Owner;
 use crate::pagination::ListVersionsOptions;
@@ -91,20 +91,49 @@ pub async fn check_plan(client: &Client, plan: &PackagesPlan) -> Result<Vec<Skip
     let skipped: Vec<Vec<SkippedVersion>> = stream::iter(planned)
         .map(|i| async move {
             let package = &plan.packages[i];
-            let versions = client
+            let versions = match client
                 .list_all_package_versions(
                     owner,
                     plan.package_type,
                     &package.package,
                     &ListVersionsOptions::default(),
                 )
-                .await?;
+                .await
+            {
+                Ok(versions) => versions,
+                Err(error) if error.kind() == ErrorKind::NotFound => Vec::new(),
+                Err(error) => return Err(error),
+            };
+            if versions.is_empty() {
+                // GitHub removes a package with its last version: none
+                // listed is a package that no longer exists by this name.
+                return Ok(package_gone(package));
+            }
             check_package(client, owner, plan.package_type, package, &versions).await
         })
         .buffered(PACKAGES_AT_ONCE)
         .try_collect()
         .await?;
     Ok(skipped.into_iter().flatten().collect())
+}
+
+/// Every planned deletion of `package`, skipped: no package of that name
+/// exists now (renamed or deleted since the plan, or misnamed in the plan).
+fn package_gone(package: &PackagePlan) -> Vec<SkippedVersion> {
+    package
+        .decisions
+        .iter()
+        .filter(|d| d.action == Action::Delete)
+        .map(|d| SkippedVersion {
+            package: package.package.clone(),
+            version_id: d.version_id,
+            name: d.name.clone(),
+            reason: format!(
+                "package {} not found (renamed or deleted since the plan, or misnamed in it)",
+                package.package
+            ),
+        })
+        .collect()
 }
 
 async fn check_package(
