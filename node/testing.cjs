@@ -6,7 +6,7 @@
 // carries no server); this file adds the options, the clients, the error
 // class and disposal.
 
-const { readFile } = require('node:fs/promises')
+const { fileURLToPath } = require('node:url')
 const { Client, GitHubPackagesError } = require('./ghpackages.cjs')
 
 function loadEngine() {
@@ -30,22 +30,67 @@ function loadEngine() {
 
 const native = loadEngine()
 
-// The addon's errors carry the client's error codes; rethrown as the
-// package's error class, as the client's are.
+const CODES = new Set(['invalid_input', 'not_found', 'other'])
+
+// The addon's errors carry the client's error codes (decided once, in the
+// emulator crate's test kit); rethrown as the package's error class, as the
+// client's are. napi's own codes (a value of the wrong type reaching the
+// addon: `NumberExpected`, `StringExpected`...) are bad input too.
 function call(work) {
   try {
     return work()
   } catch (error) {
     if (typeof error?.code === 'string' && !(error instanceof GitHubPackagesError)) {
-      throw new GitHubPackagesError(error.message, { code: error.code })
+      const code = CODES.has(error.code) ? error.code : 'invalid_input'
+      throw new GitHubPackagesError(error.message, { code })
     }
     throw error
   }
 }
 
+function invalid(argument, message) {
+  return new GitHubPackagesError(`${argument}: ${message}`, { code: 'invalid_input', argument })
+}
+
+const describe = (value) =>
+  value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'string' ? `'${value}'` : typeof value
+
+const isPlainObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value)
+
+// `options` must be a plain object (or undefined) with only `known` keys; an
+// unknown key is refused, naming the known key it probably meant.
+function checkOptions(what, options, known, hint = '') {
+  if (options === undefined) return {}
+  if (!isPlainObject(options) || options instanceof URL) {
+    throw invalid(what, `expected an options object { ${known.join(', ')} }, not ${describe(options)}${hint}`)
+  }
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue
+    const camel = key.replace(/_([a-z])/g, (_, c) => c.toUpperCase())
+    const lower = key.toLowerCase()
+    const meant = known.find((k) => k === camel || k.toLowerCase() === lower || k === `${key}s`)
+    throw invalid(
+      what,
+      meant ? `unknown option '${key}'; did you mean '${meant}'?` : `unknown option '${key}'; the options are ${known.join(', ')}`,
+    )
+  }
+  return options
+}
+
+function checkNumber(argument, value) {
+  if (typeof value !== 'number') throw invalid(argument, `expected a number, not ${describe(value)}`)
+  return value
+}
+
+function checkString(argument, value) {
+  if (typeof value !== 'string') throw invalid(argument, `expected a string, not ${describe(value)}`)
+  return value
+}
+
 // Fault settings are camelCase here and snake_case in the emulator; an
 // unknown key reaches it as is and is refused there.
 function faultsJson(faults) {
+  if (!isPlainObject(faults)) throw invalid('faults', `expected an object, not ${describe(faults)}`)
   const body = {}
   for (const [key, value] of Object.entries(faults)) {
     body[key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = value
@@ -53,11 +98,17 @@ function faultsJson(faults) {
   return JSON.stringify(body)
 }
 
-async function fixtureJson(fixture) {
-  if (fixture === 'demo') return null
-  if (typeof fixture === 'string' || fixture instanceof URL) return readFile(fixture, 'utf8')
-  return JSON.stringify(fixture)
+// [fixture JSON, path]: the addon reads the file, and takes the path 'demo'
+// as the demo data.
+function fixtureSource(fixture) {
+  if (typeof fixture === 'string') return [null, fixture]
+  if (fixture instanceof URL) return [null, fileURLToPath(fixture)]
+  if (isPlainObject(fixture)) return [JSON.stringify(fixture), null]
+  throw invalid('fixture', `expected a fixture object, a path, a file: URL or 'demo', not ${describe(fixture)}`)
 }
+
+const START_OPTIONS = ['fixture', 'limits', 'timeFactor', 'faults']
+const CLOCK = ['days', 'hours', 'minutes', 'seconds']
 
 class Emulator {
   #server
@@ -70,10 +121,22 @@ class Emulator {
     this.#server = server
   }
 
-  static async start({ fixture = 'demo', limits = false, timeFactor = 1, faults = null } = {}) {
-    const data = await fixtureJson(fixture)
+  static async start(options) {
+    const hint =
+      typeof options === 'string' || options instanceof URL
+        ? `; give the fixture as an option: Emulator.start({ fixture: ${JSON.stringify(String(options))} })`
+        : ''
+    const { fixture = 'demo', limits = false, timeFactor = 1, faults = null } = checkOptions(
+      'Emulator.start',
+      options,
+      START_OPTIONS,
+      hint,
+    )
+    const [json, path] = fixtureSource(fixture)
+    if (typeof limits !== 'boolean') throw invalid('limits', `expected true or false, not ${describe(limits)}`)
+    checkNumber('timeFactor', timeFactor)
     const faultsText = faults == null ? null : faultsJson(faults)
-    return new Emulator(call(() => native.InProcessEmulator.start(data, limits, timeFactor, faultsText)))
+    return new Emulator(call(() => native.InProcessEmulator.start(json, path, limits, timeFactor, faultsText)))
   }
 
   get url() {
@@ -85,8 +148,9 @@ class Emulator {
   }
 
   client(options = {}) {
-    const token = options.token ?? this.defaultToken
-    if (token == null) throw new TypeError('the fixture has no tokens: pass { token }')
+    if (!isPlainObject(options)) throw invalid('client', `expected an options object, not ${describe(options)}`)
+    if (options.token != null) checkString('token', options.token)
+    const token = call(() => this.#server.token(options.token ?? null))
     return new Client({ baseUrl: this.url, tokenFromEnv: false, ...options, token })
   }
 
@@ -94,32 +158,51 @@ class Emulator {
     return new Date(call(() => this.#server.now()))
   }
 
-  advanceClock({ days = 0, hours = 0, minutes = 0, seconds = 0 } = {}) {
-    const by = ((days * 24 + hours) * 60 + minutes) * 60 + seconds
-    call(() => this.#server.advanceClock(by))
+  advanceClock(by) {
+    const { days = 0, hours = 0, minutes = 0, seconds = 0 } = checkOptions('advanceClock', by, CLOCK)
+    for (const [name, value] of Object.entries({ days, hours, minutes, seconds })) checkNumber(name, value)
+    call(() => this.#server.advanceClock(days, hours, minutes, seconds))
   }
 
   setFaults(faults = {}) {
-    call(() => this.#server.setFaults(faultsJson(faults)))
+    const text = faultsJson(faults)
+    call(() => this.#server.setFaults(text))
   }
 
   async load(fixture) {
-    const data = await fixtureJson(fixture)
-    if (data === null) throw new TypeError('the demo data can only be loaded into a new emulator')
-    call(() => this.#server.load(data))
+    const [json, path] = fixtureSource(fixture)
+    call(() => this.#server.load(json, path))
   }
 
-  addPackage(owner, packageType, name, { versions = [], ...fields } = {}) {
-    const text = JSON.stringify({ owner, package_type: packageType, name, versions, ...fields })
+  addPackage(owner, packageType, name, fields) {
+    checkString('owner', owner)
+    checkString('packageType', packageType)
+    checkString('name', name)
+    if (fields !== undefined && !isPlainObject(fields)) {
+      throw invalid('fields', `expected an object of fixture fields, not ${describe(fields)}`)
+    }
+    const { versions = [], ...rest } = fields ?? {}
+    const text = JSON.stringify({ owner, package_type: packageType, name, versions, ...rest })
     call(() => this.#server.addPackage(text))
   }
 
-  versions(owner, packageType, name, { state = 'active' } = {}) {
+  versions(owner, packageType, name, options) {
+    checkString('owner', owner)
+    checkString('packageType', packageType)
+    checkString('name', name)
+    const hint = typeof options === 'string' ? `; give the state as an option: { state: '${options}' }` : ''
+    const { state = 'active' } = checkOptions('versions', options, ['state'], hint)
+    checkString('state', state)
     return JSON.parse(call(() => this.#server.versions(owner, packageType, name, state)))
   }
 
+  /**
+   * Stops serving at once and resolves when the server is down: requests in
+   * flight may finish for five seconds, then those still unfinished are cut
+   * off. The wait is off the JavaScript thread.
+   */
   async stop() {
-    this.#server.stop()
+    await this.#server.stop()
   }
 
   async [Symbol.asyncDispose]() {

@@ -37,7 +37,12 @@ export interface EmulatorOptions {
   faults?: Faults | null
 }
 
-/** How far to move the clock; negative values move it back. */
+/**
+ * How far to move the clock (the sum of the four); negative values move it
+ * back. Each must be a finite number, and the emulator's time stays within
+ * 1970-01-01 to 9999-12-31: otherwise the move is refused (`invalid_input`)
+ * and changes nothing.
+ */
 export interface ClockAdvance {
   days?: number
   hours?: number
@@ -51,9 +56,18 @@ export interface ClockAdvance {
  * the 30-day restore window, rate limits), a clock the test moves and fault
  * injection. `await using emulator = await Emulator.start()` stops it at the
  * end of the block.
+ *
+ * Errors are `GitHubPackagesError`s: code `invalid_input` for refused
+ * data, settings, clock moves, a missing token or an argument of the wrong
+ * type or shape (an unknown option key included), `not_found` for an unknown
+ * account or package, `other` once stopped.
  */
 export declare class Emulator {
-  /** Starts an emulator; `{ fixture: 'demo' }` by default. */
+  /**
+   * Starts an emulator; `{ fixture: 'demo' }` by default. A fixture path that
+   * cannot be read is refused (`invalid_input`); `'demo'` is the only
+   * built-in name.
+   */
   static start(options?: EmulatorOptions): Promise<Emulator>
   private constructor()
   /** `http://127.0.0.1:PORT`. */
@@ -65,14 +79,15 @@ export declare class Emulator {
   /** The emulator's time: the system time plus the clock's advance. */
   now(): Date
   /** Moves the clock: the 30-day restore window, `deleted_at` and rate-limit windows follow. */
-  advanceClock(by: ClockAdvance): void
+  advanceClock(by?: ClockAdvance): void
   /** Replaces the fault injection; without an argument, turns it off. */
   setFaults(faults?: Faults): void
-  /** Adds a fixture's data (all of it or, when refused, none). */
+  /** Adds a fixture's data (all of it or, when refused, none); not the demo data. */
   load(fixture: Exclude<FixtureSource, 'demo'>): Promise<void>
   /**
    * Creates a package; `versions` and the other fields are in the fixture
    * format. A version without `created_at` is created at the emulator's time.
+   * Throws with code `not_found` when `owner` is not an account of the emulator's.
    */
   addPackage(
     owner: string,
@@ -91,7 +106,14 @@ export declare class Emulator {
     name: string,
     options?: { state?: 'active' | 'deleted' },
   ): PackageVersion[]
-  /** Stops serving; requests in flight finish. Stopping again does nothing. */
+  /**
+   * Stops serving: no new connections, and the control methods throw (code
+   * `other`). Requests in flight may finish for a grace period of five
+   * seconds; those still unfinished then are cut off (their clients see the
+   * connection break). Resolves when the server is down; the wait runs off
+   * the JavaScript thread, so the event loop keeps running. Stopping again
+   * resolves at once.
+   */
   stop(): Promise<void>
   [Symbol.asyncDispose](): Promise<void>
 }

@@ -37,7 +37,7 @@ test('the demo data and its first token by default; stop ends serving', async ()
   await emulator.stop()
   const after = new Client({ baseUrl: emulator.url, token: 'ghp_demo_octocat', retry: { maxAttempts: 1 } })
   await assert.rejects(after.org('octo-org').getPackage('container', 'octo-app'), rejectsWith('transport'))
-  assert.throws(() => emulator.advanceClock({ days: 1 }), /stopped/)
+  assert.throws(() => emulator.advanceClock({ days: 1 }), rejectsWith('other'))
 })
 
 test('Symbol.asyncDispose stops it', async () => {
@@ -114,6 +114,7 @@ test('load and addPackage, Dates allowed', async (t) => {
   const emulator = await Emulator.start({ fixture: {} })
   t.after(() => emulator.stop())
   assert.equal(emulator.defaultToken, null)
+  assert.throws(() => emulator.client(), rejectsWith('invalid_input'))
   assert.throws(() => emulator.client(), /no tokens/)
   await emulator.load(SMALL)
   const created = new Date('2025-01-02T03:04:05Z')
@@ -131,20 +132,75 @@ test('bad input is refused', async (t) => {
   await assert.rejects(Emulator.start({ fixture: { users: [{ login: 'x', unknown: 1 }] } }), rejectsWith('invalid_input'))
   await assert.rejects(Emulator.start({ timeFactor: 0 }), rejectsWith('invalid_input'))
   await assert.rejects(Emulator.start({ faults: { errorRat: 1 } }), /error_rat/)
-  await assert.rejects(Emulator.start({ fixture: '/no/such/fixture.json' }), { code: 'ENOENT' })
+  for (const fixture of ['demo2', '/no/such/fixture.json']) {
+    await assert.rejects(Emulator.start({ fixture }), (error) => {
+      rejectsWith('invalid_input')(error)
+      assert.ok(error.message.includes(fixture), error.message)
+      assert.ok(error.message.includes('"demo"'), error.message)
+      return true
+    })
+  }
+  // Wrong types and shapes are invalid_input, never napi's own codes.
+  await assert.rejects(Emulator.start({ timeFactor: 'x' }), rejectsWith('invalid_input'))
+  await assert.rejects(Emulator.start({ limits: 'yes' }), rejectsWith('invalid_input'))
+  await assert.rejects(Emulator.start('./fixture.json'), (error) => {
+    rejectsWith('invalid_input')(error)
+    assert.match(error.message, /\{ fixture: "\.\/fixture\.json" \}/)
+    return true
+  })
+  await assert.rejects(Emulator.start({ time_factor: 0 }), /unknown option 'time_factor'; did you mean 'timeFactor'\?/)
+  await assert.rejects(Emulator.start({ users: [] }), rejectsWith('invalid_input'))
+  await assert.rejects(Emulator.start({ fixture: 0 }), rejectsWith('invalid_input'))
   assert.throws(() => new Emulator({}), TypeError)
   const emulator = await Emulator.start()
   t.after(() => emulator.stop())
   assert.throws(() => emulator.setFaults({ errorRate: 2 }), rejectsWith('invalid_input'))
   assert.throws(() => emulator.addPackage('octo-org', 'container', 'octo-app'), /octo-app/)
-  assert.throws(() => emulator.addPackage('nobody', 'npm', 'x'), /nobody/)
+  assert.throws(() => emulator.addPackage('nobody', 'npm', 'x'), rejectsWith('not_found'))
+  assert.throws(() => emulator.addPackage('octo-org', 'debian', 'x'), rejectsWith('invalid_input'))
+  assert.throws(() => emulator.addPackage('octo-org', 3, 'x'), rejectsWith('invalid_input'))
+  assert.throws(() => emulator.versions('octo-org', 'container', 'octo-app', 'deleted'), /\{ state: 'deleted' \}/)
+  assert.throws(() => emulator.advanceClock(3), rejectsWith('invalid_input'))
+  assert.throws(() => emulator.advanceClock({ seconds: '5' }), rejectsWith('invalid_input'))
+  assert.throws(() => emulator.advanceClock({ day: 1 }), /did you mean 'days'/)
   assert.throws(() => emulator.versions('octo-org', 'debian', 'octo-app'), rejectsWith('invalid_input'))
   assert.throws(
     () => emulator.versions('octo-org', 'container', 'octo-app', { state: 'gone' }),
     rejectsWith('invalid_input'),
   )
   assert.throws(() => emulator.versions('octo-org', 'container', 'missing'), rejectsWith('not_found'))
-  await assert.rejects(emulator.load('demo'), /demo/)
+  await assert.rejects(emulator.load('demo'), rejectsWith('invalid_input'))
+  await assert.rejects(emulator.load('demo2'), /demo2/)
+})
+
+test('clock moves that are not finite or out of range are refused and change nothing', async (t) => {
+  const emulator = await Emulator.start()
+  t.after(() => emulator.stop())
+  emulator.advanceClock({ days: 2 })
+  emulator.advanceClock()
+  const before = emulator.now()
+  for (const by of [{ days: 1e12 }, { days: 999_999_999 }, { days: -1e9 }, { hours: Infinity }, { days: NaN }]) {
+    assert.throws(() => emulator.advanceClock(by), rejectsWith('invalid_input'))
+  }
+  assert.ok(emulator.now() - before < 86_400_000)
+  assert.ok(emulator.now() - Date.now() > 86_400_000)
+})
+
+test('stop() keeps the event loop running and cuts off a request still in flight', async () => {
+  const emulator = await Emulator.start({ faults: { latencyMs: 60_000 } })
+  const request = emulator.client({ retry: { maxAttempts: 1 } }).org('octo-org').getPackage('container', 'octo-app')
+  const outcome = request.then(
+    () => 'answered',
+    (error) => error.code,
+  )
+  await new Promise((resolve) => setTimeout(resolve, 500)) // lets the request reach the server
+  let ticked = false
+  setImmediate(() => {
+    ticked = true
+  })
+  await emulator.stop()
+  assert.ok(ticked, 'the event loop did not run while the emulator stopped')
+  assert.equal(await outcome, 'transport')
 })
 
 test('CommonJS require gives the same class', () => {

@@ -12,22 +12,25 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 /** An emulator serving on 127.0.0.1 in this process. */
 export declare class InProcessEmulator {
   /**
-   * Starts serving. `fixture`: fixture JSON, `null` for the demo data;
+   * Starts serving, with the data of `fixtureJson` (fixture JSON text) or
+   * else of `fixturePath` (a file; `"demo"` or neither: the demo data);
    * `faults`: fault settings as JSON, or `null`.
    */
-  static start(fixture: string | undefined | null, limits: boolean, timeFactor: number, faults?: string | undefined | null): InProcessEmulator
+  static start(fixtureJson: string | undefined | null, fixturePath: string | undefined | null, limits: boolean, timeFactor: number, faults?: string | undefined | null): InProcessEmulator
   /** `http://127.0.0.1:PORT`. */
   get url(): string
   /** The fixture's first token, or `null`. */
   get defaultToken(): string | null
-  /** Moves the clock by `seconds` (negative: back). */
-  advanceClock(seconds: number): void
+  /** `token`, else the fixture's first one (`invalid_input` when it has none). */
+  token(token?: string | undefined | null): string
+  /** Moves the clock by the sum of the four (negative: back). */
+  advanceClock(days: number, hours: number, minutes: number, seconds: number): void
   /** The emulator's time, RFC 3339. */
   now(): string
   /** Replaces the fault settings (JSON). */
   setFaults(faults: string): void
-  /** Adds a fixture's data (JSON). */
-  load(fixture: string): void
+  /** Adds a fixture's data: `fixtureJson`, else the file `fixturePath`. */
+  load(fixtureJson?: string | undefined | null, fixturePath?: string | undefined | null): void
   /** Creates a package (JSON in the fixture format). */
   addPackage(packageJson: string): void
   /**
@@ -35,6 +38,12 @@ export declare class InProcessEmulator {
    * API answers: `state` is `active` or `deleted` (still restorable).
    */
   versions(owner: string, packageType: string, name: string, state: string): string
-  /** Stops serving (requests in flight finish); later calls do nothing. */
-  stop(): void
+  /**
+   * Stops serving at once (later calls of the other methods fail) and
+   * resolves when the server is down: requests in flight may finish for
+   * five seconds, then those still unfinished are cut off. The wait is on
+   * a worker thread, so the event loop keeps running. Stopping again
+   * resolves at once.
+   */
+  stop(): Promise<void>
 }

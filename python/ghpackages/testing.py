@@ -15,10 +15,17 @@ module), so nothing else needs installing::
 Under pytest, the ``ghpackages_emulator`` fixture gives one per test (see
 ``ghpackages.pytest_plugin``). The fixture format and the demo data are
 described in the emulator's README.
+
+Errors are the client's: :class:`ghpackages.InvalidInputError` (a
+``ValueError``) for refused data, settings, clock moves or a missing token,
+:class:`ghpackages.NotFoundError` for an unknown account or package,
+:class:`ghpackages.GitHubPackagesError` with ``code == "other"`` once the
+emulator is stopped, and ``TypeError`` for an argument of the wrong type.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import json
 import os
@@ -64,14 +71,19 @@ def _to_json(value: object) -> str:
     return json.dumps(value, default=_json_value)
 
 
-def _fixture_json(fixture: FixtureSource) -> Optional[str]:
-    """The fixture as JSON text; ``None`` for the demo data."""
+def _fixture_source(
+    fixture: FixtureSource,
+) -> tuple[Optional[str], Optional[Union[str, "os.PathLike[str]"]]]:
+    """The fixture as (JSON text, None) or (None, path); the engine reads the
+    file, and takes the path ``"demo"`` as the demo data."""
     if isinstance(fixture, Mapping):
-        return _to_json(fixture)
-    if fixture == "demo":
-        return None
-    with open(fixture, encoding="utf-8") as file:
-        return file.read()
+        return _to_json(fixture), None
+    if isinstance(fixture, (str, os.PathLike)):
+        return None, fixture
+    raise TypeError(
+        f"fixture: expected a mapping, a path (str or os.PathLike) or \"demo\", "
+        f"not {type(fixture).__name__}"
+    )
 
 
 class Emulator:
@@ -93,7 +105,7 @@ class Emulator:
         faults: Optional[Mapping[str, Any]] = None,
     ) -> None:
         self._server = InProcessEmulator(
-            _fixture_json(fixture),
+            *_fixture_source(fixture),
             limits,
             time_factor,
             None if faults is None else _to_json(dict(faults)),
@@ -109,25 +121,20 @@ class Emulator:
         """The fixture's first token (``ghp_demo_octocat`` for the demo data)."""
         return self._server.default_token
 
-    def _token(self, token: Optional[str]) -> str:
-        chosen = token if token is not None else self.default_token
-        if chosen is None:
-            raise ValueError("the fixture has no tokens: pass token=")
-        return chosen
-
     def client(self, token: Optional[str] = None, **options: Any) -> Client:
         """A :class:`ghpackages.Client` for this emulator (``token`` defaults
-        to :attr:`default_token`; the environment's token is not read).
-        ``options`` are the client's other keyword arguments."""
+        to :attr:`default_token`; the environment's token is not read;
+        ``InvalidInputError`` when the fixture has no tokens and none is
+        given). ``options`` are the client's other keyword arguments."""
         options.setdefault("base_url", self.url)
         options.setdefault("token_from_env", False)
-        return Client(self._token(token), **options)
+        return Client(self._server.token(token), **options)
 
     def async_client(self, token: Optional[str] = None, **options: Any) -> AsyncClient:
         """An :class:`ghpackages.AsyncClient` for this emulator, as :meth:`client`."""
         options.setdefault("base_url", self.url)
         options.setdefault("token_from_env", False)
-        return AsyncClient(self._token(token), **options)
+        return AsyncClient(self._server.token(token), **options)
 
     def now(self) -> datetime.datetime:
         """The emulator's current time (the system time plus the clock's advance)."""
@@ -141,13 +148,12 @@ class Emulator:
         minutes: float = 0,
         seconds: float = 0,
     ) -> None:
-        """Moves the emulator's clock (negative values move it back): the
-        30-day restore window, ``deleted_at`` and rate-limit windows follow."""
-        self._server.advance_clock(
-            datetime.timedelta(
-                days=days, hours=hours, minutes=minutes, seconds=seconds
-            ).total_seconds()
-        )
+        """Moves the emulator's clock by the sum of the four (negative values
+        move it back): the 30-day restore window, ``deleted_at`` and
+        rate-limit windows follow. ``InvalidInputError`` for a value that is
+        not finite or a move that would take the emulator's time outside
+        1970-01-01 to 9999-12-31; a refused move changes nothing."""
+        self._server.advance_clock(days, hours, minutes, seconds)
 
     def set_faults(
         self,
@@ -183,11 +189,9 @@ class Emulator:
         )
 
     def load(self, fixture: FixtureSource) -> None:
-        """Adds a fixture's data (all of it or, when it is refused, none)."""
-        data = _fixture_json(fixture)
-        if data is None:
-            raise ValueError("the demo data can only be loaded into a new emulator")
-        self._server.load(data)
+        """Adds a fixture's data (all of it or, when it is refused, none); not
+        the demo data."""
+        self._server.load(*_fixture_source(fixture))
 
     def add_package(
         self,
@@ -201,10 +205,15 @@ class Emulator:
         """Creates a package of ``owner``. ``versions`` and ``fields``
         (``visibility``, ``repository``, ``generate``, ...) are in the
         fixture format; times may be aware ``datetime`` objects. A version
-        without ``created_at`` is created at the emulator's current time."""
+        without ``created_at`` is created at the emulator's current time.
+        ``NotFoundError`` when ``owner`` is not an account of the emulator's."""
+        if not isinstance(package_type, str):
+            raise TypeError(
+                f"package_type: expected a PackageType or str, not {type(package_type).__name__}"
+            )
         package = {
             "owner": owner,
-            "package_type": str(package_type),
+            "package_type": package_type,
             "name": name,
             "versions": [dict(v) for v in versions],
             **fields,
@@ -221,12 +230,17 @@ class Emulator:
     ) -> list[PackageVersion]:
         """The versions of a live package, newest first, whatever a token
         may see: ``state="active"``, or ``"deleted"`` for those deleted and
-        still restorable. Raises ``LookupError`` for an unknown owner or
+        still restorable. Raises ``NotFoundError`` for an unknown owner or
         package."""
         return self._server.versions(owner, package_type, name, state)
 
     def stop(self) -> None:
-        """Stops serving; requests in flight finish. Stopping again does nothing."""
+        """Stops serving: no new connections; requests in flight may finish
+        for a grace period of five seconds, then those still unfinished are
+        cut off (their clients see the connection break). Blocks until the
+        server is down, so for up to those five seconds while requests are
+        in flight (``async with`` waits in a thread instead, and the event
+        loop keeps running). Stopping again does nothing."""
         self._server.stop()
 
     def __enter__(self) -> Emulator:
@@ -249,7 +263,9 @@ class Emulator:
         exc: Optional[BaseException],
         traceback: Optional[TracebackType],
     ) -> None:
-        self.stop()
+        # The stop may wait for requests in flight: in a thread, so that the
+        # event loop (and those requests' clients) keep running.
+        await asyncio.get_running_loop().run_in_executor(None, self.stop)
 
     def __repr__(self) -> str:
         return f"Emulator(url={self.url!r})"

@@ -85,8 +85,9 @@ def test_async_with_and_async_client() -> None:
     emulator, deleted, left = asyncio.run(main())
     assert (deleted, left) == ("2.0.0", ["1.0.0"])
     # Leaving the block stopped it: its control methods refuse, its url is closed.
-    with pytest.raises(RuntimeError, match="stopped"):
+    with pytest.raises(ghpackages.GitHubPackagesError, match="stopped") as stopped:
         emulator.now()
+    assert stopped.value.code == "other"
     with pytest.raises(ghpackages.TransportError):
         ghpackages.Client(
             "ghp_carol", base_url=emulator.url, retry=ghpackages.RetryPolicy.none()
@@ -159,8 +160,10 @@ def test_add_package_and_load() -> None:
     created = datetime(2025, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
     with Emulator({}) as emulator:
         assert emulator.default_token is None
-        with pytest.raises(ValueError, match="no tokens"):
+        with pytest.raises(ghpackages.InvalidInputError, match="no tokens"):
             emulator.client()
+        with pytest.raises(ghpackages.InvalidInputError, match="no tokens"):
+            emulator.async_client()
         emulator.load(SMALL)
         emulator.add_package(
             "carol",
@@ -179,36 +182,128 @@ def test_add_package_and_load() -> None:
 
 
 def test_bad_input_is_refused() -> None:
-    with pytest.raises(ValueError, match="invalid fixture"):
+    with pytest.raises(ghpackages.InvalidInputError, match="invalid fixture"):
         Emulator({"users": [{"login": "x", "unknown": 1}]})
-    with pytest.raises(ValueError, match="time_factor"):
+    with pytest.raises(ghpackages.InvalidInputError, match="time factor"):
         Emulator(time_factor=0)
-    with pytest.raises(ValueError, match="invalid faults"):
+    with pytest.raises(ghpackages.InvalidInputError, match="invalid faults"):
         Emulator(faults={"error_rat": 1.0})
-    with pytest.raises(FileNotFoundError):
-        Emulator("/no/such/fixture.json")
+    with pytest.raises(TypeError):
+        Emulator(time_factor="fast")  # type: ignore[arg-type]
     with Emulator() as emulator:
-        with pytest.raises(ValueError, match="error_rate"):
+        with pytest.raises(ghpackages.InvalidInputError, match="error_rate"):
             emulator.set_faults(error_rate=2.0)
         with pytest.raises(ValueError, match="timezone"):
             emulator.add_package(
                 "octo-org", "npm", "naive", versions=[{"name": "1", "created_at": datetime(2025, 1, 1)}]
             )
-        with pytest.raises(ValueError, match="octo-app"):
+        with pytest.raises(ghpackages.InvalidInputError, match="invalid package: .*octo-app"):
             emulator.add_package("octo-org", "container", "octo-app")
-        with pytest.raises(ValueError, match="nobody"):
-            emulator.add_package("nobody", "npm", "x")
-        with pytest.raises(ghpackages.InvalidInputError):
+        with pytest.raises(ghpackages.InvalidInputError, match="debian") as bad_type:
+            emulator.add_package("octo-org", "debian", "x")
+        assert bad_type.value.argument == "package_type"
+        with pytest.raises(TypeError, match="package_type"):
+            emulator.add_package("octo-org", 3, "x")  # type: ignore[arg-type]
+        with pytest.raises(ghpackages.InvalidInputError, match="debian") as bad_type:
             emulator.versions("octo-org", "debian", "octo-app")
-        with pytest.raises(ghpackages.InvalidInputError):
+        assert bad_type.value.argument == "package_type"
+        with pytest.raises(ghpackages.InvalidInputError, match="gone"):
             emulator.versions("octo-org", "container", "octo-app", state="gone")
-        with pytest.raises(LookupError, match="missing"):
-            emulator.versions("octo-org", "container", "missing")
-        with pytest.raises(ValueError, match="demo"):
+        with pytest.raises(TypeError):
+            emulator.versions("octo-org", "container", "octo-app", "deleted")  # type: ignore[misc]
+        with pytest.raises(ghpackages.InvalidInputError, match="demo"):
             emulator.load("demo")
     emulator.stop()
-    with pytest.raises(RuntimeError, match="stopped"):
+    with pytest.raises(ghpackages.GitHubPackagesError, match="stopped") as stopped:
         emulator.advance_clock(days=1)
+    assert stopped.value.code == "other"
+
+
+def test_unknown_accounts_and_packages_are_not_found() -> None:
+    with Emulator() as emulator:
+        with pytest.raises(ghpackages.NotFoundError, match="missing"):
+            emulator.versions("octo-org", "container", "missing")
+        with pytest.raises(ghpackages.NotFoundError, match="nobody"):
+            emulator.versions("nobody", "container", "octo-app")
+        with pytest.raises(ghpackages.NotFoundError, match='no account "nobody"') as caught:
+            emulator.add_package("nobody", "npm", "x")
+        assert "invalid fixture" not in str(caught.value)
+        assert caught.value.code == "not_found"
+        # Nothing was created: the owner still has no such package.
+        with pytest.raises(ghpackages.NotFoundError):
+            emulator.versions("nobody", "npm", "x")
+
+
+def test_an_unreadable_fixture_path_names_the_path_and_the_demo_name(tmp_path: Path) -> None:
+    for fixture in ("demo2", tmp_path / "no-such.json"):
+        with pytest.raises(ghpackages.InvalidInputError) as caught:
+            Emulator(fixture)
+        message = str(caught.value)
+        assert str(fixture) in message, message
+        assert '"demo"' in message, message
+        assert caught.value.argument == "fixture"
+    with Emulator({}) as emulator:
+        with pytest.raises(ghpackages.InvalidInputError, match="demo2"):
+            emulator.load("demo2")
+
+
+def test_fixtures_that_are_not_a_mapping_or_a_path_are_a_type_error() -> None:
+    # An int would otherwise be a file descriptor (0: standard input).
+    for fixture in (0, 3, 1.5, b"demo", ["demo"], None):
+        with pytest.raises(TypeError, match="fixture"):
+            Emulator(fixture)  # type: ignore[arg-type]
+    with Emulator({}) as emulator:
+        with pytest.raises(TypeError, match="fixture"):
+            emulator.load(0)  # type: ignore[arg-type]
+
+
+def test_clock_moves_that_are_not_finite_or_out_of_range_are_refused() -> None:
+    with Emulator() as emulator:
+        emulator.advance_clock(days=2)
+        before = emulator.now()
+        for move in (
+            {"days": 999_999_999},
+            {"days": 1e12},
+            {"days": -1e9},
+            {"seconds": 1e300},
+            {"hours": float("inf")},
+        ):
+            with pytest.raises(ghpackages.InvalidInputError, match="1970-01-01 to 9999-12-31|finite"):
+                emulator.advance_clock(**move)
+        with pytest.raises(ghpackages.InvalidInputError, match="days: .*finite.*NaN") as nan:
+            emulator.advance_clock(days=float("nan"))
+        assert nan.value.argument == "days"
+        with pytest.raises(TypeError):
+            emulator.advance_clock(seconds="5")  # type: ignore[arg-type]
+        # Refused moves changed nothing: the clock is still two days ahead.
+        assert emulator.now() - before < timedelta(days=1)
+        assert emulator.now() - datetime.now(timezone.utc) > timedelta(days=1)
+
+
+def test_async_exit_waits_for_the_stop_without_blocking_the_event_loop() -> None:
+    async def main() -> tuple[bool, BaseException | None]:
+        ran_during_exit = asyncio.Event()
+        async with Emulator(faults={"latency_ms": 60_000}) as emulator:
+            client = emulator.async_client(retry=ghpackages.RetryPolicy.none())
+            request = asyncio.ensure_future(
+                client.org("octo-org").get_package("container", "octo-app")
+            )
+            await asyncio.sleep(0.5)  # lets the request reach the server
+            # Scheduled now, runs only if the exit below yields to the loop.
+            asyncio.get_running_loop().call_soon(ran_during_exit.set)
+        ran = ran_during_exit.is_set()
+        failure = None
+        try:
+            await request
+        except BaseException as error:  # noqa: BLE001
+            failure = error
+        return ran, failure
+
+    ran, failure = asyncio.run(main())
+    assert ran, "the event loop did not run while the emulator stopped"
+    # The request (60 s of latency) did not finish: after the grace period
+    # its connection was closed.
+    assert isinstance(failure, ghpackages.TransportError), repr(failure)
 
 
 def test_plugin_fixture_gives_the_demo_data(ghpackages_emulator: Emulator) -> None:
@@ -265,14 +360,14 @@ class TestUserDataFixture:
 
     def test_overrides_the_demo_data(self, ghpackages_emulator: Emulator) -> None:
         assert names(ghpackages_emulator.versions("carol", "npm", "tiny")) != []
-        with pytest.raises(LookupError):
+        with pytest.raises(ghpackages.NotFoundError):
             ghpackages_emulator.versions("octo-org", "container", "octo-app")
 
     @pytest.mark.ghpackages_emulator("demo")
     def test_a_marker_fixture_wins_over_it(self, ghpackages_emulator: Emulator) -> None:
         assert ghpackages_emulator.default_token == "ghp_demo_octocat"
         assert len(ghpackages_emulator.versions("octo-org", "container", "octo-app")) == 8
-        with pytest.raises(LookupError):
+        with pytest.raises(ghpackages.NotFoundError):
             ghpackages_emulator.versions("carol", "npm", "tiny")
 
     @pytest.mark.ghpackages_emulator(faults={"error_rate": 1.0, "error_statuses": [503]})

@@ -1,189 +1,136 @@
-//! The engine of `ghpackages/testing`: the emulator crate's server, started
-//! in this process on a runtime of its own, and its in-process control. An
-//! addon of its own (npm package `ghpackages-testing`), so the client's addon
-//! does not carry a server. The JavaScript side (`node/testing.cjs`) adds
-//! `Emulator.start()`, the clients, the error class and `Symbol.asyncDispose`.
+//! The engine of `ghpackages/testing`: the emulator crate's in-process test
+//! kit (`ghpackages_emulator::kit`, which holds the logic and decides the
+//! error codes), converted to JavaScript. An addon of its own (npm package
+//! `ghpackages-testing`), so the client's addon does not carry a server. The
+//! JavaScript side (`node/testing.cjs`) checks the shapes of the arguments
+//! and adds `Emulator.start()`, the clients, the error class and
+//! `Symbol.asyncDispose`.
 //!
 //! Errors carry the client's error codes as their `code`: `invalid_input`
 //! for refused data or settings, `not_found` for an unknown account or
-//! package, `other` otherwise.
+//! package, `other` once stopped.
 #![deny(clippy::all)]
 
-use std::sync::{Mutex, PoisonError};
-
 use chrono::SecondsFormat;
-use ghpackages_emulator::{
-    ControlError, Emulator, EmulatorConfig, FaultsConfig, Fixture, LimitsConfig, PackageFixture,
-    PackageType, RunningEmulator, VersionState,
-};
-use napi::Error;
+use ghpackages_emulator::kit::{self, FixtureSource, KitError, StartOptions, Stopping};
+use napi::bindgen_prelude::AsyncTask;
+use napi::{Env, Error, Task};
 use napi_derive::napi;
-use tokio::runtime::Runtime;
 
 type Result<T> = napi::Result<T, &'static str>;
 
-fn invalid(problem: impl std::fmt::Display) -> Error<&'static str> {
-    Error::new("invalid_input", problem.to_string())
+fn kit_error(err: KitError) -> Error<&'static str> {
+    Error::new(err.code(), err.message)
 }
 
-fn other(problem: impl std::fmt::Display) -> Error<&'static str> {
-    Error::new("other", problem.to_string())
-}
-
-fn control(err: ControlError) -> Error<&'static str> {
-    match err {
-        ControlError::NotFound(message) => Error::new("not_found", message),
-        ControlError::Invalid(message) => invalid(message),
+/// `json` (fixture JSON), else `path` (`"demo"`, or neither: the demo data).
+fn source(json: Option<String>, path: Option<String>) -> FixtureSource {
+    match (json, path) {
+        (Some(json), _) => FixtureSource::Json(json),
+        (None, Some(path)) => FixtureSource::from_name_or_path(&path),
+        (None, None) => FixtureSource::Demo,
     }
-}
-
-fn fixture(json: Option<&str>) -> Result<Fixture> {
-    json.map_or_else(
-        || Ok(Fixture::demo()),
-        |json| Fixture::from_json(json).map_err(invalid),
-    )
-}
-
-fn faults(json: &str) -> Result<FaultsConfig> {
-    serde_json::from_str(json).map_err(|err| invalid(format!("invalid faults: {err}")))
-}
-
-/// Runs `work` on a thread of its own: the JavaScript thread may be inside a
-/// runtime, where starting or blocking on another one is refused.
-fn off_thread<T: Send>(work: impl FnOnce() -> T + Send) -> T {
-    std::thread::scope(|scope| scope.spawn(work).join())
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-}
-
-struct Serving {
-    runtime: Runtime,
-    emulator: RunningEmulator,
-}
-
-fn start(config: EmulatorConfig) -> Result<Serving> {
-    off_thread(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .thread_name("ghpackages-emulator")
-            .enable_all()
-            .build()
-            .map_err(other)?;
-        let emulator = runtime.block_on(Emulator::start(config)).map_err(invalid)?;
-        Ok(Serving { runtime, emulator })
-    })
 }
 
 /// An emulator serving on 127.0.0.1 in this process.
 #[napi]
-pub struct InProcessEmulator {
-    url: String,
-    default_token: Option<String>,
-    serving: Mutex<Option<Serving>>,
-}
+pub struct InProcessEmulator(kit::InProcessEmulator);
 
-impl InProcessEmulator {
-    fn with<T>(&self, work: impl FnOnce(&RunningEmulator) -> Result<T>) -> Result<T> {
-        let serving = self.serving.lock().unwrap_or_else(PoisonError::into_inner);
-        match serving.as_ref() {
-            Some(serving) => work(&serving.emulator),
-            None => Err(other("the emulator was stopped")),
+/// The wait of `stop()`, on a thread of libuv's pool.
+pub struct StopTask(Option<Stopping>);
+
+impl Task for StopTask {
+    type Output = ();
+    type JsValue = ();
+
+    fn compute(&mut self) -> napi::Result<()> {
+        if let Some(stopping) = self.0.take() {
+            stopping.finish();
         }
+        Ok(())
+    }
+
+    fn resolve(&mut self, _env: Env, (): ()) -> napi::Result<()> {
+        Ok(())
     }
 }
 
 #[napi]
 impl InProcessEmulator {
-    /// Starts serving. `fixture`: fixture JSON, `null` for the demo data;
+    /// Starts serving, with the data of `fixtureJson` (fixture JSON text) or
+    /// else of `fixturePath` (a file; `"demo"` or neither: the demo data);
     /// `faults`: fault settings as JSON, or `null`.
     #[napi(factory)]
     pub fn start(
-        fixture: Option<String>,
+        fixture_json: Option<String>,
+        fixture_path: Option<String>,
         limits: bool,
         time_factor: f64,
         faults: Option<String>,
     ) -> Result<Self> {
-        let fixture = self::fixture(fixture.as_deref())?;
-        if !(time_factor.is_finite() && time_factor > 0.0) {
-            return Err(invalid("timeFactor must be a positive number"));
-        }
-        let default_token = fixture.tokens.first().map(|t| t.token.clone());
-        let config = EmulatorConfig {
-            fixture: Some(fixture),
-            limits: LimitsConfig {
-                enabled: limits,
-                time_factor,
-                ..LimitsConfig::default()
-            },
-            faults: faults
-                .as_deref()
-                .map(self::faults)
-                .transpose()?
-                .unwrap_or_default(),
-            ..EmulatorConfig::default()
-        };
-        let serving = start(config)?;
-        Ok(InProcessEmulator {
-            url: serving.emulator.base_url().to_owned(),
-            default_token,
-            serving: Mutex::new(Some(serving)),
+        kit::InProcessEmulator::start(StartOptions {
+            fixture: source(fixture_json, fixture_path),
+            limits,
+            time_factor,
+            faults_json: faults,
         })
+        .map(InProcessEmulator)
+        .map_err(kit_error)
     }
 
     /// `http://127.0.0.1:PORT`.
     #[napi(getter)]
     pub fn url(&self) -> String {
-        self.url.clone()
+        self.0.url().to_owned()
     }
 
     /// The fixture's first token, or `null`.
     #[napi(getter)]
     pub fn default_token(&self) -> Option<String> {
-        self.default_token.clone()
+        self.0.default_token().map(str::to_owned)
     }
 
-    /// Moves the clock by `seconds` (negative: back).
+    /// `token`, else the fixture's first one (`invalid_input` when it has none).
     #[napi]
-    pub fn advance_clock(&self, seconds: f64) -> Result<()> {
-        if !seconds.is_finite() {
-            return Err(invalid("the clock moves by a finite number of seconds"));
-        }
-        self.with(|emulator| {
-            emulator.clock().advance(seconds);
-            Ok(())
-        })
+    pub fn token(&self, token: Option<String>) -> Result<String> {
+        self.0.token(token).map_err(kit_error)
+    }
+
+    /// Moves the clock by the sum of the four (negative: back).
+    #[napi]
+    pub fn advance_clock(&self, days: f64, hours: f64, minutes: f64, seconds: f64) -> Result<()> {
+        self.0
+            .advance_clock(days, hours, minutes, seconds)
+            .map_err(kit_error)
     }
 
     /// The emulator's time, RFC 3339.
     #[napi]
     pub fn now(&self) -> Result<String> {
-        self.with(|emulator| {
-            Ok(emulator
-                .clock()
-                .now()
-                .to_rfc3339_opts(SecondsFormat::Millis, true))
-        })
+        self.0
+            .now()
+            .map(|now| now.to_rfc3339_opts(SecondsFormat::Millis, true))
+            .map_err(kit_error)
     }
 
     /// Replaces the fault settings (JSON).
     #[napi]
     pub fn set_faults(&self, faults: String) -> Result<()> {
-        let faults = self::faults(&faults)?;
-        self.with(|emulator| emulator.set_faults(faults).map_err(control))
+        self.0.set_faults(&faults).map_err(kit_error)
     }
 
-    /// Adds a fixture's data (JSON).
+    /// Adds a fixture's data: `fixtureJson`, else the file `fixturePath`.
     #[napi]
-    pub fn load(&self, fixture: String) -> Result<()> {
-        let fixture = self::fixture(Some(&fixture))?;
-        self.with(|emulator| emulator.load(&fixture).map(drop).map_err(control))
+    pub fn load(&self, fixture_json: Option<String>, fixture_path: Option<String>) -> Result<()> {
+        self.0
+            .load(&source(fixture_json, fixture_path))
+            .map_err(kit_error)
     }
 
     /// Creates a package (JSON in the fixture format).
     #[napi]
     pub fn add_package(&self, package_json: String) -> Result<()> {
-        let package: PackageFixture = serde_json::from_str(&package_json)
-            .map_err(|err| invalid(format!("invalid package: {err}")))?;
-        self.with(|emulator| emulator.add_package(package).map(drop).map_err(control))
+        self.0.add_package(&package_json).map_err(kit_error)
     }
 
     /// The versions of a live package, newest first, as the JSON text the
@@ -196,53 +143,20 @@ impl InProcessEmulator {
         name: String,
         state: String,
     ) -> Result<String> {
-        let package_type: PackageType = package_type.parse().map_err(|()| {
-            invalid(format!(
-                "package_type: unknown package type {package_type:?}; expected one of npm, maven, \
-                 rubygems, docker, nuget, container"
-            ))
-        })?;
-        let state = match state.as_str() {
-            "active" => VersionState::Active,
-            "deleted" => VersionState::Deleted,
-            other => {
-                return Err(invalid(format!(
-                    "state: unknown state {other:?}; expected active or deleted"
-                )))
-            }
-        };
-        let json = self.with(|emulator| {
-            emulator
-                .versions(&owner, package_type, &name, state)
-                .map_err(control)
-        })?;
-        String::from_utf8(json).map_err(other)
+        let json = self
+            .0
+            .versions(&owner, &package_type, &name, &state)
+            .map_err(kit_error)?;
+        String::from_utf8(json).map_err(|err| Error::new("other", err.to_string()))
     }
 
-    /// Stops serving (requests in flight finish); later calls do nothing.
-    #[napi]
-    pub fn stop(&self) {
-        let serving = self
-            .serving
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
-        if let Some(Serving { runtime, emulator }) = serving {
-            off_thread(move || runtime.block_on(emulator.shutdown()));
-        }
-    }
-}
-
-impl Drop for InProcessEmulator {
-    fn drop(&mut self) {
-        if let Some(serving) = self
-            .serving
-            .get_mut()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take()
-        {
-            drop(serving.emulator);
-            serving.runtime.shutdown_background();
-        }
+    /// Stops serving at once (later calls of the other methods fail) and
+    /// resolves when the server is down: requests in flight may finish for
+    /// five seconds, then those still unfinished are cut off. The wait is on
+    /// a worker thread, so the event loop keeps running. Stopping again
+    /// resolves at once.
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn stop(&self) -> AsyncTask<StopTask> {
+        AsyncTask::new(StopTask(self.0.begin_stop()))
     }
 }

@@ -314,10 +314,10 @@ async fn advance_clock(
     advance: Result<Json<Advance>, JsonRejection>,
 ) -> Result<Json<ClockView>, ApiError> {
     let advance = body(advance)?;
-    if !advance.seconds.is_finite() {
-        return Err(invalid("seconds must be a finite number"));
-    }
-    state.clock.advance(advance.seconds);
+    state
+        .clock
+        .try_advance(advance.seconds)
+        .map_err(|err| invalid(format!("seconds: {err}")))?;
     Ok(clock_view(&state))
 }
 

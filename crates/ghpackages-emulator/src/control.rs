@@ -47,11 +47,33 @@ impl RunningEmulator {
     }
 
     /// Creates a package with its versions (`POST /_emulator/packages`).
+    /// An unknown owner is [`ControlError::NotFound`]; other refusals are
+    /// [`ControlError::Invalid`], "invalid package: ...".
     pub fn add_package(&self, package: PackageFixture) -> Result<LoadSummary, ControlError> {
-        self.load(&Fixture {
+        let owner = package.owner.clone();
+        let known = self
+            .state
+            .store
+            .read(|db| db.account(&owner).map(|account| account.is_some()))?;
+        if !known {
+            return Err(ControlError::NotFound(format!(
+                "no account {owner:?}: add it (as a user or an org) with load() first"
+            )));
+        }
+        let now = self.state.clock.now_secs();
+        let fixture = Fixture {
             packages: vec![package],
             ..Fixture::default()
-        })
+        };
+        self.state
+            .store
+            .write(|db| load(db, &fixture, now))
+            .map_err(|err| match err {
+                FixtureError::Invalid(problem) => {
+                    ControlError::Invalid(format!("invalid package: {problem}"))
+                }
+                other => ControlError::from(other),
+            })
     }
 
     /// Replaces the fault injection (`PUT /_emulator/faults`);

@@ -78,7 +78,9 @@ async fn run(args: Args) -> Result<(), String> {
         (None, false) => None,
     };
     let clock = Clock::new();
-    clock.advance(args.clock_offset);
+    clock
+        .try_advance(args.clock_offset)
+        .map_err(|err| format!("--clock-offset: {err}"))?;
     let config = EmulatorConfig {
         host: args.host,
         port: args.port,

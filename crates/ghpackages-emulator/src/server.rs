@@ -18,6 +18,10 @@ use crate::render::needs_no_escaping;
 use crate::state::AppState;
 use crate::store::Store;
 
+/// How long [`RunningEmulator::shutdown`] lets requests in flight finish
+/// before it cuts them off.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
 /// Why an emulator could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -158,14 +162,16 @@ impl RunningEmulator {
         &self.admin_token
     }
 
-    /// Stops accepting connections, lets requests in flight finish (for at
-    /// most five seconds), and returns when the server is down.
+    /// Stops accepting connections, lets requests in flight finish for at
+    /// most [`SHUTDOWN_GRACE`] (five seconds), then closes the connections
+    /// of those still unfinished (their clients see the connection break),
+    /// and returns when the server is down.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
         let abort = self.task.abort_handle();
-        if tokio::time::timeout(Duration::from_secs(5), &mut self.task)
+        if tokio::time::timeout(SHUTDOWN_GRACE, &mut self.task)
             .await
             .is_err()
         {
