@@ -180,9 +180,10 @@ pub fn rights(db: &Db<'_>, owner: &Account, caller: Option<&Account>) -> StoreRe
 /// The caller's rights over one package: `owner_rights` (see [`rights`])
 /// widened by a role granted to the caller on that package — any role
 /// reveals a private package, `admin` allows deleting and restoring it.
-/// GitHub Actions' token has the `admin` role on the packages linked to its
-/// repository (as GitHub gives a package's repository in its Actions access),
-/// used as far as its `packages` permission goes.
+/// GitHub Actions' token has the role the package's Actions access settings
+/// give its repository (by default `admin` for the package's linked
+/// repository, as GitHub gives it), used as far as its `packages`
+/// permission goes.
 pub fn package_rights(
     db: &Db<'_>,
     owner_rights: Rights,
@@ -199,10 +200,10 @@ pub fn package_rights(
         let Some(repository) = grant.repository else {
             return Ok(owner_rights);
         };
-        let linked = db.package_repository(package_id)? == Some(repository);
+        let role = db.actions_role(package_id, repository)?;
         return Ok(Rights {
-            see_private: owner_rights.see_private || linked,
-            admin: linked && grant.packages >= Some(AppPermission::Write),
+            see_private: owner_rights.see_private || role.is_some(),
+            admin: role == Some(PackageRole::Admin) && grant.packages >= Some(AppPermission::Write),
         });
     }
     let granted = db.package_role(package_id, caller.user.id)?;

@@ -236,12 +236,27 @@ pub struct PackageFixture {
     /// Users granted a role on this package alone.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub collaborators: Vec<CollaboratorFixture>,
+    /// Repositories given a role in the package's Manage Actions access
+    /// settings (their workflows' `GITHUB_TOKEN`); the linked repository
+    /// has `admin` unless listed here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions_access: Vec<ActionsAccessFixture>,
     /// Versions listed one by one.
     #[serde(default)]
     pub versions: Vec<VersionFixture>,
     /// Versions generated from a pattern, in addition to `versions`.
     #[serde(default)]
     pub generate: Option<VersionGenerator>,
+}
+
+/// A repository given a role on one package for its workflows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionsAccessFixture {
+    /// `OWNER/REPO`.
+    pub repository: String,
+    /// `read`, `write` or `admin`.
+    pub role: PackageRole,
 }
 
 /// A user granted a role on one package.

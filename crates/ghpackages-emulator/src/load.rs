@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 use crate::fixture::{Fixture, FixtureError, PackageFixture, VersionFixture};
@@ -240,6 +240,33 @@ fn load_package(db: &Db<'_>, package: &PackageFixture, now: i64) -> Result<usize
         conn.execute(
             "INSERT OR REPLACE INTO package_roles (package_id, user_id, role) VALUES (?1, ?2, ?3)",
             params![package_id, user.id, collaborator.role.as_str()],
+        )?;
+    }
+    for access in &package.actions_access {
+        let repository: Option<i64> = access
+            .repository
+            .split_once('/')
+            .map(|(owner, name)| {
+                conn.query_row(
+                    "SELECT r.id FROM repositories r JOIN accounts a ON a.id = r.owner_id \
+                     WHERE a.login = ?1 AND r.name = ?2",
+                    params![owner, name],
+                    |row| row.get(0),
+                )
+                .optional()
+            })
+            .transpose()?
+            .flatten();
+        let repository = repository.ok_or_else(|| {
+            FixtureError::Invalid(format!(
+                "package {:?} actions_access: unknown repository {:?} (OWNER/REPO)",
+                package.name, access.repository
+            ))
+        })?;
+        conn.execute(
+            "INSERT OR REPLACE INTO package_actions_access (package_id, repository_id, role) \
+             VALUES (?1, ?2, ?3)",
+            params![package_id, repository, access.role.as_str()],
         )?;
     }
     let count = insert_versions(db, package_id, package.package_type, &versions, now)?;

@@ -557,8 +557,8 @@ fn find_version(
         None => None,
     };
     let mut rights = access::rights(db, &owner, caller.as_ref())?;
-    if actions_repository.is_some() && package.2 == actions_repository {
-        rights.see_private = true;
+    if let Some(repository) = actions_repository {
+        rights.see_private |= db.actions_role(package.0, repository)?.is_some();
     }
     let visibility = if package.1 == "public" {
         crate::types::Visibility::Public

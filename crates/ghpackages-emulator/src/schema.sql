@@ -136,3 +136,13 @@ CREATE TABLE IF NOT EXISTS registry_actions_grants (
     token TEXT PRIMARY KEY,
     repository_id INTEGER NOT NULL
 );
+
+-- Roles given to repositories in a package's Manage Actions access settings
+-- (for the repositories' GITHUB_TOKEN); a package's linked repository has
+-- admin unless a row here says otherwise.
+CREATE TABLE IF NOT EXISTS package_actions_access (
+    package_id INTEGER NOT NULL REFERENCES packages(id),
+    repository_id INTEGER NOT NULL REFERENCES repositories(id),
+    role TEXT NOT NULL CHECK (role IN ('read', 'write', 'admin')),
+    PRIMARY KEY (package_id, repository_id)
+);

@@ -297,13 +297,29 @@ impl Db<'_> {
         }))
     }
 
-    /// The repository a package is linked to, if any.
-    pub fn package_repository(&self, package_id: i64) -> StoreResult<Option<i64>> {
-        self.conn
-            .prepare_cached("SELECT repository_id FROM packages WHERE id = ?1")?
-            .query_row([package_id], |row| row.get(0))
-            .optional()
-            .map(Option::flatten)
+    /// The role a repository's GITHUB_TOKEN has on a package: the one its
+    /// Manage Actions access settings give, else `admin` for the repository
+    /// the package is linked to.
+    pub fn actions_role(
+        &self,
+        package_id: i64,
+        repository_id: i64,
+    ) -> StoreResult<Option<PackageRole>> {
+        let role: Option<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT COALESCE((SELECT role FROM package_actions_access \
+                 WHERE package_id = ?1 AND repository_id = ?2), \
+                 CASE WHEN repository_id = ?2 THEN 'admin' END) FROM packages WHERE id = ?1",
+            )?
+            .query_row([package_id, repository_id], |row| row.get(0))
+            .optional()?
+            .flatten();
+        Ok(role.map(|r| match r.as_str() {
+            "admin" => PackageRole::Admin,
+            "write" => PackageRole::Write,
+            _ => PackageRole::Read,
+        }))
     }
 
     /// The live package of a namespace.
@@ -362,7 +378,8 @@ impl Db<'_> {
         let filter = "p.owner_id = ?1 AND p.package_type = ?2 AND p.deleted_at IS NULL \
              AND (?3 IS NULL OR p.visibility = ?3) AND (?4 OR p.visibility = 'public' \
              OR EXISTS (SELECT 1 FROM package_roles g WHERE g.package_id = p.id AND g.user_id = ?5) \
-             OR p.repository_id = ?8)";
+             OR p.repository_id = ?8 OR EXISTS (SELECT 1 FROM package_actions_access x \
+             WHERE x.package_id = p.id AND x.repository_id = ?8))";
         let vis = visibility.map(Visibility::as_str);
         let total: i64 = self
             .conn
@@ -591,7 +608,7 @@ impl Db<'_> {
     /// Removes every row.
     pub fn clear(&self) -> StoreResult<()> {
         self.conn.execute_batch(
-            "DELETE FROM registry_actions_grants; DELETE FROM actions_tokens; DELETE FROM installation_tokens; DELETE FROM installations; DELETE FROM apps; \
+            "DELETE FROM package_actions_access; DELETE FROM registry_actions_grants; DELETE FROM actions_tokens; DELETE FROM installation_tokens; DELETE FROM installations; DELETE FROM apps; \
              DELETE FROM manifests; DELETE FROM registry_tokens; \
              DELETE FROM versions; DELETE FROM package_roles; DELETE FROM packages; DELETE FROM repositories; \
              DELETE FROM tokens; DELETE FROM memberships; DELETE FROM accounts;",

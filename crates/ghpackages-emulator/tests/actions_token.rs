@@ -163,3 +163,74 @@ async fn a_fixture_token_must_name_a_known_repository() {
         .await
         .assert_error(401, "Bad credentials");
 }
+
+#[tokio::test]
+async fn manage_actions_access_roles_decide_for_other_repositories() {
+    let env = Env::demo().await;
+    let digest = |n: u32| format!("sha256:{n:064}");
+    // A private image linked to hello-world, giving octo-app read; another
+    // giving it admin; octo-app's own package downgraded to write.
+    for (name, role, repository) in [
+        ("shared-read", "read", "hello-world"),
+        ("shared-admin", "admin", "hello-world"),
+    ] {
+        let created = env
+            .admin(
+                reqwest::Method::POST,
+                "/packages",
+                Some(serde_json::json!({
+                    "owner": "octo-org", "package_type": "container", "name": name,
+                    "repository": repository,
+                    "actions_access": [{"repository": "octo-org/octo-app", "role": role}],
+                    "versions": [{"name": digest(1), "tags": ["a"]}, {"name": digest(2), "tags": ["b"]}],
+                })),
+            )
+            .await;
+        assert_eq!(created.status, 201, "{}", created.body);
+    }
+    let mut names = env
+        .get("/orgs/octo-org/packages?package_type=container", Some(READ))
+        .await
+        .names();
+    names.sort();
+    assert!(
+        names.contains(&"shared-read".to_owned()) && names.contains(&"shared-admin".to_owned())
+    );
+    for (name, status) in [("shared-read", 403), ("shared-admin", 204)] {
+        let (id, _) = first_version(&env, "container", name).await;
+        let answer = env
+            .delete(
+                &format!("/orgs/octo-org/packages/container/{name}/versions/{id}"),
+                Some(WRITE),
+            )
+            .await;
+        assert_eq!(answer.status, status, "{name}: {}", answer.body);
+    }
+    // The registry lets it read the manifests of a package granted to it.
+    let token = env
+        .get(
+            "/token?scope=repository:octo-org/shared-read:pull",
+            Some(READ),
+        )
+        .await;
+    let registry = token.body["token"].as_str().unwrap().to_owned();
+    let manifest = env
+        .get(
+            &format!("/v2/octo-org/shared-read/manifests/{}", digest(1)),
+            Some(&registry),
+        )
+        .await;
+    assert_eq!(manifest.status, 200, "{}", manifest.body);
+    // An unknown repository is refused.
+    let refused = env
+        .admin(
+            reqwest::Method::POST,
+            "/packages",
+            Some(serde_json::json!({
+                "owner": "octo-org", "package_type": "container", "name": "x",
+                "actions_access": [{"repository": "octo-org/nope", "role": "read"}],
+            })),
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+}
