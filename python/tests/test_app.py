@@ -90,6 +90,22 @@ def test_a_read_only_installation_may_not_delete(emulator: Emulator) -> None:
     assert raised.value.status == 403
 
 
+def test_a_read_only_installation_cleanup_stops_before_deleting(
+    emulator: Emulator, tmp_path: pathlib.Path
+) -> None:
+    client = app_client(emulator, ghpackages.GitHubApp(1002, PRIVATE_KEY, installation_id=4203))
+    org = client.org("octo-org")
+    plan = org.plan_package_cleanup("npm", "release-train", {"keep_latest": 200})
+    assert plan.delete_count == 50
+    journal = tmp_path / "prune.jsonl"
+    with pytest.raises(ghpackages.PermissionDeniedError) as raised:
+        org.execute_cleanup("npm", "release-train", plan, journal=journal)
+    assert "has packages: read permission; this needs packages: write" in str(raised.value)
+    assert "installation 4203" in str(raised.value)
+    assert not journal.exists() or journal.read_text() == ""
+    assert len(org.list_all_package_versions("npm", "release-train")) == 250
+
+
 def test_unknown_installations_are_not_found(emulator: Emulator) -> None:
     for app, message in [
         (ghpackages.GitHubApp(1001, PRIVATE_KEY, installation_id=999), "installation 999"),

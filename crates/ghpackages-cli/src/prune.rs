@@ -315,7 +315,7 @@ pub async fn prune(ctx: &Context, args: PruneArgs, summary_md: Option<&Path>) ->
             failures.print();
         }
         out!("{}", report_summary(&report));
-        if let Some(path) = &report.journal {
+        if let Some(path) = report.journal.as_ref().filter(|_| report.deleted > 0) {
             out!("undo with: ghpkg undo {}", path.display());
         }
         if let Some(stop) = &report.stopped {
@@ -802,7 +802,7 @@ fn print_packages_report(report: &PackagesReport) {
         report.failed,
         report.packages.len()
     );
-    if let Some(path) = &report.journal {
+    if let Some(path) = report.journal.as_ref().filter(|_| report.deleted > 0) {
         out!("undo with: ghpkg undo {}", path.display());
     }
 }

@@ -286,6 +286,56 @@ async fn a_read_only_app_may_not_delete() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_only_installation_stops_before_pruning() {
+    let emulator = demo().await;
+    let private_key = key("private-key.pem");
+    let journal_dir = tempfile::tempdir().unwrap();
+    let journal = journal_dir.path().join("journal.jsonl");
+    let journal_arg = journal.display().to_string();
+    let args: Vec<String> = [
+        "--app-id",
+        "1002",
+        "--app-private-key",
+        &private_key,
+        "--org",
+        "octo-org",
+        "prune",
+        "-t",
+        "npm",
+        "release-train",
+        "--keep-latest",
+        "200",
+        "--yes",
+        "--journal",
+        &journal_arg,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let output = ghpkg(&emulator, &args).await;
+    let (out, err) = (text(&output.stdout), text(&output.stderr));
+    assert_eq!(output.status.code(), Some(3), "{out}{err}");
+    assert!(
+        err.contains("GitHub App 1002 (installation 4203) has packages: read permission; this needs packages: write"),
+        "{err}"
+    );
+    assert!(!out.contains("undo with"), "{out}");
+    assert!(!err.contains("Resource not accessible"), "{err}");
+    // Nothing was deleted: the package still has its 250 versions.
+    let listed = reqwest::Client::new()
+        .get(format!(
+            "{}/orgs/octo-org/packages/npm/release-train",
+            emulator.base_url()
+        ))
+        .bearer_auth("ghp_demo_octocat")
+        .send()
+        .await
+        .unwrap();
+    let package: serde_json::Value = listed.json().await.unwrap();
+    assert_eq!(package["version_count"], 250, "{package}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_app_flags_are_clear_errors() {
     let emulator = demo().await;
     let private_key = key("private-key.pem");

@@ -86,7 +86,7 @@ mod paths;
 mod retry;
 mod secret;
 
-pub use app::{AppConfig, AppInstallation, GitHubApp};
+pub use app::{AppConfig, AppInstallation, AppInstallationInfo, GitHubApp};
 pub use client::{Client, ClientBuilder, OwnerHandle};
 pub use config::{
     BaseUrlSource, ClientConfig, RetryPolicy, TokenSource, BASE_URL_VARIABLE, DEFAULT_API_VERSION,

@@ -1,6 +1,7 @@
 //! The installation token: found, exchanged, cached and renewed once for
 //! every request that needs it.
 
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -32,6 +33,8 @@ pub(crate) struct AppAuth {
 #[derive(Default)]
 struct State {
     installation_id: Option<u64>,
+    /// What the last token exchange said the installation was granted.
+    permissions: BTreeMap<String, String>,
     current: Option<Current>,
     /// Counts the tokens obtained, so a 401 discards only the token the
     /// refused request used, not one renewed meanwhile.
@@ -43,6 +46,28 @@ struct Current {
     header: HeaderValue,
     renew_at: Instant,
     generation: u64,
+}
+
+/// A GitHub App installation as a client uses it: see
+/// [`Client::app_installation`](crate::Client::app_installation).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AppInstallationInfo {
+    /// The app's id (or client id), as given.
+    pub app_id: String,
+    /// The installation's id: given, or found on the owner.
+    pub installation_id: u64,
+    /// The permissions GitHub granted the installation's token
+    /// (`permissions` of the token exchange's answer), such as
+    /// `"packages": "read"`.
+    pub permissions: BTreeMap<String, String>,
+}
+
+impl AppInstallationInfo {
+    /// The `packages` permission granted (`"read"`, `"write"`), if any.
+    pub fn packages_permission(&self) -> Option<&str> {
+        self.permissions.get("packages").map(String::as_str)
+    }
 }
 
 /// The token one request is sent with.
@@ -58,6 +83,8 @@ pub(crate) struct Credential {
 struct AccessToken {
     token: Secret,
     expires_at: DateTime<Utc>,
+    #[serde(default)]
+    permissions: BTreeMap<String, String>,
 }
 
 /// An installation object: only its id.
@@ -91,7 +118,8 @@ impl AppAuth {
                 id
             }
         };
-        let (token, lifetime) = self.exchange(http, installation_id).await?;
+        let (token, lifetime, permissions) = self.exchange(http, installation_id).await?;
+        state.permissions = permissions;
         state.generation += 1;
         let current = Current {
             header: bearer(&token)?,
@@ -102,6 +130,18 @@ impl AppAuth {
         let credential = current.credential();
         state.current = Some(current);
         Ok(credential)
+    }
+
+    /// The installation in use (found and a token obtained first, when not
+    /// yet done): its id and the permissions its token was granted.
+    pub(crate) async fn installation(&self, http: &Http) -> Result<AppInstallationInfo> {
+        self.credential(http).await?;
+        let state = self.state.lock().await;
+        Ok(AppInstallationInfo {
+            app_id: self.app.app_id.clone(),
+            installation_id: state.installation_id.unwrap_or_default(),
+            permissions: state.permissions.clone(),
+        })
     }
 
     /// Forgets the token of `generation` after GitHub refused it, unless a
@@ -153,7 +193,11 @@ impl AppAuth {
 
     /// Exchanges a fresh JWT for an installation token; the token and how
     /// long it lasts, measured on the server's clock.
-    async fn exchange(&self, http: &Http, installation_id: u64) -> Result<(Secret, Duration)> {
+    async fn exchange(
+        &self,
+        http: &Http,
+        installation_id: u64,
+    ) -> Result<(Secret, Duration, BTreeMap<String, String>)> {
         let context = format!(
             "installation token of GitHub App {} (installation {installation_id})",
             self.app.app_id
@@ -169,7 +213,7 @@ impl AppAuth {
         let lifetime = (answer.expires_at - server_now)
             .to_std()
             .unwrap_or(Duration::ZERO);
-        Ok((answer.token, lifetime))
+        Ok((answer.token, lifetime, answer.permissions))
     }
 
     /// A request authenticated as the app itself (with a JWT); the body and

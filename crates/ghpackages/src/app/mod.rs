@@ -26,6 +26,7 @@ mod installation;
 mod jwt;
 
 pub(crate) use installation::AppAuth;
+pub use installation::AppInstallationInfo;
 
 /// How long before its expiry an installation token is renewed by default.
 pub const DEFAULT_RENEW_BEFORE: Duration = Duration::from_secs(5 * 60);

@@ -411,7 +411,25 @@ pub(crate) async fn run(
 /// and lack `scope`. Scopes are learnt from any response; when none has been
 /// received yet, the package itself is fetched (its absence is not an error
 /// here). Fine-grained and app tokens report no scopes: they pass.
+///
+/// With GitHub App credentials, the installation's `packages` permission
+/// must be `write` (deleting and restoring both need it): otherwise one
+/// `forbidden` error, before any deletion or restore is tried.
 pub(crate) async fn require_scope(client: &Client, target: &PackageRef, scope: &str) -> Result<()> {
+    if let Some(installation) = client.app_installation().await? {
+        let granted = installation.packages_permission();
+        if granted != Some("write") {
+            return Err(Error::new(
+                ErrorKind::Forbidden,
+                format!(
+                    "GitHub App {} (installation {}) has packages: {} permission; this needs packages: write. Grant it in the app's settings and have the installation accept the new permissions",
+                    installation.app_id,
+                    installation.installation_id,
+                    granted.unwrap_or("none")
+                ),
+            ));
+        }
+    }
     if client.token_scopes().is_none() {
         let probe = client
             .get_package(&target.owner, target.package_type, &target.name)

@@ -214,6 +214,17 @@ impl Client {
         );
     }
 
+    /// With GitHub App credentials, the installation in use: its id (given,
+    /// or found on the owner) and the permissions GitHub granted its token.
+    /// Finds the installation and obtains a token first when not yet done
+    /// (the requests those take). `None` for any other credentials.
+    pub async fn app_installation(&self) -> Result<Option<crate::AppInstallationInfo>> {
+        match &self.inner.http.app {
+            Some(app) => Ok(Some(app.installation(&self.inner.http).await?)),
+            None => Ok(None),
+        }
+    }
+
     /// The classic scopes of the token (`X-OAuth-Scopes`) as last reported by
     /// GitHub; `None` until a response carried the header.
     pub fn token_scopes(&self) -> Option<Vec<String>> {
