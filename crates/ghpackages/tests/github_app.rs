@@ -464,3 +464,35 @@ async fn a_long_opaque_token_is_sent_as_given() {
         .unwrap();
     assert_eq!(package.name, "octo-app");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_private_image_graph_unreadable_to_an_installation_says_why() {
+    let emulator = demo().await;
+    let client = client(&emulator, app(AppInstallation::Id(4201)));
+    let owner = ghpackages::Owner::org("octo-org");
+    let policy = ghpackages::cleanup::Policy::from_json(r#"{"keep_latest": 1}"#).unwrap();
+    let plan = ghpackages::cleanup::plan_package(
+        &client,
+        &owner,
+        PackageType::Container,
+        "octo-app",
+        &policy,
+        &ghpackages::cleanup::PlanOptions::default(),
+    )
+    .await
+    .unwrap();
+    let graph = plan
+        .graph
+        .clone()
+        .expect("a container plan reads the graph");
+    assert_eq!(graph.status, ghpackages::cleanup::GraphStatus::Unreadable);
+    let reason = graph.error.unwrap();
+    assert!(
+        reason
+            .contains("installation token cannot read the registry manifests of octo-org/octo-app"),
+        "{reason}"
+    );
+    assert!(reason.contains("--no-manifest-graph"), "{reason}");
+    assert!(!reason.contains("ghs_"), "{reason}");
+    assert_eq!(plan.delete_count(), 0);
+}

@@ -12,7 +12,7 @@ use crate::cleanup::in_use::{in_use_by, KeepRef};
 use crate::cleanup::plan::{plan_with, plan_with_graph, PackageFacts, Plan};
 use crate::cleanup::policy::Policy;
 use crate::client::Client;
-use crate::error::Result;
+use crate::error::{ErrorKind, Result};
 use crate::models::Package;
 use crate::owner::Owner;
 use crate::pagination::ListVersionsOptions;
@@ -170,6 +170,20 @@ pub(crate) async fn read_graph(
     for (_, fetched) in registry.manifests(repository, &digests).await {
         match fetched {
             Ok(manifest) => graph.insert(&manifest),
+            Err(error)
+                if registry.uses_app_token()
+                    && matches!(
+                        error.kind(),
+                        ErrorKind::NotFound | ErrorKind::Unauthorized | ErrorKind::Forbidden
+                    ) =>
+            {
+                return ManifestGraph::unreadable(format!(
+                    "the GitHub App's installation token cannot read the registry manifests of {repository} \
+                     (GitHub's container registry gives installation tokens public images only; the registry said: {error}); \
+                     plan with a personal access token (classic) with read:packages, \
+                     or without the manifest graph (ghpkg --no-manifest-graph, manifest_graph off in the libraries)"
+                ));
+            }
             Err(error) => return ManifestGraph::unreadable(error.to_string()),
         }
     }

@@ -227,6 +227,12 @@ impl RegistryClient {
         Manifest::parse(digest, content_type, &body)
     }
 
+    /// Whether the registry is read with a GitHub App's installation token
+    /// (no registry token of its own was given).
+    pub(crate) fn uses_app_token(&self) -> bool {
+        self.token.is_none() && self.api.app.is_some()
+    }
+
     /// The registry token for `repository`, from the handshake (once per
     /// repository): `GET /token?scope=repository:NAME:pull&service=HOST`
     /// with the user's token as basic credentials; without a token, anonymous.
