@@ -26,42 +26,60 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct Global {
     /// Work on the packages of this organization.
-    #[arg(long, global = true, value_name = "ORG", conflicts_with = "user")]
+    #[arg(
+        help_heading = "Targets",
+        long,
+        global = true,
+        value_name = "ORG",
+        conflicts_with = "user"
+    )]
     pub org: Option<String>,
     /// Work on the packages of this user.
-    #[arg(long, global = true, value_name = "USER")]
+    #[arg(help_heading = "Targets", long, global = true, value_name = "USER")]
     pub user: Option<String>,
     /// API base URL (GitHub Enterprise Server: https://HOST/api/v3). Default:
     /// GITHUB_API_URL, else https://api.github.com.
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(help_heading = "Auth", long, global = true, value_name = "URL")]
     pub api_url: Option<String>,
     /// Print JSON on stdout instead of tables (errors, progress and
     /// rate-limit waits become JSON lines on stderr).
-    #[arg(long, global = true)]
+    #[arg(help_heading = "Output", long, global = true)]
     pub json: bool,
     /// Send the token over plain http to a host other than loopback
     /// (localhost, 127.0.0.0/8, ::1); refused otherwise, since anyone on the
     /// way could read it.
-    #[arg(long, global = true)]
+    #[arg(help_heading = "Auth", long, global = true)]
     pub allow_insecure_http: bool,
     /// Container registry base URL (default: derived from --api-url:
     /// ghcr.io, or https://containers.HOST on GitHub Enterprise Server).
-    #[arg(long, global = true, value_name = "URL", env = "GHPKG_REGISTRY_URL")]
+    #[arg(
+        help_heading = "Auth",
+        long,
+        global = true,
+        value_name = "URL",
+        env = "GHPKG_REGISTRY_URL"
+    )]
     pub registry_url: Option<String>,
     /// prune, apply: also write a Markdown summary of the run to FILE (per package:
     /// kept, deleted, skipped, and the first rows of the plan), cut to stay
     /// under GitHub's 1 MiB job-summary limit.
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(help_heading = "Output", long, global = true, value_name = "FILE")]
     pub summary_md: Option<PathBuf>,
     /// Say on stderr where the credentials come from (never the token).
-    #[arg(short = 'v', long, global = true)]
+    #[arg(help_heading = "Output", short = 'v', long, global = true)]
     pub verbose: bool,
     /// Read the token from FILE (surrounding whitespace is ignored), before
     /// GITHUB_TOKEN, GH_TOKEN and `gh auth token`.
     // A value that starts with `-` is still taken as the file, so a secret
     // given in its place reaches the check that refuses to echo it instead
     // of a parse error that would print it.
-    #[arg(long, global = true, value_name = "FILE", allow_hyphen_values = true)]
+    #[arg(
+        help_heading = "Auth",
+        long,
+        global = true,
+        value_name = "FILE",
+        allow_hyphen_values = true
+    )]
     pub token_file: Option<PathBuf>,
     #[command(flatten)]
     pub app: AppArgs,
@@ -72,12 +90,19 @@ pub struct Global {
 pub struct AppArgs {
     /// Authenticate as this GitHub App (its app id, or its client id):
     /// ghpkg exchanges the app's JWT for installation tokens and renews them.
-    #[arg(long, global = true, value_name = "ID", requires = "app_private_key")]
+    #[arg(
+        help_heading = "Auth",
+        long,
+        global = true,
+        value_name = "ID",
+        requires = "app_private_key"
+    )]
     pub app_id: Option<String>,
     /// The app's private key, a PEM file as GitHub hands it out.
     // `allow_hyphen_values`: a PEM given in its place (`-----BEGIN ...`)
     // must reach the check that refuses to echo it, not clap's parse error.
     #[arg(
+        help_heading = "Auth",
         long,
         global = true,
         value_name = "FILE",
@@ -87,6 +112,7 @@ pub struct AppArgs {
     pub app_private_key: Option<PathBuf>,
     /// The installation to act as.
     #[arg(
+        help_heading = "Auth",
         long,
         global = true,
         value_name = "N",
@@ -96,7 +122,13 @@ pub struct AppArgs {
     pub installation_id: Option<u64>,
     /// Act as the app's installation on this organization or user (default:
     /// the --org or --user owner).
-    #[arg(long, global = true, value_name = "OWNER", requires = "app_id")]
+    #[arg(
+        help_heading = "Auth",
+        long,
+        global = true,
+        value_name = "OWNER",
+        requires = "app_id"
+    )]
     pub app_owner: Option<String>,
 }
 
@@ -206,7 +238,7 @@ pub struct VersionArgs {
 #[derive(Debug, Args)]
 pub struct PruneArgs {
     /// The registry: npm, maven, rubygems, docker, nuget or container.
-    #[arg(short = 't', long = "type", visible_alias = "package-type", value_name = "TYPE", value_parser = package_type)]
+    #[arg(help_heading = "Targets", short = 't', long = "type", visible_alias = "package-type", value_name = "TYPE", value_parser = package_type)]
     pub package_type: PackageType,
     /// The package's name (or --package/--all-packages for several).
     #[arg(
@@ -217,54 +249,54 @@ pub struct PruneArgs {
     /// Prune every package of the owner whose name matches this glob
     /// (repeatable): each planned with the same policy, all executed under
     /// one rate-limit pacer into one journal.
-    #[arg(long = "package", value_name = "GLOB")]
+    #[arg(help_heading = "Targets", long = "package", value_name = "GLOB")]
     pub packages: Vec<String>,
     /// Prune every package of the owner of this type (as --package '*').
-    #[arg(long, conflicts_with = "packages")]
+    #[arg(help_heading = "Targets", long, conflicts_with = "packages")]
     pub all_packages: bool,
     /// Read the policy from this JSON file; the flags below override it.
-    #[arg(long, value_name = "FILE")]
+    #[arg(help_heading = "Policy", long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
     /// Keep the N most recent versions.
-    #[arg(long, value_name = "N")]
+    #[arg(help_heading = "Policy", long, value_name = "N")]
     pub keep_latest: Option<u32>,
     /// Delete only versions older than this: 90d, 12h, 2w, or a date.
-    #[arg(long, value_name = "AGE")]
+    #[arg(help_heading = "Policy", long, value_name = "AGE")]
     pub older_than: Option<String>,
     /// Delete only versions whose name or a tag matches this glob (repeatable).
-    #[arg(long, value_name = "GLOB")]
+    #[arg(help_heading = "Policy", long, value_name = "GLOB")]
     pub include: Vec<String>,
     /// Delete only versions whose name or a tag matches this regex (repeatable).
-    #[arg(long, value_name = "REGEX")]
+    #[arg(help_heading = "Policy", long, value_name = "REGEX")]
     pub include_regex: Vec<String>,
     /// Never delete versions whose name or a tag matches this glob (repeatable).
-    #[arg(long, value_name = "GLOB")]
+    #[arg(help_heading = "Policy", long, value_name = "GLOB")]
     pub exclude: Vec<String>,
     /// Never delete versions whose name or a tag matches this regex (repeatable).
-    #[arg(long, value_name = "REGEX")]
+    #[arg(help_heading = "Policy", long, value_name = "REGEX")]
     pub exclude_regex: Vec<String>,
     /// Delete only untagged container versions.
-    #[arg(long, conflicts_with = "tagged")]
+    #[arg(help_heading = "Policy", long, conflicts_with = "tagged")]
     pub untagged: bool,
     /// Delete only tagged container versions.
-    #[arg(long)]
+    #[arg(help_heading = "Policy", long)]
     pub tagged: bool,
     /// Never delete semantic-version releases (1.2.3, v1.2.3).
-    #[arg(long, conflicts_with = "only_prereleases")]
+    #[arg(help_heading = "Policy", long, conflicts_with = "only_prereleases")]
     pub keep_releases: bool,
     /// Delete only semantic-version pre-releases (1.2.3-rc.1).
-    #[arg(long)]
+    #[arg(help_heading = "Policy", long)]
     pub only_prereleases: bool,
     /// Allow deleting the newest version (kept by default).
-    #[arg(long)]
+    #[arg(help_heading = "Policy", long)]
     pub allow_newest: bool,
     /// Never delete a version downloaded more than N times. The REST API
     /// does not report download counts: versions missing from --downloads are kept.
-    #[arg(long, value_name = "N")]
+    #[arg(help_heading = "Policy", long, value_name = "N")]
     pub max_downloads: Option<u64>,
     /// Download counts by version id, as a JSON object ({"123": 40, ...}),
     /// for --max-downloads and GitHub's 5,000-downloads rule.
-    #[arg(long, value_name = "FILE")]
+    #[arg(help_heading = "Policy", long, value_name = "FILE")]
     pub downloads: Option<PathBuf>,
     /// Execute the plan. Without it, only the plan is shown.
     #[arg(long, short = 'y')]
@@ -280,11 +312,11 @@ pub struct PruneArgs {
     /// Plan a container package from its versions alone, without reading its
     /// manifest graph from the registry (can break multi-platform images and
     /// orphan signatures).
-    #[arg(long)]
+    #[arg(help_heading = "Keep", long)]
     pub no_manifest_graph: bool,
     /// Keep the platform manifests, signatures and attestations that only a
     /// deleted manifest referenced (deleted with it by default).
-    #[arg(long)]
+    #[arg(help_heading = "Keep", long)]
     pub keep_referenced: bool,
     /// Keep every version that these files or directories (read
     /// recursively; any text: Kubernetes manifests, compose files, Helm
@@ -292,17 +324,22 @@ pub struct PruneArgs {
     /// REGISTRY/OWNER/NAME@sha256:..., with its platform manifests,
     /// signatures and attestations. REGISTRY is the container registry's
     /// host (see --registry-url).
-    #[arg(long, value_name = "PATH", num_args = 1..)]
+    #[arg(help_heading = "Keep", long, value_name = "PATH", num_args = 1..)]
     pub keep_refs_from: Vec<PathBuf>,
     /// Keep the version with this tag, in every package (repeatable).
-    #[arg(long, value_name = "TAG")]
+    #[arg(help_heading = "Keep", long, value_name = "TAG")]
     pub keep_tag: Vec<String>,
     /// Keep the version with this digest (sha256:...), in every package (repeatable).
-    #[arg(long, value_name = "DIGEST")]
+    #[arg(help_heading = "Keep", long, value_name = "DIGEST")]
     pub keep_digest: Vec<String>,
     /// Write the plan to this file (JSON, docs/plan-format.md) and delete
     /// nothing; review it, then run `ghpkg apply FILE --yes`.
-    #[arg(long, value_name = "FILE", conflicts_with = "yes")]
+    #[arg(
+        help_heading = "Output",
+        long,
+        value_name = "FILE",
+        conflicts_with = "yes"
+    )]
     pub plan_out: Option<PathBuf>,
 }
 
@@ -315,24 +352,24 @@ pub struct BudgetArgs {
     /// package), then its deletions and the check before each (2 requests a
     /// deletion). When planning or that check alone needs N or more, nothing
     /// is deleted and the run fails (exit code 2): give a larger N.
-    #[arg(long, value_name = "N", requires = "yes", allow_hyphen_values = true, value_parser = at_least_one)]
+    #[arg(help_heading = "Budget", long, value_name = "N", requires = "yes", allow_hyphen_values = true, value_parser = at_least_one)]
     pub max_requests: Option<u64>,
     /// Leave at least N requests of the token's hourly budget (read from
     /// X-RateLimit-Remaining) for other jobs: stop there with exit code 6, or
     /// with --wait-for-reset wait for the hourly reset. The run also stops
     /// (or waits) when the hourly budget is spent without --reserve. It
     /// governs the deletions and their checks, not planning.
-    #[arg(long, value_name = "N", requires = "yes", allow_hyphen_values = true, value_parser = whole_number)]
+    #[arg(help_heading = "Budget", long, value_name = "N", requires = "yes", allow_hyphen_values = true, value_parser = whole_number)]
     pub reserve: Option<u64>,
     /// When the hourly budget is spent (down to --reserve), wait for its
     /// reset and go on instead of stopping.
-    #[arg(long, requires = "yes")]
+    #[arg(help_heading = "Budget", long, requires = "yes")]
     pub wait_for_reset: bool,
     /// The secondary limit deletions are paced to, as POINTS/SECONDS (a
     /// deletion costs 5 points, the check an apply makes before it 1):
     /// GitHub's 900/60 by default; 0 turns pacing off (servers without
     /// secondary limits).
-    #[arg(long, value_name = "POINTS/SECONDS", value_parser = secondary_limit)]
+    #[arg(help_heading = "Budget", long, value_name = "POINTS/SECONDS", value_parser = secondary_limit)]
     pub secondary_limit: Option<RateBudget>,
 }
 

@@ -344,6 +344,33 @@ async fn bad_flags_are_usage_errors() {
     let help = ghpkg(&emulator, None, &["prune", "--help"]).await;
     assert!(help.status.success());
     assert!(stdout(&help).contains("--older-than"));
+    // Options grouped by heading, each under its own: the owner and package
+    // under Targets, policy flags under Policy, and so on.
+    let text = stdout(&help);
+    let section = |option: &str| {
+        let at = text
+            .find(&format!(" {option} "))
+            .or_else(|| text.find(&format!(" {option}\n")))
+            .unwrap_or_else(|| panic!("{option} not in help: {text}"));
+        text[..at]
+            .lines()
+            .rev()
+            .find(|line| line.ends_with(':') && !line.starts_with(' '))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    for (option, heading) in [
+        ("--org", "Targets:"),
+        ("--all-packages", "Targets:"),
+        ("--older-than", "Policy:"),
+        ("--keep-tag", "Keep:"),
+        ("--max-requests", "Budget:"),
+        ("--json", "Output:"),
+        ("--plan-out", "Output:"),
+        ("--token-file", "Auth:"),
+    ] {
+        assert_eq!(section(option), heading, "{option}: {text}");
+    }
     let nothing = ghpkg(&emulator, None, &[]).await;
     assert_eq!(nothing.status.code(), Some(2));
     emulator.shutdown().await;
