@@ -7,7 +7,7 @@ use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use ghpackages::cleanup::{Progress, ProgressCounts};
+use ghpackages::cleanup::{PlanningProgress, Progress, ProgressCounts};
 use ghpackages::RateLimitWait;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
@@ -221,6 +221,40 @@ impl Counter {
 impl Drop for Counter {
     fn drop(&mut self) {
         self.bar.finish_and_clear();
+    }
+}
+
+/// Progress of planning several packages: a bar of packages planned on a
+/// terminal, a JSON line per package with `--json`, nothing otherwise.
+pub struct Planning {
+    json: bool,
+    counter: std::sync::OnceLock<Counter>,
+}
+
+impl Planning {
+    pub fn new(json: bool) -> Planning {
+        Planning {
+            json,
+            counter: std::sync::OnceLock::new(),
+        }
+    }
+
+    pub fn update(&self, progress: &PlanningProgress) {
+        if self.json {
+            let line = json!({
+                "event": "progress",
+                "work": "planning",
+                "package": progress.package,
+                "planned": progress.planned,
+                "total": progress.total,
+                "versions": progress.versions,
+            });
+            let _ = writeln!(std::io::stderr().lock(), "{line}");
+            return;
+        }
+        self.counter
+            .get_or_init(|| Counter::new("planning", progress.total, false))
+            .tick();
     }
 }
 

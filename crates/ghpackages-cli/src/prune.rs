@@ -6,17 +6,18 @@ use std::sync::Once;
 
 use chrono::Utc;
 use ghpackages::cleanup::{
-    self, execute_packages_with_progress, execute_with_progress, plan_package, plan_packages,
-    Action, Age, BudgetStop, ExecuteOptions, ExecutionReport, KeepRef, KeepSources, OutcomeStatus,
-    PackagesPlan, PackagesReport, Pattern, Plan, PlanOptions, Policy, RateBudget, SemverFilter,
-    SkippedVersion, StopReason, TagFilter, UndoOptions, UndoReport, UndoStatus,
+    self, execute_packages_with_progress, execute_with_progress, plan_package,
+    plan_packages_with_progress, Action, Age, BudgetStop, ExecuteOptions, ExecutionReport, KeepRef,
+    KeepSources, OutcomeStatus, PackagesPlan, PackagesReport, Pattern, Plan, PlanOptions, Policy,
+    RateBudget, SemverFilter, SkippedVersion, StopReason, TagFilter, UndoOptions, UndoReport,
+    UndoStatus,
 };
 use ghpackages::{Client, Error, Owner, PackageRef, Result};
 use serde_json::json;
 
 use crate::args::{ApplyArgs, BudgetArgs, PruneArgs, UndoArgs};
 use crate::output::{date, short_name, tags, Table};
-use crate::progress::{Counter, Display, Mode};
+use crate::progress::{Counter, Display, Mode, Planning};
 use crate::summary::{self, Counts, PackageRun};
 use crate::{print_json, Context, Status};
 
@@ -620,16 +621,19 @@ async fn prune_packages(
     } else {
         args.packages.clone()
     };
-    let plan = plan_packages(
+    let planning = Planning::new(ctx.json);
+    let plan = plan_packages_with_progress(
         &ctx.client,
         &ctx.owner,
         args.package_type,
         &patterns,
         policy,
         options,
+        |progress| planning.update(progress),
     )
     .await
     .map_err(|e| planning_failed(ctx, &args.budget, e))?;
+    drop(planning);
     let max_requests = after_planning(ctx, args, plan.delete_count())?;
     if !ctx.json {
         print_packages_plan(&plan);

@@ -132,6 +132,32 @@ async fn globs_select_packages_planned_and_pruned_in_one_run() {
     assert_eq!(body["counts"]["kept"], 9);
     assert_eq!(body["report"]["packages"][0]["deleted"], 11);
     assert_eq!(body["report"]["packages"][1]["deleted"], 8);
+    // Planning went out as JSON lines on stderr, one per package planned.
+    let planning: Vec<Value> = stderr(&run)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|event| event["work"] == "planning")
+        .collect();
+    let planned: Vec<(Value, Value, Value, Value)> = planning
+        .iter()
+        .map(|e| {
+            (
+                e["package"].clone(),
+                e["planned"].clone(),
+                e["total"].clone(),
+                e["versions"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        planned,
+        [
+            (json!("svc-api"), json!(1), json!(2), json!(16)),
+            (json!("svc-web"), json!(2), json!(2), json!(12)),
+        ],
+        "{}",
+        stderr(&run)
+    );
     assert_eq!(
         body["report"]["journal"].as_str(),
         Some(journal.to_str().unwrap())

@@ -305,3 +305,39 @@ async fn the_eta_counts_the_wait_for_a_full_window() {
     assert_eq!((last.total.left, last.eta_secs), (0, Some(0.0)));
     emulator.shutdown().await;
 }
+
+#[tokio::test]
+async fn planning_reports_each_package_planned() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let events = std::sync::Mutex::new(Vec::new());
+    let plan = cleanup::plan_packages_with_progress(
+        &client,
+        &org(),
+        PackageType::Container,
+        &["svc-*".to_owned()],
+        &policy(),
+        &PlanOptions::default(),
+        |progress| events.lock().unwrap().push(progress.clone()),
+    )
+    .await
+    .unwrap();
+    let events = events.into_inner().unwrap();
+    let seen: Vec<(&str, usize, usize, usize)> = events
+        .iter()
+        .map(|e| (e.package.as_str(), e.planned, e.total, e.versions))
+        .collect();
+    let expected: Vec<(&str, usize, usize, usize)> = plan
+        .packages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.package.as_str(), i + 1, 3, p.decisions.len()))
+        .collect();
+    assert_eq!(seen, expected);
+    assert_eq!(
+        seen.iter().map(|s| s.3).collect::<Vec<_>>(),
+        [30, 20, 12],
+        "every version of each package"
+    );
+    emulator.shutdown().await;
+}

@@ -80,8 +80,9 @@ pub use keep::{decode_plan_options, keep_refs, KeepSources};
 pub use pacer::{BudgetStop, RateBudget, StopReason};
 pub use package::{plan_package, PlanOptions};
 pub use packages::{
-    execute_packages, execute_packages_with_progress, plan_packages, select_packages, PackagePlan,
-    PackagesPlan, PackagesReport, PLAN_FORMAT_VERSION,
+    execute_packages, execute_packages_with_progress, plan_packages, plan_packages_with_progress,
+    select_packages, PackagePlan, PackagesPlan, PackagesReport, PlanningProgress,
+    PLAN_FORMAT_VERSION,
 };
 pub use plan::{
     plan, plan_with, plan_with_graph, Action, Decision, InUse, PackageFacts, Plan, Rule,

@@ -279,7 +279,47 @@ pub async fn plan_packages(
     policy: &Policy,
     options: &PlanOptions,
 ) -> Result<PackagesPlan> {
+    plan_packages_with_progress(
+        client,
+        owner,
+        package_type,
+        patterns,
+        policy,
+        options,
+        |_| {},
+    )
+    .await
+}
+
+/// Where planning several packages stands, after each package planned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanningProgress {
+    /// The package just planned.
+    pub package: String,
+    /// Packages planned so far, this one included.
+    pub planned: usize,
+    /// Packages to plan in all.
+    pub total: usize,
+    /// The versions of this package that were planned.
+    pub versions: usize,
+}
+
+/// [`plan_packages`], calling `on_progress` after each package is planned
+/// (in the plan's order): at organization scale, planning container
+/// packages reads a manifest per version and takes a while.
+#[allow(clippy::too_many_arguments)]
+pub async fn plan_packages_with_progress(
+    client: &Client,
+    owner: &Owner,
+    package_type: PackageType,
+    patterns: &[String],
+    policy: &Policy,
+    options: &PlanOptions,
+    on_progress: impl Fn(&PlanningProgress) + Send + Sync,
+) -> Result<PackagesPlan> {
     let names = select_packages(client, owner, package_type, patterns).await?;
+    let total = names.len();
+    let mut planned = 0;
     let now = Utc::now();
     let packages = stream::iter(names)
         .map(|name| async move {
@@ -292,6 +332,15 @@ pub async fn plan_packages(
             })
         })
         .buffered(PACKAGES_AT_ONCE)
+        .inspect_ok(|plan: &PackagePlan| {
+            planned += 1;
+            on_progress(&PlanningProgress {
+                package: plan.package.clone(),
+                planned,
+                total,
+                versions: plan.decisions.len(),
+            });
+        })
         .try_collect()
         .await?;
     let target = PackageRef::new(owner.clone(), package_type, "");
