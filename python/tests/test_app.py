@@ -124,6 +124,18 @@ def test_a_wrong_key_is_refused(emulator: Emulator) -> None:
     assert "PRIVATE KEY" not in str(raised.value)
 
 
+def test_a_path_given_as_pem_text_gets_a_hint() -> None:
+    for text in [str(KEYS / "private-key.pem"), "/path/private-key.pem", "key.pem"]:
+        with pytest.raises(ghpackages.InvalidInputError) as raised:
+            ghpackages.GitHubApp(1001, text, installation_id=1)
+        assert "looks like a file path" in str(raised.value), raised.value
+        assert "pathlib.Path" in str(raised.value)
+        assert "BEGIN" not in str(raised.value)
+    with pytest.raises(ghpackages.InvalidInputError) as raised:
+        ghpackages.GitHubApp(1001, "not a key", installation_id=1)
+    assert "looks like a file path" not in str(raised.value)
+
+
 def test_bad_app_arguments(tmp_path: pathlib.Path) -> None:
     for kwargs, argument in [
         ({"app_id": 1001, "private_key": "not a key", "installation_id": 1}, "private_key"),

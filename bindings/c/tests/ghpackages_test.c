@@ -1594,6 +1594,44 @@ static void test_github_app(void) {
     error = NULL;
     ghpackages_client_free(client);
 
+    /* The key given as PEM text rather than as a file. */
+    char pem[8192];
+    FILE *key_file = fopen(APP_KEY_FILE, "r");
+    CHECK(key_file != NULL, "the test key file opens");
+    size_t pem_len = key_file ? fread(pem, 1, sizeof pem - 1, key_file) : 0;
+    if (key_file) {
+        fclose(key_file);
+    }
+    pem[pem_len] = '\0';
+    CHECK(pem_len > 0 && strstr(pem, "PRIVATE KEY") != NULL, "the test key is PEM");
+    ghpackages_client_options by_pem = {
+        .app_id = "1001", .app_private_key = pem, .app_installation_id = 4201};
+    client = app_client(&by_pem, "app client with the key as PEM text", GHPACKAGES_OK);
+    expect("private package as the app's installation, key as PEM text",
+           ghpackages_get_package(client, &org, GHPACKAGES_PACKAGE_TYPE_CONTAINER, "octo-app",
+                                  &package, &error),
+           GHPACKAGES_OK, &error);
+    CHECK(package && strcmp(package->name, "octo-app") == 0, "the app (PEM text) sees octo-app");
+    ghpackages_package_free(package);
+    package = NULL;
+    ghpackages_client_free(client);
+    client = NULL;
+
+    /* A path given as the PEM text: refused with a hint to give it as a path. */
+    ghpackages_client_options path_as_pem = {
+        .app_id = "1001", .app_private_key = APP_KEY_FILE, .app_installation_id = 4201};
+    path_as_pem.base_url = base_url;
+    if (expect_keep("a path given as PEM text",
+                    ghpackages_client_new(&path_as_pem, &client, &error),
+                    GHPACKAGES_INVALID_INPUT, &error)) {
+        CHECK(error && strstr(error->message, "app_private_key_path") != NULL,
+              "the hint names app_private_key_path");
+        CHECK(error && strstr(error->message, "BEGIN") == NULL, "no key material in the message");
+    }
+    ghpackages_error_free(error);
+    error = NULL;
+    CHECK(client == NULL, "no client from a path given as PEM text");
+
     ghpackages_client_options unknown = {
         .app_id = "1001", .app_private_key_path = APP_KEY_FILE, .app_installation_id = 999};
     client = app_client(&unknown, "app client of an unknown installation", GHPACKAGES_OK);

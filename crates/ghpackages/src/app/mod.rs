@@ -87,10 +87,17 @@ impl GitHubApp {
             ));
         }
         check_installation(&installation)?;
+        let path_hint = if looks_like_a_path(private_key_pem) {
+            "; it looks like a file path, not PEM text: give the key file as a path \
+             (pathlib.Path in Python, privateKeyPath in Node, app_private_key_path in C, \
+             --app-private-key in ghpkg)"
+        } else {
+            ""
+        };
         let unusable = || {
             Error::invalid_input(
                 "private_key",
-                "private_key is not an RSA private key in PEM (PKCS#1, as GitHub hands it out, or PKCS#8)",
+                format!("private_key is not an RSA private key in PEM (PKCS#1, as GitHub hands it out, or PKCS#8){path_hint}"),
             )
         };
         let key =
@@ -269,4 +276,18 @@ impl AppConfig {
             None => app,
         })
     }
+}
+
+/// Whether text given as PEM is rather a file's path: one line, no PEM
+/// armour, and naming an existing file or shaped like a path to a key.
+fn looks_like_a_path(text: &str) -> bool {
+    let text = text.trim();
+    if text.is_empty() || text.contains('\n') || text.contains("-----") {
+        return false;
+    }
+    let lower = text.to_ascii_lowercase();
+    std::path::Path::new(text).is_file()
+        || text.contains('/')
+        || text.contains('\\')
+        || [".pem", ".key"].iter().any(|ext| lower.ends_with(ext))
 }
