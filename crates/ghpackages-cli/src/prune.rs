@@ -228,6 +228,11 @@ pub async fn prune(ctx: &Context, args: PruneArgs, summary_md: Option<&Path>) ->
     )
     .await
     .map_err(|e| planning_failed(ctx, &args.budget, e))?;
+    warn_unmatched(
+        &options.keep,
+        &PackagesPlan::of_package(client, &target, &plan),
+        ctx.json,
+    );
     let max_requests = after_planning(ctx, &args, plan.delete_count())?;
     if !ctx.json {
         plan_table(&plan).print();
@@ -354,6 +359,51 @@ fn keep_refs(client: &Client, args: &PruneArgs) -> Result<Vec<KeepRef>> {
         &args.keep_digest,
         sources,
     )
+}
+
+/// Says on stderr which references to keep matched no version of the
+/// packages they name (a typo, an image gone, a tag for a type without
+/// tags): they kept nothing, which a run should not do silently. A JSON
+/// line with `--json`.
+fn warn_unmatched(keep: &[KeepRef], plan: &PackagesPlan, json: bool) {
+    use std::io::Write;
+    for unmatched in cleanup::unmatched_keep_refs(keep, plan) {
+        let reference = &unmatched.keep.reference;
+        let what = match (&unmatched.keep.owner, &unmatched.keep.package) {
+            (Some(owner), Some(package)) => {
+                let at = if reference.starts_with("sha256:") {
+                    '@'
+                } else {
+                    ':'
+                };
+                format!(
+                    "{} refers to {owner}/{package}{at}{reference}",
+                    unmatched.keep.source
+                )
+            }
+            _ => format!("{} {reference}", unmatched.keep.source),
+        };
+        let packages = match unmatched.packages.as_slice() {
+            [one] => (*one).to_owned(),
+            few if few.len() <= 5 => few.join(", "),
+            many => format!("any of the {} packages planned", many.len()),
+        };
+        let message = format!("{what}, which matches no version of {packages}: it keeps nothing");
+        let mut stderr = std::io::stderr().lock();
+        let _ = if json {
+            let line = json!({
+                "event": "warning",
+                "warning": "keep_ref_unmatched",
+                "source": unmatched.keep.source,
+                "reference": reference,
+                "packages": unmatched.packages,
+                "message": message,
+            });
+            writeln!(stderr, "{line}")
+        } else {
+            writeln!(stderr, "warning: {message}")
+        };
+    }
 }
 
 /// `--plan-out FILE` checked before planning (which may take long over an
@@ -634,6 +684,7 @@ async fn prune_packages(
     .await
     .map_err(|e| planning_failed(ctx, &args.budget, e))?;
     drop(planning);
+    warn_unmatched(&options.keep, &plan, ctx.json);
     let max_requests = after_planning(ctx, args, plan.delete_count())?;
     if !ctx.json {
         print_packages_plan(&plan);

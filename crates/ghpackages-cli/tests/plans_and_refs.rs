@@ -132,7 +132,7 @@ async fn a_manifest_directory_keeps_its_images_with_platforms_and_signatures() {
     .unwrap();
     std::fs::write(
         refs.join("values.yaml"),
-        format!("other: {host}/other-org/app:v0\nimage: {host}/octo-org/app:v2 # pinned by tag\nalso: {host}/octo-org/other:v0\n"),
+        format!("other: {host}/other-org/app:v0\nimage: {host}/octo-org/app:v2 # pinned by tag\nalso: {host}/octo-org/other:v0\ngone: {host}/octo-org/app:v9\n"),
     )
     .unwrap();
     std::fs::write(
@@ -167,6 +167,26 @@ async fn a_manifest_directory_keeps_its_images_with_platforms_and_signatures() {
     )
     .await;
     assert_eq!(output.status.code(), Some(0), "{output:?}");
+    // The one reference to this package that matches no version is said,
+    // as a JSON line; those to other owners, packages or registries are not.
+    let warnings: Vec<Value> = stderr(&output)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|line| line["event"] == "warning")
+        .collect();
+    assert_eq!(
+        warnings,
+        [json!({
+            "event": "warning",
+            "warning": "keep_ref_unmatched",
+            "source": format!("{refs_arg}/values.yaml:4"),
+            "reference": "v9",
+            "packages": ["app"],
+            "message": format!("{refs_arg}/values.yaml:4 refers to octo-org/app:v9, which matches no version of app: it keeps nothing"),
+        })],
+        "{}",
+        stderr(&output)
+    );
     let body = json_of(&output);
     let decision = |id: u64| -> Value {
         body["plan"]["decisions"]
@@ -244,6 +264,37 @@ async fn tags_and_digests_one_by_one_and_bad_references() {
         decisions.iter().filter(|d| d["action"] == "delete").count(),
         8,
         "{digest_500}"
+    );
+    assert_eq!(stderr(&dry), "", "every reference matched a version");
+    // A tag and a digest that match nothing keep nothing, and the run says so.
+    let unmatched = ghpkg(
+        &emulator,
+        &[
+            "--org",
+            "octo-org",
+            "prune",
+            "-t",
+            "container",
+            "app",
+            "--keep-latest",
+            "1",
+            "--keep-tag",
+            "v0",
+            "--keep-tag",
+            "v7",
+            "--keep-digest",
+            &digest(999),
+        ],
+    )
+    .await;
+    assert_eq!(unmatched.status.code(), Some(0), "{unmatched:?}");
+    assert_eq!(
+        stderr(&unmatched),
+        format!(
+            "warning: --keep-tag v7, which matches no version of app: it keeps nothing\n\
+             warning: --keep-digest {}, which matches no version of app: it keeps nothing\n",
+            digest(999)
+        )
     );
     let cases: [(&[&str], &str); 3] = [
         (&["--keep-digest", "sha256:abc"], "is not a manifest digest"),

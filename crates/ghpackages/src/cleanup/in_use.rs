@@ -73,7 +73,7 @@ impl KeepRef {
     }
 
     /// Whether the reference is about this owner's package.
-    fn names(&self, owner: &str, package: &str) -> bool {
+    pub(crate) fn names(&self, owner: &str, package: &str) -> bool {
         self.owner
             .as_deref()
             .is_none_or(|o| o.eq_ignore_ascii_case(owner))

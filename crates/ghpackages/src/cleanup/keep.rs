@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 
 use crate::cleanup::in_use::{read_references, registry_host, KeepRef};
 use crate::cleanup::package::PlanOptions;
+use crate::cleanup::packages::PackagesPlan;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::options::{self, KeyCase};
@@ -61,6 +62,53 @@ pub fn keep_refs(
         keep.push(KeepRef::digest(digest, sources.digests)?);
     }
     Ok(keep)
+}
+
+/// A reference to keep that names packages of a plan but none of their
+/// versions: a typo, an image deployed that no longer exists, or a tag given
+/// for a package type without tags. It kept nothing; callers warn about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnmatchedRef<'a> {
+    /// The reference, as the plan was made with it.
+    pub keep: &'a KeepRef,
+    /// The packages of the plan it names (every one, for a tag or digest
+    /// given by itself), in the plan's order.
+    pub packages: Vec<&'a str>,
+}
+
+/// The references of `keep` that name at least one package of `plan` and
+/// match no version of those packages (by digest or tag, as planning
+/// matched them). References to packages outside the plan are not reported:
+/// a manifest directory names many images, and a run prunes some of them.
+pub fn unmatched_keep_refs<'a>(
+    keep: &'a [KeepRef],
+    plan: &'a PackagesPlan,
+) -> Vec<UnmatchedRef<'a>> {
+    keep.iter()
+        .filter_map(|keep| {
+            let named: Vec<_> = plan
+                .packages
+                .iter()
+                .filter(|p| match &plan.owner {
+                    Some(owner) => keep.names(owner, &p.package),
+                    // The authenticated user's packages: any owner may be theirs.
+                    None => keep
+                        .package
+                        .as_deref()
+                        .is_none_or(|n| n.eq_ignore_ascii_case(&p.package)),
+                })
+                .collect();
+            let matched = named.iter().any(|p| {
+                p.decisions
+                    .iter()
+                    .any(|d| d.name == keep.reference || d.tags.contains(&keep.reference))
+            });
+            (!named.is_empty() && !matched).then(|| UnmatchedRef {
+                keep,
+                packages: named.iter().map(|p| p.package.as_str()).collect(),
+            })
+        })
+        .collect()
 }
 
 /// The options [`decode_plan_options`] takes besides [`PlanOptions`]'.
@@ -173,6 +221,59 @@ mod tests {
         assert_eq!(
             decode_plan_options(&client(), "options", None, KeyCase::Camel).unwrap(),
             PlanOptions::default()
+        );
+    }
+
+    #[test]
+    fn references_that_match_no_version_of_the_packages_they_name_are_reported() {
+        let version = |id: u64, tags: &[&str]| {
+            json!({"version_id": id, "name": format!("sha256:{id:064x}"), "tags": tags,
+                   "created_at": "2025-02-01T00:00:00Z", "action": "keep", "rule": "newest",
+                   "reason": "the newest version"})
+        };
+        let plan = json!({
+            "format_version": 1, "api_url": "http://127.0.0.1:9", "owner_type": "org",
+            "owner": "octo-org", "package_type": "container", "policy": {},
+            "planned_at": "2026-12-06T00:00:00Z",
+            "packages": [
+                {"package": "web", "decisions": [version(1, &["v1"])]},
+                {"package": "api", "decisions": [version(2, &["v2"])]},
+            ],
+        });
+        let plan = PackagesPlan::from_json(&plan.to_string()).unwrap();
+        let file = |package: &str, reference: &str, line: u32| KeepRef {
+            owner: Some("Octo-Org".into()),
+            package: Some(package.into()),
+            reference: reference.into(),
+            source: format!("deploy.yaml:{line}"),
+        };
+        let keep = vec![
+            file("web", "v1", 1),                          // matches
+            file("web", "v9", 2),                          // web has no v9
+            file("web", &format!("sha256:{:064x}", 1), 3), // matches by digest
+            file("other", "v9", 4),                        // not in the plan
+            KeepRef::tag("v2", "--keep-tag").unwrap(),     // matches in api
+            KeepRef::tag("v7", "--keep-tag").unwrap(),     // in neither
+            KeepRef::digest(&format!("sha256:{:064x}", 3), "--keep-digest").unwrap(),
+        ];
+        let unmatched: Vec<(&str, &str, Vec<&str>)> = unmatched_keep_refs(&keep, &plan)
+            .into_iter()
+            .map(|u| {
+                (
+                    u.keep.source.as_str(),
+                    u.keep.reference.as_str(),
+                    u.packages,
+                )
+            })
+            .collect();
+        let digest_3 = format!("sha256:{:064x}", 3);
+        assert_eq!(
+            unmatched,
+            [
+                ("deploy.yaml:2", "v9", vec!["web"]),
+                ("--keep-tag", "v7", vec!["web", "api"]),
+                ("--keep-digest", digest_3.as_str(), vec!["web", "api"]),
+            ]
         );
     }
 

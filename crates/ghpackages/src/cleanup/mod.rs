@@ -76,7 +76,7 @@ pub use execute::{
 pub use graph::{GraphStatus, GraphSummary, ManifestGraph, ManifestLinks};
 pub use in_use::{find_references, read_references, registry_host, KeepRef};
 pub use journal::{default_journal_dir, read_journal, EntryState, Journal, JournalEntry};
-pub use keep::{decode_plan_options, keep_refs, KeepSources};
+pub use keep::{decode_plan_options, keep_refs, unmatched_keep_refs, KeepSources, UnmatchedRef};
 pub use pacer::{BudgetStop, RateBudget, StopReason};
 pub use package::{plan_package, PlanOptions};
 pub use packages::{
