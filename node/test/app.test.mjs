@@ -3,7 +3,9 @@
 // 1002 on octo-org (4203, read). The key pair is the emulator's test-only one.
 
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 
 import { Client, GitHubPackagesError } from '../ghpackages.mjs'
@@ -71,6 +73,40 @@ describe('GitHub App authentication', () => {
       org.deletePackageVersion('container', 'octo-app', page.items[0].id),
       'forbidden',
       'Resource not accessible by integration',
+    )
+  })
+
+  test('a cleanup as a read-only installation stops before its first deletion', async () => {
+    const org = appClient({ appId: 1002, privateKey, installationId: 4203 }).org('octo-org')
+    const plan = await org.planPackageCleanup('npm', 'release-train', { keep_latest: 200 })
+    assert.equal(plan.decisions.filter((d) => d.action === 'delete').length, 50)
+    const dir = mkdtempSync(join(tmpdir(), 'ghpackages-app-'))
+    const journal = join(dir, 'prune.jsonl')
+    await expectError(
+      org.executeCleanup('npm', 'release-train', plan, { journal }),
+      'forbidden',
+      'GitHub App 1002 (installation 4203) has packages: read permission; this needs packages: write',
+    )
+    assert.ok(!existsSync(journal) || readFileSync(journal, 'utf8') === '')
+    assert.equal((await org.listAllPackageVersions('npm', 'release-train')).length, 250)
+  })
+
+  test('a key file path given as privateKey gets a hint, not an echo', () => {
+    for (const text of [`${KEYS}/private-key.pem`, '/path/private-key.pem', 'key.pem']) {
+      assert.throws(
+        () => appClient({ appId: 1001, privateKey: text, installationId: 1 }),
+        (error) => {
+          assert.equal(error.code, 'invalid_input', error.message)
+          assert.ok(error.message.includes('looks like a file path'), error.message)
+          assert.ok(error.message.includes('privateKeyPath'), error.message)
+          assert.ok(!error.message.includes(text), error.message)
+          return true
+        },
+      )
+    }
+    assert.throws(
+      () => appClient({ appId: 1001, privateKey: 'not a key', installationId: 1 }),
+      (error) => error.code === 'invalid_input' && !error.message.includes('looks like a file path'),
     )
   })
 
