@@ -368,34 +368,14 @@ fn keep_refs(client: &Client, args: &PruneArgs) -> Result<Vec<KeepRef>> {
 fn warn_unmatched(keep: &[KeepRef], plan: &PackagesPlan, json: bool) {
     use std::io::Write;
     for unmatched in cleanup::unmatched_keep_refs(keep, plan) {
-        let reference = &unmatched.keep.reference;
-        let what = match (&unmatched.keep.owner, &unmatched.keep.package) {
-            (Some(owner), Some(package)) => {
-                let at = if reference.starts_with("sha256:") {
-                    '@'
-                } else {
-                    ':'
-                };
-                format!(
-                    "{} refers to {owner}/{package}{at}{reference}",
-                    unmatched.keep.source
-                )
-            }
-            _ => format!("{} {reference}", unmatched.keep.source),
-        };
-        let packages = match unmatched.packages.as_slice() {
-            [one] => (*one).to_owned(),
-            few if few.len() <= 5 => few.join(", "),
-            many => format!("any of the {} packages planned", many.len()),
-        };
-        let message = format!("{what}, which matches no version of {packages}: it keeps nothing");
+        let message = unmatched.message();
         let mut stderr = std::io::stderr().lock();
         let _ = if json {
             let line = json!({
                 "event": "warning",
                 "warning": "keep_ref_unmatched",
                 "source": unmatched.keep.source,
-                "reference": reference,
+                "reference": unmatched.keep.reference,
                 "packages": unmatched.packages,
                 "message": message,
             });

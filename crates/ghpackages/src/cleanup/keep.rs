@@ -76,6 +76,35 @@ pub struct UnmatchedRef<'a> {
     pub packages: Vec<&'a str>,
 }
 
+impl UnmatchedRef<'_> {
+    /// The warning in words, the same wherever it is shown:
+    /// `--keep-tag v7, which matches no version of app: it keeps nothing`,
+    /// `deploy.yaml:3 refers to octo-org/app:v9, which matches …`.
+    pub fn message(&self) -> String {
+        let reference = &self.keep.reference;
+        let what = match (&self.keep.owner, &self.keep.package) {
+            (Some(owner), Some(package)) => {
+                let at = if reference.starts_with("sha256:") {
+                    '@'
+                } else {
+                    ':'
+                };
+                format!(
+                    "{} refers to {owner}/{package}{at}{reference}",
+                    self.keep.source
+                )
+            }
+            _ => format!("{} {reference}", self.keep.source),
+        };
+        let packages = match self.packages.as_slice() {
+            [one] => (*one).to_owned(),
+            few if few.len() <= 5 => few.join(", "),
+            many => format!("any of the {} packages planned", many.len()),
+        };
+        format!("{what}, which matches no version of {packages}: it keeps nothing")
+    }
+}
+
 /// The references of `keep` that name at least one package of `plan` and
 /// match no version of those packages (by digest or tag, as planning
 /// matched them). References to packages outside the plan are not reported:
@@ -256,7 +285,24 @@ mod tests {
             KeepRef::tag("v7", "--keep-tag").unwrap(),     // in neither
             KeepRef::digest(&format!("sha256:{:064x}", 3), "--keep-digest").unwrap(),
         ];
-        let unmatched: Vec<(&str, &str, Vec<&str>)> = unmatched_keep_refs(&keep, &plan)
+        let found = unmatched_keep_refs(&keep, &plan);
+        let messages: Vec<String> = found.iter().map(UnmatchedRef::message).collect();
+        assert_eq!(
+            messages[..2],
+            [
+                "deploy.yaml:2 refers to Octo-Org/web:v9, which matches no version of web: it keeps nothing",
+                "--keep-tag v7, which matches no version of web, api: it keeps nothing",
+            ]
+        );
+        let many = UnmatchedRef {
+            keep: &keep[5],
+            packages: vec!["a", "b", "c", "d", "e", "f"],
+        };
+        assert_eq!(
+            many.message(),
+            "--keep-tag v7, which matches no version of any of the 6 packages planned: it keeps nothing"
+        );
+        let unmatched: Vec<(&str, &str, Vec<&str>)> = found
             .into_iter()
             .map(|u| {
                 (
