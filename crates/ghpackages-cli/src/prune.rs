@@ -12,7 +12,7 @@ use ghpackages::cleanup::{
     RateBudget, SemverFilter, SkippedVersion, StopReason, TagFilter, UndoOptions, UndoReport,
     UndoStatus,
 };
-use ghpackages::{Client, Error, Owner, PackageRef, Result};
+use ghpackages::{Client, Error, ListPackagesOptions, Owner, PackageRef, Result};
 use serde_json::json;
 
 use crate::args::{ApplyArgs, BudgetArgs, PruneArgs, UndoArgs};
@@ -204,6 +204,7 @@ pub async fn prune(ctx: &Context, args: PruneArgs, summary_md: Option<&Path>) ->
     // No request past --max-requests, planning's included; the budget of
     // the deletions below stops the run before the cap is reached.
     client.limit_requests(args.budget.max_requests);
+    reserve_fits(ctx, &args).await?;
     let options = PlanOptions {
         manifest_graph: !args.no_manifest_graph,
         delete_referenced: !args.keep_referenced,
@@ -344,6 +345,23 @@ pub async fn prune(ctx: &Context, args: PruneArgs, summary_md: Option<&Path>) ->
             Status::Ok
         },
     )
+}
+
+/// A `--reserve` that leaves nothing of the token's hourly budget fails
+/// before planning, which over an organization may take many requests: one
+/// request (a one-item page of the owner's packages) learns the limit when
+/// no response has yet. Its failure is left to planning to report.
+async fn reserve_fits(ctx: &Context, args: &PruneArgs) -> Result<()> {
+    if !args.yes || args.budget.reserve.unwrap_or(0) == 0 {
+        return Ok(());
+    }
+    let client = &ctx.client;
+    if client.rate_limit().is_none() {
+        let mut one = ListPackagesOptions::new(args.package_type);
+        one.per_page = Some(1);
+        let _ = client.list_packages(&ctx.owner, &one).await;
+    }
+    budget(&args.budget, None).check_reserve(client.rate_limit().as_ref())
 }
 
 /// What `--keep-refs-from`, `--keep-tag` and `--keep-digest` keep.

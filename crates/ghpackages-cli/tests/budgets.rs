@@ -343,6 +343,25 @@ async fn bad_budgets_are_refused_before_anything_is_deleted() {
         assert!(stderr.contains("--yes"), "{flag:?}: {stderr}");
     }
     assert!(deleted(&journal).is_empty());
+    // A reserve that leaves nothing fails before planning: one request (a
+    // one-item page of packages) learns the limit; planning would send more.
+    for reserve in ["1000", "5000"] {
+        let flags = ["--reserve", reserve];
+        let (output, requests) = ghpkg_counted(&emulator, &prune_args(journal_arg, &flags)).await;
+        assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
+        assert_eq!(
+            requests, 1,
+            "--reserve {reserve}: only the request learning the limit"
+        );
+        assert_eq!(text(&output.stdout), "", "no plan was printed");
+    }
+    let (planned, requests) = ghpkg_counted(
+        &emulator,
+        &["prune", "-t", "npm", "backlog", "--keep-latest", "10"],
+    )
+    .await;
+    assert_eq!(planned.status.code(), Some(0), "{}", text(&planned.stderr));
+    assert!(requests > 1, "planning alone sends {requests} requests");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

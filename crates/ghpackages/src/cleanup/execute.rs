@@ -262,23 +262,7 @@ pub(crate) async fn run(
         ));
     }
     options.budget.validate()?;
-    if let Some(limit) = client
-        .rate_limit()
-        .filter(|limit| options.budget.reserve > 0 && options.budget.reserve >= limit.limit)
-    {
-        let against = if options.budget.reserve > limit.limit {
-            "exceeds the token's hourly budget"
-        } else {
-            "is the token's whole hourly budget"
-        };
-        return Err(Error::invalid_input(
-            "budget",
-            format!(
-                "a reserve of {} requests {against} ({}): nothing could be deleted",
-                options.budget.reserve, limit.limit
-            ),
-        ));
-    }
+    options.budget.check_reserve(client.rate_limit().as_ref())?;
     let started_at = Utc::now();
     let planned: usize = batches.iter().map(|b| b.deletions.len()).sum();
     if let Some(first) = batches.iter().find(|b| !b.deletions.is_empty()) {

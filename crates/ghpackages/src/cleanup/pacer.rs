@@ -136,6 +136,29 @@ impl RateBudget {
         Ok(())
     }
 
+    /// Fails (`invalid_input`, argument `budget`) when the `reserve` is the
+    /// whole of the token's hourly budget `limit` or more: nothing could be
+    /// deleted. Passes when no limit is known yet (no response received).
+    /// Runs check it before their first deletion; callers that can learn
+    /// the limit sooner (one cheap request) check it before planning.
+    pub fn check_reserve(&self, limit: Option<&RateLimit>) -> crate::Result<()> {
+        let Some(limit) = limit.filter(|l| self.reserve > 0 && self.reserve >= l.limit) else {
+            return Ok(());
+        };
+        let against = if self.reserve > limit.limit {
+            "exceeds the token's hourly budget"
+        } else {
+            "is the token's whole hourly budget"
+        };
+        Err(crate::Error::invalid_input(
+            "budget",
+            format!(
+                "a reserve of {} requests {against} ({}): nothing could be deleted",
+                self.reserve, limit.limit
+            ),
+        ))
+    }
+
     /// Whether the budget may end a run before its work is done.
     pub(crate) fn may_stop(&self) -> bool {
         self.max_requests.is_some() || !self.wait_for_reset
