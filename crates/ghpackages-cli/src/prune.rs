@@ -229,11 +229,10 @@ pub async fn prune(ctx: &Context, args: PruneArgs, summary_md: Option<&Path>) ->
     )
     .await
     .map_err(|e| planning_failed(ctx, &args.budget, e))?;
-    warn_unmatched(
-        &options.keep,
-        &PackagesPlan::of_package(client, &target, &plan),
-        ctx.json,
-    );
+    if !options.keep.is_empty() {
+        let saved = PackagesPlan::of_package(client, &target, &plan);
+        warn_unmatched(&options.keep, &saved, ctx.json);
+    }
     let max_requests = after_planning(ctx, &args, plan.delete_count())?;
     if !ctx.json {
         plan_table(&plan).print();

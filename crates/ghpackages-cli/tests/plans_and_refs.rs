@@ -229,27 +229,29 @@ async fn a_manifest_directory_keeps_its_images_with_platforms_and_signatures() {
     emulator.shutdown().await;
 }
 
+/// `ghpkg --org octo-org prune -t container app --keep-latest 1` and `extra`.
+fn prune_app<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "--org",
+        "octo-org",
+        "prune",
+        "-t",
+        "container",
+        "app",
+        "--keep-latest",
+        "1",
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
 #[tokio::test]
 async fn tags_and_digests_one_by_one_and_bad_references() {
     let emulator = emulator().await;
     let digest_500 = digest(500);
     let dry = ghpkg(
         &emulator,
-        &[
-            "--org",
-            "octo-org",
-            "--json",
-            "prune",
-            "-t",
-            "container",
-            "app",
-            "--keep-latest",
-            "1",
-            "--keep-tag",
-            "v0",
-            "--keep-digest",
-            &digest(200),
-        ],
+        &prune_app(&["--json", "--keep-tag", "v0", "--keep-digest", &digest(200)]),
     )
     .await;
     assert_eq!(dry.status.code(), Some(0), "{dry:?}");
@@ -267,24 +269,17 @@ async fn tags_and_digests_one_by_one_and_bad_references() {
     );
     assert_eq!(stderr(&dry), "", "every reference matched a version");
     // A tag and a digest that match nothing keep nothing, and the run says so.
+    let digest_999 = digest(999);
     let unmatched = ghpkg(
         &emulator,
-        &[
-            "--org",
-            "octo-org",
-            "prune",
-            "-t",
-            "container",
-            "app",
-            "--keep-latest",
-            "1",
+        &prune_app(&[
             "--keep-tag",
             "v0",
             "--keep-tag",
             "v7",
             "--keep-digest",
-            &digest(999),
-        ],
+            &digest_999,
+        ]),
     )
     .await;
     assert_eq!(unmatched.status.code(), Some(0), "{unmatched:?}");
@@ -305,18 +300,7 @@ async fn tags_and_digests_one_by_one_and_bad_references() {
         ),
     ];
     for (extra, message) in cases {
-        let mut args = vec![
-            "--org",
-            "octo-org",
-            "prune",
-            "-t",
-            "container",
-            "app",
-            "--keep-latest",
-            "1",
-        ];
-        args.extend_from_slice(extra);
-        let output = ghpkg(&emulator, &args).await;
+        let output = ghpkg(&emulator, &prune_app(extra)).await;
         assert_eq!(output.status.code(), Some(2), "{extra:?}: {output:?}");
         assert!(
             stderr(&output).contains(message),

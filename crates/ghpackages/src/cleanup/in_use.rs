@@ -72,11 +72,14 @@ impl KeepRef {
         })
     }
 
-    /// Whether the reference is about this owner's package.
-    pub(crate) fn names(&self, owner: &str, package: &str) -> bool {
+    /// Whether the reference is about this owner's package (`None`: an
+    /// owner not known by name, the authenticated user, whom any owner in a
+    /// reference may be).
+    pub(crate) fn names(&self, owner: Option<&str>, package: &str) -> bool {
         self.owner
             .as_deref()
-            .is_none_or(|o| o.eq_ignore_ascii_case(owner))
+            .zip(owner)
+            .is_none_or(|(o, owner)| o.eq_ignore_ascii_case(owner))
             && self
                 .package
                 .as_deref()
@@ -87,12 +90,18 @@ impl KeepRef {
 /// The tags and digests of `refs` that name `owner`'s `package`.
 pub(crate) fn in_use_by(refs: &[KeepRef], owner: &str, package: &str) -> Vec<InUse> {
     refs.iter()
-        .filter(|r| r.names(owner, package))
+        .filter(|r| r.names(Some(owner), package))
         .map(|r| InUse {
             reference: r.reference.clone(),
             source: r.source.clone(),
         })
         .collect()
+}
+
+/// Whether a tag or digest in use (`reference`) names the version called
+/// `name` with `tags`: its digest, or one of its tags.
+pub(crate) fn refers_to(reference: &str, name: &str, tags: &[String]) -> bool {
+    reference == name || tags.iter().any(|tag| tag == reference)
 }
 
 /// The host (and port) of a registry URL, as image references spell it:
@@ -257,8 +266,8 @@ mod tests {
                 ("octo-org", "app", DIGEST, "deploy.yaml:3"),
             ]
         );
-        assert!(found[1].names("octo-org", "team/api"));
-        assert!(!found[1].names("octo-org", "app"));
+        assert!(found[1].names(Some("octo-org"), "team/api"));
+        assert!(!found[1].names(Some("octo-org"), "app"));
     }
 
     #[test]

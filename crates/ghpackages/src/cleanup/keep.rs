@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::cleanup::in_use::{read_references, registry_host, KeepRef};
+use crate::cleanup::in_use::{read_references, refers_to, registry_host, KeepRef};
 use crate::cleanup::package::PlanOptions;
 use crate::cleanup::packages::PackagesPlan;
 use crate::client::Client;
@@ -118,19 +118,12 @@ pub fn unmatched_keep_refs<'a>(
             let named: Vec<_> = plan
                 .packages
                 .iter()
-                .filter(|p| match &plan.owner {
-                    Some(owner) => keep.names(owner, &p.package),
-                    // The authenticated user's packages: any owner may be theirs.
-                    None => keep
-                        .package
-                        .as_deref()
-                        .is_none_or(|n| n.eq_ignore_ascii_case(&p.package)),
-                })
+                .filter(|p| keep.names(plan.owner.as_deref(), &p.package))
                 .collect();
             let matched = named.iter().any(|p| {
                 p.decisions
                     .iter()
-                    .any(|d| d.name == keep.reference || d.tags.contains(&keep.reference))
+                    .any(|d| refers_to(&keep.reference, &d.name, &d.tags))
             });
             (!named.is_empty() && !matched).then(|| UnmatchedRef {
                 keep,

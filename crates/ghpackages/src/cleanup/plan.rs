@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::cleanup::graph::{self, GraphStatus, GraphSummary, ManifestGraph};
+use crate::cleanup::in_use::refers_to;
 use crate::cleanup::policy::{Policy, SemverFilter, TagFilter};
 use crate::models::PackageVersion;
 use crate::types::Visibility;
@@ -273,7 +274,7 @@ fn keep_in_use(decisions: &mut [Decision], in_use: &[InUse]) {
     for decision in decisions.iter_mut() {
         let sources: Vec<&InUse> = in_use
             .iter()
-            .filter(|u| u.reference == decision.name || decision.tags.contains(&u.reference))
+            .filter(|u| refers_to(&u.reference, &decision.name, &decision.tags))
             .collect();
         let Some(first) = sources.first() else {
             continue;
