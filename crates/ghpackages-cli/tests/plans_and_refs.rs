@@ -351,18 +351,7 @@ async fn a_saved_plan_is_reviewed_then_applied_to_what_did_not_change() {
     let single = dir.path().join("single.json");
     let output = ghpkg(
         &emulator,
-        &[
-            "--org",
-            "octo-org",
-            "prune",
-            "-t",
-            "container",
-            "app",
-            "--keep-latest",
-            "1",
-            "--plan-out",
-            single.to_str().unwrap(),
-        ],
+        &prune_app(&["--plan-out", single.to_str().unwrap()]),
     )
     .await;
     assert_eq!(output.status.code(), Some(0), "{output:?}");
